@@ -1,0 +1,1 @@
+"""Procurement records: vendors, assessments, answers, decisions (built in the procurement issue)."""

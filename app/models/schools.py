@@ -1,0 +1,25 @@
+"""Trusts (multi-academy trusts) and schools: the tenants."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import UTCDateTime, db, utcnow
+
+
+class Trust(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    schools: Mapped[list["School"]] = relationship(back_populates="trust", order_by="School.name")
+
+
+class School(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trust.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    trust: Mapped[Trust | None] = relationship(back_populates="schools")

@@ -1,0 +1,1 @@
+"""Training records: lesson progress, quiz attempts, certificates (built in the training issue)."""

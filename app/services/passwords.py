@@ -1,0 +1,65 @@
+"""Password rules (length, personal details, common passwords) and argon2id hashing."""
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
+    """Every reason the password is refused, in words a user can act on (empty when fine)."""
+    problems: list[str] = []
+    if len(password) < MIN_LENGTH:
+        problems.append(f"Password must be at least {MIN_LENGTH} characters long")
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Password must be {MAX_LENGTH} characters or fewer")
+    lowered = password.lower()
+    if lowered in common_passwords() or lowered.rstrip("0123456789!?.") in common_passwords():
+        problems.append("Password is too common: choose one that is harder to guess")
+    personal = [email.lower(), email.lower().split("@")[0]]
+    personal += [part for part in re.split(r"\W+", name.lower()) if len(part) >= 3]
+    if any(part and part in lowered for part in personal if len(part) >= 3):
+        problems.append("Password must not contain your name or email address")
+    return problems
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """argon2id with configurable cost (cheap in tests, strong elsewhere)."""
+
+    time_cost: int = 3
+    memory_cost: int = 65536
+
+    @property
+    def _hasher(self) -> PasswordHasher:
+        return PasswordHasher(
+            time_cost=self.time_cost, memory_cost=self.memory_cost, parallelism=1, type=Type.ID
+        )
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        if not password_hash:
+            return False
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)

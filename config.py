@@ -1,0 +1,106 @@
+"""Configuration classes, read from environment variables.
+
+`create_app()` picks one by name (`FLASK_CONFIG` or the argument): development, testing, production.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SQLITE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'app.db'}"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SERVICE_NAME = "Privacy Toolkit for Schools"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Uploads are small CSV files and evidence is stored as links, so 2 MB is plenty.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8  # one school day
+
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "30 per 15 minutes")
+    VERIFY_LIMIT_PER_IP = os.environ.get("VERIFY_LIMIT_PER_IP", "30 per minute")
+
+    # argon2id cost; the defaults follow the argon2-cffi RFC 9106 low-memory profile.
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
+
+    INVITATION_MAX_AGE_HOURS = int(os.environ.get("INVITATION_MAX_AGE_HOURS", 72))
+    PASSWORD_RESET_MAX_AGE_MINUTES = int(os.environ.get("PASSWORD_RESET_MAX_AGE_MINUTES", 60))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@privacy-toolkit.invalid")
+
+    # Absolute base URL used in emails (links are built from it when set).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+
+    MODULES_DIR = Path(os.environ.get("MODULES_DIR", BASE_DIR / "modules"))
+    CHECKLISTS_DIR = Path(os.environ.get("CHECKLISTS_DIR", BASE_DIR / "checklists"))
+    PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "instance" / "pdf-cache"))
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SHOW_OUTBOX = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    SHOW_OUTBOX = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashes keep the suite fast; production keeps the strong defaults above.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    SHOW_OUTBOX = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @staticmethod
+    def check(config: dict) -> None:
+        """Refuse to start with settings that are only safe on a developer's laptop."""
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production.")
+        default_db = config["SQLALCHEMY_DATABASE_URI"] == DEFAULT_SQLITE_URL
+        if default_db and not _env_bool("ALLOW_SQLITE_IN_PRODUCTION"):
+            raise RuntimeError(
+                "DATABASE_URL is not set: set it, or set ALLOW_SQLITE_IN_PRODUCTION=1 "
+                "to use the embedded SQLite database on purpose."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
