@@ -64,13 +64,15 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    ENV_NAME = "development"
     DEBUG = False
     SHOW_OUTBOX = True
 
 
 class TestingConfig(Config):
+    ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     SHOW_OUTBOX = True
@@ -81,6 +83,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SHOW_OUTBOX = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

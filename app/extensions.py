@@ -8,7 +8,8 @@ from flask_wtf import CSRFProtect
 
 from app.models.base import db
 
-migrate = Migrate()
+# Batch mode lets Alembic alter tables on SQLite too.
+migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)

@@ -7,7 +7,7 @@ server; admins see it at /admin/outbox outside production.
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, url_for
 
 from app.models import OutboxEmail, db
 
@@ -29,4 +29,14 @@ def send_email(recipient: str, subject: str, body: str, *, school_id: int | None
             smtp.send_message(message)
         return
     current_app.logger.info("Email to %s: %s\n%s", recipient, subject, body)
-    db.session.add(OutboxEmail(recipient=recipient, subject=subject, body=body, school_id=school_id))
+    db.session.add(
+        OutboxEmail(recipient=recipient, subject=subject, body=body, school_id=school_id)
+    )
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """Absolute link for an email: from `PUBLIC_BASE_URL` when set, else the request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

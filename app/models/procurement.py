@@ -1,1 +1,1 @@
-"""Procurement records: vendors, assessments, answers, decisions (built in the procurement issue)."""
+"""Procurement records: vendors, assessments, answers, decisions."""

@@ -1,0 +1,83 @@
+"""The application factory: config, extensions, content, blueprints, CLI, errors, headers."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+    """Build the app. `config_name` is development, testing or production (`FLASK_CONFIG`)."""
+    name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    config_class = CONFIGS[name]
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if hasattr(config_class, "check"):
+        config_class.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+
+    from app.content.registry import init_content
+
+    init_content(app)
+
+    from app import errors, security
+    from app.navigation import init_navigation
+
+    security.init_security(app)
+    init_navigation(app)
+    errors.init_errors(app)
+    _register_blueprints(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+
+    @app.context_processor
+    def inject_globals() -> dict:
+        from app.models.users import ROLE_LABELS
+
+        return {"service_name": app.config["SERVICE_NAME"], "role_labels": ROLE_LABELS}
+
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.auth.session import init_login
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.procurement import bp as procurement_bp
+    from app.training import bp as training_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(training_bp, url_prefix="/training")
+    app.register_blueprint(procurement_bp, url_prefix="/procurement")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+    """WAL lets readers and one writer work at once; foreign keys are off in SQLite by default."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

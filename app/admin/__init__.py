@@ -1,0 +1,7 @@
+"""School and trust administration: staff accounts, roles, invitations, the development outbox."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from app.admin import views  # noqa: E402,F401

@@ -1,0 +1,46 @@
+"""Forms for inviting staff and changing their roles."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models import ROLE_LABELS, Role
+
+
+class RoleCheckboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices(include_trust_admin: bool) -> list[tuple[str, str]]:
+    return [
+        (role.value, ROLE_LABELS[role])
+        for role in Role
+        if include_trust_admin or role != Role.TRUST_ADMIN
+    ]
+
+
+class InviteForm(FlaskForm):
+    display_name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name"), Length(max=120)]
+    )
+    email = EmailField(
+        "Email address",
+        description="Their school email address. The invitation link is sent here.",
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@school.org.uk"),
+            Length(max=254),
+        ],
+    )
+    roles = RoleCheckboxes("Roles", validators=[DataRequired("Choose at least one role")])
+    school_id = SelectField("School", coerce=int)
+
+
+class RolesForm(FlaskForm):
+    roles = RoleCheckboxes("Roles", validators=[DataRequired("Choose at least one role")])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that carries the CSRF token."""

@@ -1,0 +1,185 @@
+"""Staff accounts for school admins (their school) and trust admins (every school in the trust)."""
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit
+from app.admin import bp
+from app.admin.forms import ConfirmForm, InviteForm, RolesForm, role_choices
+from app.auth.tokens import new_invitation_token
+from app.mail import external_url, send_email
+from app.models import Invitation, OutboxEmail, Role, School, User, db
+from app.models.base import utcnow
+from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
+from app.services.accounts import (
+    AccountError,
+    change_roles,
+    create_invitation,
+    deactivate,
+    invitation_state,
+    reactivate,
+)
+
+ADMIN_ROLES = (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
+
+
+def _schools() -> list[School]:
+    ids = managed_school_ids(current_user)
+    stmt = select(School).where(School.id.in_(ids)).order_by(School.name)
+    return list(db.session.execute(stmt).scalars())
+
+
+@bp.get("/staff")
+@roles_required(*ADMIN_ROLES)
+def staff():
+    ids = managed_school_ids(current_user)
+    users = db.session.execute(school_scoped(User, ids).order_by(User.display_name)).scalars().all()
+    invitations = (
+        db.session.execute(school_scoped(Invitation, ids).order_by(Invitation.created_at.desc()))
+        .scalars()
+        .all()
+    )
+    now = utcnow()
+    pending = [i for i in invitations if invitation_state(i, now) == "pending"]
+    return render_template(
+        "admin/staff.html", users=users, pending=pending, schools=_schools(), form=ConfirmForm()
+    )
+
+
+@bp.route("/staff/invite", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def invite():
+    schools = _schools()
+    form = InviteForm()
+    form.roles.choices = role_choices(current_user.has_role(Role.TRUST_ADMIN))
+    form.school_id.choices = [(school.id, school.name) for school in schools]
+    if not form.is_submitted():
+        form.school_id.data = current_user.school_id
+    if form.validate_on_submit():
+        now = utcnow()
+        token, token_hash = new_invitation_token()
+        try:
+            invitation = create_invitation(
+                db.session,
+                school_id=form.school_id.data,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                roles=form.roles.data,
+                token_hash=token_hash,
+                invited_by_id=current_user.id,
+                now=now,
+                valid_for=timedelta(hours=current_app.config["INVITATION_MAX_AGE_HOURS"]),
+            )
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            school = db.session.get(School, invitation.school_id)
+            send_invitation_email(invitation, token, school.name)
+            db.session.flush()
+            audit.record(
+                "invitation_sent",
+                school_id=invitation.school_id,
+                object_type="invitation",
+                object_id=invitation.id,
+                roles=invitation.roles,
+            )
+            db.session.commit()
+            flash(f"Invitation sent to {invitation.email}.", "success")
+            return redirect(url_for("admin.staff"))
+    return render_template("admin/invite.html", form=form)
+
+
+def send_invitation_email(invitation: Invitation, token: str, school_name: str) -> None:
+    hours = current_app.config["INVITATION_MAX_AGE_HOURS"]
+    link = external_url("auth.join", token=token)
+    send_email(
+        invitation.email,
+        f"You are invited to {current_app.config['SERVICE_NAME']}",
+        f"Hello {invitation.display_name},\n\n{school_name} has invited you to "
+        f"{current_app.config['SERVICE_NAME']}, where you will take your data-protection "
+        f"training.\n\nUse this link to set your password. It works once and expires in "
+        f"{hours} hours:\n\n{link}\n",
+        school_id=invitation.school_id,
+    )
+
+
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def staff_member(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    form = RolesForm()
+    form.roles.choices = role_choices(current_user.has_role(Role.TRUST_ADMIN))
+    if not form.is_submitted():
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        before = sorted(user.roles)
+        try:
+            change_roles(db.session, user, form.roles.data, acting_user=current_user)
+        except AccountError as error:
+            form.roles.errors.append(str(error))
+        else:
+            audit.record(
+                "roles_changed",
+                school_id=user.school_id,
+                object_type="user",
+                object_id=user.id,
+                before=before,
+                after=sorted(user.roles),
+            )
+            db.session.commit()
+            flash(f"Roles updated for {user.display_name}.", "success")
+            return redirect(url_for("admin.staff_member", user_id=user.id))
+    return render_template("admin/staff_member.html", user=user, form=form, confirm=ConfirmForm())
+
+
+@bp.post("/staff/<int:user_id>/deactivate")
+@roles_required(*ADMIN_ROLES)
+def deactivate_user(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        deactivate(db.session, user, now=utcnow())
+    except AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.staff_member", user_id=user.id))
+    audit.record(
+        "user_deactivated", school_id=user.school_id, object_type="user", object_id=user.id
+    )
+    db.session.commit()
+    flash(f"{user.display_name} can no longer sign in.", "success")
+    return redirect(url_for("admin.staff_member", user_id=user.id))
+
+
+@bp.post("/staff/<int:user_id>/reactivate")
+@roles_required(*ADMIN_ROLES)
+def reactivate_user(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reactivate(user)
+    audit.record(
+        "user_reactivated", school_id=user.school_id, object_type="user", object_id=user.id
+    )
+    db.session.commit()
+    flash(f"{user.display_name} can sign in again.", "success")
+    return redirect(url_for("admin.staff_member", user_id=user.id))
+
+
+@bp.get("/outbox")
+@roles_required(*ADMIN_ROLES, Role.DPO)
+def outbox():
+    if not current_app.config.get("SHOW_OUTBOX"):
+        abort(404)
+    ids = managed_school_ids(current_user)
+    emails = (
+        db.session.execute(
+            school_scoped(OutboxEmail, ids).order_by(OutboxEmail.created_at.desc()).limit(100)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template("admin/outbox.html", emails=emails)

@@ -1,0 +1,60 @@
+"""Sign-in, join, reset and change-password forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from app.services.passwords import MAX_LENGTH
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password"), Length(max=MAX_LENGTH)]
+    )
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        "Create a password",
+        description="At least 12 characters. A few unrelated words make a strong password.",
+        validators=[DataRequired("Enter a password")],
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired("Enter the password again"),
+            EqualTo("password", "The passwords do not match"),
+        ],
+    )
+
+
+class JoinForm(NewPasswordMixin, FlaskForm):
+    display_name = StringField(
+        "Your name",
+        description="As it should appear on your certificates.",
+        validators=[DataRequired("Enter your name"), Length(max=120)],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@school.org.uk"),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )

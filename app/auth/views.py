@@ -1,0 +1,228 @@
+"""Views for signing in and out, joining by invitation, resetting and changing passwords."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import select
+
+from app import audit
+from app.auth import bp
+from app.auth.forms import (
+    ChangePasswordForm,
+    JoinForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from app.auth.session import end_all_sessions, hashing, start_session
+from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_token
+from app.extensions import limiter
+from app.mail import external_url, send_email
+from app.models import Invitation, User, db
+from app.models.base import utcnow
+from app.services.accounts import AccountError, accept_invitation, invitation_state, normalise_email
+from app.services.passwords import password_problems
+
+# Hashing a dummy password when the email is unknown keeps both paths equally slow.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _account_key() -> str:
+    return "sign-in:" + normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only failed attempts count towards the limit (a success redirects)."""
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        hasher = hashing()
+        if user is None or not user.active:
+            hasher.verify(_dummy_hash(), form.password.data)
+        elif hasher.verify(user.password_hash, form.password.data):
+            if hasher.needs_rehash(user.password_hash):
+                user.password_hash = hasher.hash(form.password.data)
+            user.last_sign_in_at = utcnow()
+            start_session(user)
+            audit.record("sign_in", actor_id=user.id, school_id=user.school_id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        audit.record(
+            "sign_in_failed",
+            actor_id=user.id if user else None,
+            school_id=user.school_id if user else None,
+            email=email,
+        )
+        db.session.commit()
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("auth/sign_in.html", form=form), 200
+
+
+def _dummy_hash() -> str:
+    if "value" not in _DUMMY_HASH:
+        _DUMMY_HASH["value"] = hashing().hash("not-a-real-password-dummy")
+    return _DUMMY_HASH["value"]
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        audit.record("sign_out")
+        db.session.commit()
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    max_age = current_app.config["INVITATION_MAX_AGE_HOURS"] * 3600
+    token_hash = read_invitation_token(token, max_age)
+    invitation = None
+    if token_hash:
+        stmt = select(Invitation).where(Invitation.token_hash == token_hash)
+        invitation = db.session.execute(stmt).scalar_one_or_none()
+    if invitation is None or invitation_state(invitation, utcnow()) != "pending":
+        return render_template("auth/link_invalid.html", kind="invitation"), 410
+    form = JoinForm(display_name=invitation.display_name)
+    if form.validate_on_submit():
+        problems = password_problems(
+            form.password.data, email=invitation.email, name=form.display_name.data
+        )
+        if problems:
+            form.password.errors.extend(problems)
+        else:
+            try:
+                user = accept_invitation(
+                    db.session,
+                    invitation,
+                    display_name=form.display_name.data,
+                    password_hash=hashing().hash(form.password.data),
+                    now=utcnow(),
+                )
+            except AccountError as error:
+                form.password.errors.append(str(error))
+            else:
+                db.session.flush()
+                audit.record(
+                    "invitation_accepted",
+                    actor_id=user.id,
+                    school_id=user.school_id,
+                    object_type="user",
+                    object_id=user.id,
+                )
+                db.session.commit()
+                start_session(user)
+                flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/join.html", form=form, invitation=invitation)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if user is not None and user.active:
+            token = new_reset_token(user.id, user.session_epoch)
+            link = external_url("auth.reset_password", token=token)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"]
+            send_email(
+                user.email,
+                "Reset your Privacy Toolkit password",
+                f"Hello {user.display_name},\n\nUse this link to choose a new password. It works "
+                f"once and expires in {minutes} minutes:\n\n{link}\n\nIf you did not ask for "
+                "this, you can ignore this email: your password has not changed.",
+                school_id=user.school_id,
+            )
+            audit.record("password_reset_requested", actor_id=user.id, school_id=user.school_id)
+            db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("auth/reset_sent.html", email=email)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"] * 60
+    data = read_reset_token(token, max_age)
+    user = db.session.get(User, data[0]) if data else None
+    if user is None or not user.active or user.session_epoch != data[1]:
+        return render_template("auth/link_invalid.html", kind="reset"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        problems = password_problems(form.password.data, email=user.email, name=user.display_name)
+        if problems:
+            form.password.errors.extend(problems)
+        else:
+            user.password_hash = hashing().hash(form.password.data)
+            end_all_sessions(user)
+            audit.record("password_reset", actor_id=user.id, school_id=user.school_id)
+            db.session.commit()
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not hashing().verify(user.password_hash, form.current_password.data):
+            form.current_password.errors.append("Your current password is not correct")
+        else:
+            problems = password_problems(
+                form.password.data, email=user.email, name=user.display_name
+            )
+            if problems:
+                form.password.errors.extend(problems)
+            else:
+                user.password_hash = hashing().hash(form.password.data)
+                end_all_sessions(user)
+                audit.record("password_changed")
+                db.session.commit()
+                start_session(user)  # this session continues with the new epoch
+                flash(
+                    "Your password has been changed. You are signed out everywhere else.", "success"
+                )
+                return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    user = current_user._get_current_object()
+    end_all_sessions(user)
+    audit.record("signed_out_everywhere")
+    db.session.commit()
+    logout_user()
+    flash("You have been signed out on every device.", "success")
+    return redirect(url_for("auth.sign_in"))

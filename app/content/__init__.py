@@ -1,0 +1,1 @@
+"""Training modules and procurement checklists, loaded from files, validated and kept read-only."""

@@ -1,0 +1,47 @@
+"""The read-only content registry: modules and checklists loaded once per app."""
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from app.content.checklists import load_checklists
+from app.content.modules import load_modules
+from app.content.problems import ContentError, ContentProblem
+
+
+@dataclass(frozen=True)
+class ContentRegistry:
+    modules: dict = field(default_factory=dict)
+    checklists: dict = field(default_factory=dict)
+
+
+def load_content(modules_dir: Path, checklists_dir: Path) -> tuple[ContentRegistry, list]:
+    """Load and validate all content; returns the registry and every problem found."""
+    problems: list[ContentProblem] = []
+    modules, module_problems = load_modules(Path(modules_dir))
+    checklists, checklist_problems = load_checklists(Path(checklists_dir))
+    problems += module_problems + checklist_problems
+    return ContentRegistry(modules=modules, checklists=checklists), sorted(problems)
+
+
+def init_content(app: Flask) -> None:
+    """Load content at start-up; invalid content stops the app with the full list of problems.
+
+    `flask content check` must still start in order to print that list, so it alone is let through
+    (it reloads and reports the content itself).
+    """
+    registry, problems = load_content(app.config["MODULES_DIR"], app.config["CHECKLISTS_DIR"])
+    if problems and not _running_content_check():
+        raise ContentError(problems)
+    app.extensions["content"] = registry
+
+
+def _running_content_check() -> bool:
+    args = sys.argv[1:]
+    return "content" in args and "check" in args
+
+
+def content() -> ContentRegistry:
+    return current_app.extensions["content"]

@@ -1,0 +1,5 @@
+"""Procurement: vendor register, assessments, decisions and reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("procurement", __name__)

@@ -1,0 +1,121 @@
+"""Account rules: invitations, accepting them, and role changes (no Flask imports)."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Invitation, Role, User, UserRole
+
+
+class AccountError(ValueError):
+    """A rule was broken; the message is shown to the user as it is."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def invitation_state(invitation: Invitation, now: datetime) -> str:
+    """pending, accepted, revoked or expired."""
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "pending"
+
+
+def create_invitation(
+    session: Session,
+    *,
+    school_id: int,
+    email: str,
+    display_name: str,
+    roles: list[str],
+    token_hash: str,
+    invited_by_id: int | None,
+    now: datetime,
+    valid_for: timedelta,
+) -> Invitation:
+    email = normalise_email(email)
+    if not roles:
+        raise AccountError("Choose at least one role")
+    if session.execute(select(User.id).where(User.email == email)).first():
+        raise AccountError("Someone with this email address already has an account")
+    # A newer invitation replaces any pending one for the same person.
+    for old in session.execute(select(Invitation).where(Invitation.email == email)).scalars():
+        if invitation_state(old, now) == "pending":
+            old.revoked_at = now
+    invitation = Invitation(
+        school_id=school_id,
+        email=email,
+        display_name=display_name.strip(),
+        roles=" ".join(sorted(Role(role).value for role in roles)),
+        token_hash=token_hash,
+        invited_by_id=invited_by_id,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(invitation)
+    return invitation
+
+
+def accept_invitation(
+    session: Session,
+    invitation: Invitation,
+    *,
+    display_name: str,
+    password_hash: str,
+    now: datetime,
+) -> User:
+    if invitation_state(invitation, now) != "pending":
+        raise AccountError("This invitation link has already been used or has expired")
+    if session.execute(select(User.id).where(User.email == invitation.email)).first():
+        raise AccountError("Someone with this email address already has an account")
+    user = User(
+        school_id=invitation.school_id,
+        email=invitation.email,
+        display_name=display_name.strip(),
+        password_hash=password_hash,
+        created_at=now,
+    )
+    user.set_roles(invitation.role_list)
+    invitation.accepted_at = now
+    session.add(user)
+    return user
+
+
+def count_active_school_admins(session: Session, school_id: int) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.school_id == school_id, User.active, UserRole.role == Role.SCHOOL_ADMIN)
+    )
+    return session.execute(stmt).scalar_one()
+
+
+def change_roles(session: Session, user: User, roles: list[str], *, acting_user: User) -> None:
+    if not roles:
+        raise AccountError("Choose at least one role")
+    losing_admin = Role.SCHOOL_ADMIN in user.roles and Role.SCHOOL_ADMIN not in roles
+    if losing_admin and count_active_school_admins(session, user.school_id) <= 1:
+        raise AccountError("A school must keep at least one school admin")
+    if Role.TRUST_ADMIN in roles and not acting_user.has_role(Role.TRUST_ADMIN):
+        raise AccountError("Only a trust admin can give the trust admin role")
+    user.set_roles(roles)
+
+
+def deactivate(session: Session, user: User, *, now: datetime) -> None:
+    if Role.SCHOOL_ADMIN in user.roles and count_active_school_admins(session, user.school_id) <= 1:
+        raise AccountError("A school must keep at least one active school admin")
+    user.active = False
+    user.deactivated_at = now
+    user.session_epoch += 1
+
+
+def reactivate(user: User) -> None:
+    user.active = True
+    user.deactivated_at = None
