@@ -1,6 +1,6 @@
 """Demo data for a newcomer: a trust, two schools, one user per role in each (idempotent).
 
-Training and procurement add their own demo records through `DEMO_SEEDERS` (see their modules).
+Training and procurement add their own demo records in `app/<domain>/demo.py`.
 """
 
 from collections.abc import Callable
@@ -24,9 +24,13 @@ DEMO_ROLES = (
     (Role.TRUST_ADMIN, "Trudy Trust"),
 )
 
-# Other domains register functions here: each takes the demo schools and users, and must be
-# idempotent (it runs on every `make run`).
-DEMO_SEEDERS: list[Callable[[list[School], list[User]], None]] = []
+
+def _seeders() -> list[Callable[[list[School], list[User]], None]]:
+    """Each domain's demo seeder (in its own package); each must be idempotent."""
+    from app.procurement import demo as procurement_demo
+    from app.training import demo as training_demo
+
+    return [training_demo.seed, procurement_demo.seed]
 
 
 def demo_email(role: Role, school_slug: str) -> str:
@@ -66,7 +70,7 @@ def seed_demo() -> list[User]:
                 db.session.add(user)
             users.append(user)
     db.session.flush()
-    for seeder in DEMO_SEEDERS:
+    for seeder in _seeders():
         seeder(schools, users)
     db.session.commit()
     return users
