@@ -1,10 +1,434 @@
-"""Training module schemas and loader (implemented in the training engine issue)."""
+"""Training modules: the file schemas (pydantic, unknown keys rejected), the loader that checks a
+`modules/` folder and collects every problem, and the frozen objects the app reads.
 
+Format contract: modules/README.md. Lesson HTML is rendered once here, at load, so requests do no
+Markdown work.
+"""
+
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 
-from app.content.problems import ContentProblem
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.content.markdown import callout_problems, render_markdown
+from app.content.problems import ContentProblem, display_path, pydantic_problems
+
+KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SEMVER = r"^\d+\.\d+\.\d+$"
+LESSON_NAME = r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+HTTPS_URL = r"^https://[^\s/]+\.[^\s]+$"
+
+Text = Annotated[str, Field(min_length=1)]
+Kebab = Annotated[str, Field(pattern=KEBAB)]
+
+
+# --- File schemas -------------------------------------------------------------------------------
+
+
+class _Schema(BaseModel):
+    # strict: "5" is not an integer and 1.0 is not a version string; authors quote what they mean.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class SourceSchema(_Schema):
+    title: Text
+    url: Annotated[str, Field(pattern=HTTPS_URL)]
+
+
+class ModuleSchema(_Schema):
+    id: Kebab
+    version: Annotated[str, Field(pattern=SEMVER)]
+    order: Annotated[int, Field(ge=1)]
+    title: Text
+    summary: Text
+    audience: Text
+    tags: list[Kebab] = []
+    learning_outcomes: Annotated[list[Text], Field(min_length=1)]
+    estimated_minutes: Annotated[int, Field(ge=1)]
+    cpd_minutes: Annotated[int, Field(ge=1)]
+    pass_mark: Annotated[int, Field(ge=1, le=100)]
+    questions_per_attempt: Annotated[int, Field(ge=1)]
+    certificate_validity_months: Annotated[int, Field(ge=1)]
+    lessons: Annotated[list[Annotated[str, Field(pattern=LESSON_NAME)]], Field(min_length=1)]
+
+
+class LessonSchema(_Schema):
+    title: Text
+    minutes: Annotated[int, Field(ge=1)]
+    sources: Annotated[list[SourceSchema], Field(min_length=1)]
+
+
+class OptionSchema(_Schema):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class QuestionSchema(_Schema):
+    id: Kebab
+    type: Literal["single", "multiple", "true_false"]
+    prompt: Text
+    options: Annotated[list[OptionSchema], Field(min_length=2)]
+    explanation: Text
+    source: SourceSchema
+
+
+class QuizSchema(_Schema):
+    questions: Annotated[list[QuestionSchema], Field(min_length=1)]
+
+
+# --- What the app reads -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    options: tuple[Option, ...]
+    explanation: str
+    source: Source
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    number: int  # 1-based position in the module
+    title: str
+    minutes: int
+    sources: tuple[Source, ...]
+    html: str  # rendered and sanitised at load
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    version: str
+    order: int
+    title: str
+    summary: str
+    audience: str
+    tags: tuple[str, ...]
+    learning_outcomes: tuple[str, ...]
+    estimated_minutes: int
+    cpd_minutes: int
+    pass_mark: int
+    questions_per_attempt: int
+    certificate_validity_months: int
+    lessons: tuple[Lesson, ...]
+    questions: tuple[Question, ...]
+    _lesson_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._lesson_index.update({lesson.slug: lesson for lesson in self.lessons})
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return self._lesson_index.get(slug)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        """The lessons before and after `lesson` (None at either end)."""
+        position = lesson.number - 1
+        previous = self.lessons[position - 1] if position > 0 else None
+        following = self.lessons[position + 1] if position + 1 < len(self.lessons) else None
+        return previous, following
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+# libyaml's parser is about ten times faster than the pure-Python one; both are safe loaders.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Problems(list):
+    def add(self, file: str, key_path: str, message: str) -> None:
+        self.append(ContentProblem(file, key_path, message))
+
+
+def _parse_yaml(text: str, file: str, problems: _Problems) -> object | None:
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        problems.add(file, "(file)", f"not valid YAML{where}: {problem}")
+        return None
+    if not isinstance(data, dict):
+        problems.add(file, "(file)", "must be a YAML mapping of keys to values")
+        return None
+    return data
+
+
+# Plain-English messages for the pydantic errors authors meet most, keyed by (error type, field).
+_PATTERN_MESSAGES = {
+    "url": "must be a full https:// address",
+    "version": 'must be a version like "1.0.0" (MAJOR.MINOR.PATCH)',
+    "lessons": "must be a lesson file name without .md, like 01-what-is-personal-data",
+}
+_KEBAB_MESSAGE = "must be a kebab-case slug: lower-case letters, digits and single hyphens"
+
+
+def _friendly(problem: ContentProblem, error_type: str) -> ContentProblem:
+    parts = problem.key_path.split(".")
+    name = next((part for part in reversed(parts) if not part.isdigit()), "")
+    message = problem.message
+    if error_type == "string_pattern_mismatch":
+        message = _PATTERN_MESSAGES.get(name, _KEBAB_MESSAGE)
+    elif error_type == "missing":
+        message = "required: add this key"
+    elif error_type == "string_type" and name == "version":
+        message = 'must be a quoted string like "1.0.0" (unquoted, YAML reads a number)'
+    return ContentProblem(problem.file, problem.key_path, message)
+
+
+def _validate(schema: type[BaseModel], data: dict, file: str, problems: _Problems):  # type: ignore[no-untyped-def]
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        found = pydantic_problems(file, error)
+        types = [item["type"] for item in error.errors()]
+        problems.extend(
+            _friendly(problem, kind) for problem, kind in zip(found, types, strict=True)
+        )
+        return None
+
+
+def _source(schema: SourceSchema) -> Source:
+    return Source(schema.title, schema.url)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(front matter YAML, Markdown body), or None when the file does not start with `---`."""
+    match = re.match(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?(.*)\Z", text, re.DOTALL | re.MULTILINE)
+    if not match:
+        return None
+    return match.group(1), match.group(2)
+
+
+def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Lesson | None:
+    file = display_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(file, "(file)", "is not UTF-8 text")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.add(
+            file,
+            "(front matter)",
+            "missing: start the file with a '---' line, the title, minutes and sources, "
+            "then another '---' line",
+        )
+        return None
+    front, body = parts
+    data = _parse_yaml(front, file, problems)
+    for message in callout_problems(body):
+        problems.add(file, "(body)", message)
+    if not body.strip():
+        problems.add(file, "(body)", "the lesson has no text after the front matter")
+    schema = _validate(LessonSchema, data, file, problems) if data is not None else None
+    if schema is None:
+        return None
+    return Lesson(
+        slug=path.stem,
+        number=number,
+        title=schema.title,
+        minutes=schema.minutes,
+        sources=tuple(_source(source) for source in schema.sources),
+        html=render_markdown(body),
+    )
+
+
+def _check_question(question: QuestionSchema, key: str, file: str, problems: _Problems) -> None:
+    option_ids = [option.id for option in question.options]
+    for duplicate in sorted({i for i in option_ids if option_ids.count(i) > 1}):
+        problems.add(file, f"{key}.options", f"option id '{duplicate}' is used more than once")
+    correct = sum(option.correct for option in question.options)
+    if question.type == "multiple":
+        if correct < 1:
+            problems.add(
+                file, f"{key}.options", "a multiple question needs at least one correct option"
+            )
+    elif correct != 1:
+        problems.add(
+            file,
+            f"{key}.options",
+            f"a {question.type} question needs exactly one correct option (found {correct})",
+        )
+    if question.type == "true_false" and sorted(option_ids) != ["false", "true"]:
+        problems.add(
+            file,
+            f"{key}.options",
+            "a true_false question has exactly two options, ids 'true' and 'false'",
+        )
+
+
+def _load_questions(path: Path, root: Path, problems: _Problems) -> tuple[Question, ...] | None:
+    file = display_path(path, root)
+    if not path.is_file():
+        problems.add(file, "(file)", "missing: every module needs a quiz.yaml question bank")
+        return None
+    data = _parse_yaml(path.read_text(encoding="utf-8"), file, problems)
+    quiz = _validate(QuizSchema, data, file, problems) if data is not None else None
+    if quiz is None:
+        return None
+    seen: set[str] = set()
+    for index, question in enumerate(quiz.questions):
+        key = f"questions.{index}"
+        if question.id in seen:
+            problems.add(file, f"{key}.id", f"question id '{question.id}' is used more than once")
+        seen.add(question.id)
+        _check_question(question, key, file, problems)
+    return tuple(
+        Question(
+            id=q.id,
+            type=q.type,
+            prompt=q.prompt,
+            options=tuple(Option(o.id, o.text, o.correct, o.feedback) for o in q.options),
+            explanation=q.explanation,
+            source=_source(q.source),
+        )
+        for q in quiz.questions
+    )
+
+
+def _load_lessons(
+    folder: Path, listed: list[str], module_file: str, root: Path, problems: _Problems
+) -> tuple[Lesson, ...] | None:
+    lessons_dir = folder / "lessons"
+    present = {p.stem: p for p in lessons_dir.glob("*.md")} if lessons_dir.is_dir() else {}
+    for other in sorted(lessons_dir.iterdir()) if lessons_dir.is_dir() else []:
+        if other.suffix != ".md" and not other.name.startswith("."):
+            problems.add(display_path(other, root), "(file)", "only .md lesson files belong here")
+    complete = True
+    for index, name in enumerate(listed):
+        if listed.index(name) != index:
+            problems.add(module_file, f"lessons.{index}", f"lesson '{name}' is listed twice")
+            complete = False
+        elif name not in present:
+            problems.add(
+                module_file, f"lessons.{index}", f"lesson file lessons/{name}.md does not exist"
+            )
+            complete = False
+    for stem, path in sorted(present.items()):
+        if stem not in listed:
+            problems.add(
+                display_path(path, root),
+                "(file)",
+                "lesson is not listed in module.yaml 'lessons' (add it, or delete the file)",
+            )
+    lessons = [
+        _load_lesson(present[name], number, root, problems)
+        for number, name in enumerate(dict.fromkeys(listed), start=1)
+        if name in present
+    ]
+    if not complete or any(lesson is None for lesson in lessons):
+        return None
+    return tuple(lessons)  # type: ignore[arg-type]
+
+
+def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Module | None:
+    """Load one module folder; appends its problems and returns None when it has any."""
+    found = _Problems()
+    module_path = folder / "module.yaml"
+    module_file = display_path(module_path, root)
+    if not module_path.is_file():
+        found.add(module_file, "(file)", "missing: every module folder needs a module.yaml")
+        problems.extend(found)
+        return None
+    data = _parse_yaml(module_path.read_text(encoding="utf-8"), module_file, found)
+    meta = _validate(ModuleSchema, data, module_file, found) if data is not None else None
+    questions = _load_questions(folder / "quiz.yaml", root, found)
+    if meta is None:
+        problems.extend(found)
+        return None
+    if meta.id != folder.name:
+        found.add(module_file, "id", f"must match the folder name '{folder.name}'")
+    lessons = _load_lessons(folder, meta.lessons, module_file, root, found)
+    if questions is not None and len(questions) < meta.questions_per_attempt:
+        found.add(
+            module_file,
+            "questions_per_attempt",
+            f"draws {meta.questions_per_attempt} questions but quiz.yaml holds only "
+            f"{len(questions)}",
+        )
+    problems.extend(found)
+    if found or lessons is None or questions is None:
+        return None
+    return Module(
+        id=meta.id,
+        version=meta.version,
+        order=meta.order,
+        title=meta.title,
+        summary=meta.summary,
+        audience=meta.audience,
+        tags=tuple(meta.tags),
+        learning_outcomes=tuple(meta.learning_outcomes),
+        estimated_minutes=meta.estimated_minutes,
+        cpd_minutes=meta.cpd_minutes,
+        pass_mark=meta.pass_mark,
+        questions_per_attempt=meta.questions_per_attempt,
+        certificate_validity_months=meta.certificate_validity_months,
+        lessons=lessons,
+        questions=questions,
+    )
 
 
 def load_modules(root: Path) -> tuple[dict, list[ContentProblem]]:
-    """Load every module folder under `root`; returns (modules by id, problems)."""
-    return {}, []
+    """Load every module folder under `root`; returns (modules by id, problems).
+
+    Modules come back in catalogue order (`order`, then id). A module with any problem is left
+    out, and every problem in every module is reported, so one run shows the whole list.
+    """
+    root = Path(root)
+    problems: list[ContentProblem] = []
+    if not root.is_dir():
+        return {}, [ContentProblem(str(root), "(folder)", "modules folder does not exist")]
+    modules = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        module = load_module(folder, root, problems)
+        if module is not None:
+            modules.append(module)
+    modules.sort(key=lambda module: (module.order, module.id))
+    return {module.id: module for module in modules}, problems
