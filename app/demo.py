@@ -34,7 +34,7 @@ def _seeders() -> list[Callable[[list[School], list[User]], None]]:
 
 
 def demo_email(role: Role, school_slug: str) -> str:
-    return f"{role.value.replace('_', '-')}@{school_slug}.demo.invalid"
+    return f"{role.value.replace('_', '-')}@{school_slug}.example"
 
 
 def _get_or_create_school(name: str, trust: Trust) -> School:

@@ -112,7 +112,7 @@ def world(app) -> World:
     world = World(trust_a, trust_b, school_a, school_a2, school_b)
     for key, school in (("A", school_a), ("A2", school_a2), ("B", school_b)):
         for role in ALL_ROLES:
-            email = f"{role.replace('_', '-')}@{key.lower()}.test.invalid"
+            email = f"{role.replace('_', '-')}@{key.lower()}.example"
             world.users[(key, role)] = make_user(school, email, [role])
     db.session.commit()
     return world

@@ -56,7 +56,7 @@ def invite():
     form = InviteForm()
     form.roles.choices = role_choices(current_user.has_role(Role.TRUST_ADMIN))
     form.school_id.choices = [(school.id, school.name) for school in schools]
-    if not form.is_submitted():
+    if not form.is_submitted() or len(schools) == 1:
         form.school_id.data = current_user.school_id
     if form.validate_on_submit():
         now = utcnow()

@@ -83,7 +83,7 @@ def test_anonymous_users_are_sent_to_sign_in(app, world):
 
 def test_another_schools_objects_are_not_found(app, world, signed_in, csrf):
     # A user of school B (trust B) holding every role: roles never open another tenant's data.
-    outsider = make_user(world.school_b, "every-role@b.test.invalid", [r.value for r in Role])
+    outsider = make_user(world.school_b, "every-role@b.example", [r.value for r in Role])
     from app.models import db
 
     db.session.commit()
@@ -105,7 +105,7 @@ def test_another_schools_objects_are_not_found(app, world, signed_in, csrf):
 
 
 def test_every_post_without_csrf_token_is_refused(app, world, signed_in):
-    insider = make_user(world.school_a, "every-role@a.test.invalid", [r.value for r in Role])
+    insider = make_user(world.school_a, "every-role@a.example", [r.value for r in Role])
     from app.models import db
 
     db.session.commit()
