@@ -1,0 +1,469 @@
+"""The procurement scoring engine: checklist, profile and answers in; one explained result out.
+
+Pure and deterministic (no Flask, no database, no clock). The rules, documented with a worked
+example in checklists/README.md:
+
+- Credit per scored question: the chosen option's credit (multi-choice: the sum of the chosen
+  options' credits, at most 1). `unknown` and unanswered earn 0 and are evidence gaps. `na` (only
+  where `allow_na`) drops the question out of its section. When `evidence_required` and no evidence
+  link is given, credit is at most 0.5 (and it is an evidence gap) until evidence is added.
+- Gated-out sections and questions (`applies_if` false) are ignored, whatever was answered there.
+- Section score = weighted mean of credits x 100; overall = weighted mean of applicable section
+  scores with the section weights (an average of averages, so a big section cannot swamp the rest).
+- The score band comes from the (risk-tier) thresholds; then limits apply, the worst wins:
+  knock-outs (bottom band), caps, unresolved knock-outs (unknown, unanswered or missing evidence:
+  at best the second band), a section below `section_floor`, and evidence coverage below the
+  tier's minimum. The score itself is never changed or hidden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
+from app.content.expressions import evaluate
+
+ENGINE_VERSION = "1.0.0"
+EVIDENCE_MISSING_CREDIT_CAP = 0.5
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as given: an option value (a tuple for multi-choice), `unknown`, `na` or None."""
+
+    value: str | tuple[str, ...] | None = None
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question_id: str
+    section_id: str
+    text: str
+    type: str
+    weight: int
+    status: str  # answered | unknown | unanswered | na | gated_out | unscored | invalid
+    answer: str | list[str] | None
+    answer_label: str
+    credit: float | None
+    evidence_required: bool
+    evidence_missing: bool
+    points_lost: float
+    score_impact: float
+    references: list[str]
+    remediation: str
+    note: str
+    evidence: list[str]
+    blocking: bool = False
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    section_id: str
+    title: str
+    weight: int
+    applicable: bool
+    score: float | None
+    questions: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class Limit:
+    kind: str  # knockout | cap | unresolved_knockout | section_floor | evidence_coverage
+    band: str
+    band_label: str
+    reason: str
+    question_id: str | None = None
+    question_text: str | None = None
+    answer: str | list[str] | None = None
+    answer_label: str | None = None
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EvidenceGap:
+    question_id: str
+    text: str
+    reason: str  # unknown | unanswered | evidence_missing
+
+
+@dataclass(frozen=True)
+class Result:
+    checklist_id: str
+    checklist_version: str
+    engine_version: str
+    inputs_hash: str
+    score: float
+    score_band: str
+    band: str
+    band_label: str
+    band_index: int
+    bottom_band: bool
+    top_band: bool
+    risk_tier: str
+    risk_tier_label: str
+    thresholds: dict[str, float]
+    answered_coverage: float
+    evidence_coverage: float
+    sections: list[SectionResult]
+    questions: list[QuestionResult]
+    limits: list[Limit]
+    points_lost: list[QuestionResult]
+    evidence_gaps: list[EvidenceGap]
+    problems: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def score_assessment(
+    checklist: Checklist,
+    profile: Mapping[str, object],
+    answers: Mapping[str, AnswerInput],
+) -> Result:
+    """Score `answers` against `checklist` for these profile answers; see the module docstring."""
+    profile = _normalise_profile(checklist, profile)
+    section_applies = {s.id: evaluate(s.applies_if, profile) for s in checklist.sections}
+    problems: list[str] = []
+    graded: dict[str, _Graded] = {}
+    for section in checklist.sections:
+        for question in section.questions:
+            applies = section_applies[section.id] and evaluate(question.applies_if, profile)
+            given = answers.get(question.id, AnswerInput())
+            graded[question.id] = _grade(checklist, question, given, applies, problems)
+
+    sections = [_section_result(s, graded, section_applies[s.id]) for s in checklist.sections]
+    applicable = [s for s in sections if s.applicable and s.score is not None]
+    total_weight = sum(s.weight for s in applicable)
+    raw_score = (
+        sum(s.weight * _raw_section_score(checklist, s.section_id, graded) for s in applicable)
+        / total_weight
+        if total_weight
+        else 0.0
+    )
+    score = round(raw_score, 1)
+
+    tier = next(t for t in checklist.rating.risk_tiers if evaluate(t.when, profile))
+    thresholds = {b.id: tier.min_scores.get(b.id, b.min_score) for b in checklist.rating.bands}
+    band_ids = [band.id for band in checklist.rating.bands]
+    score_band = next(b for b in band_ids if score >= thresholds[b])
+
+    scored = [g for g in graded.values() if g.counts]
+    answered_coverage = _percent(sum(g.status in ("answered", "na") for g in scored), len(scored))
+    needs_evidence = [g for g in scored if g.question.evidence_required and g.status != "na"]
+    evidence_coverage = _percent(sum(bool(g.evidence) for g in needs_evidence), len(needs_evidence))
+
+    limits = _limits(checklist, graded, sections, tier, evidence_coverage)
+    band_index = max([band_ids.index(score_band)] + [band_ids.index(lim.band) for lim in limits])
+    band = checklist.rating.bands[band_index]
+    blocking = {lim.question_id for lim in limits if lim.question_id}
+    questions = [
+        _question_result(checklist, g, total_weight, graded, blocking) for g in graded.values()
+    ]
+    order = {q.question_id: index for index, q in enumerate(questions)}
+    points_lost = sorted(
+        (q for q in questions if q.points_lost > 0 or (q.blocking and q.credit is not None)),
+        key=lambda q: (not q.blocking, -q.points_lost, -q.score_impact, order[q.question_id]),
+    )
+    gaps = [
+        EvidenceGap(g.question.id, g.question.text, reason)
+        for g in graded.values()
+        if g.counts and (reason := g.gap_reason)
+    ]
+    return Result(
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        engine_version=ENGINE_VERSION,
+        inputs_hash=inputs_hash(checklist, profile, graded),
+        score=score,
+        score_band=score_band,
+        band=band.id,
+        band_label=band.label,
+        band_index=band_index,
+        bottom_band=band_index == len(band_ids) - 1,
+        top_band=band_index == 0,
+        risk_tier=tier.id,
+        risk_tier_label=tier.label,
+        thresholds=thresholds,
+        answered_coverage=answered_coverage,
+        evidence_coverage=evidence_coverage,
+        sections=sections,
+        questions=questions,
+        limits=limits,
+        points_lost=points_lost,
+        evidence_gaps=gaps,
+        problems=problems,
+    )
+
+
+# --- per question ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Graded:
+    question: Question
+    applies: bool
+    status: str
+    value: str | tuple[str, ...] | None
+    credit: float | None
+    evidence_missing: bool
+    note: str
+    evidence: tuple[str, ...]
+
+    @property
+    def counts(self) -> bool:
+        """Scored and applicable (N/A questions still count for answered coverage)."""
+        return self.applies and self.question.scored
+
+    @property
+    def in_denominator(self) -> bool:
+        return self.counts and self.status != "na"
+
+    @property
+    def rule_value(self) -> str | tuple[str, ...] | None:
+        """The value knock-out and cap rules see: unanswered counts as unknown."""
+        return UNKNOWN if self.status in ("unknown", "unanswered", "invalid") else self.value
+
+    @property
+    def gap_reason(self) -> str | None:
+        if self.status in ("unknown", "unanswered", "invalid"):
+            return "unknown" if self.status == "unknown" else "unanswered"
+        return "evidence_missing" if self.evidence_missing else None
+
+
+def _grade(checklist, question: Question, given: AnswerInput, applies: bool, problems) -> _Graded:
+    note = (given.note or "").strip()
+    evidence = tuple(sorted({e.strip() for e in given.evidence if e and e.strip()}))
+    value = _normalise_value(question, given.value)
+    if not applies:
+        return _Graded(question, False, "gated_out", None, None, False, "", ())
+    if not question.scored:
+        text = value if isinstance(value, str) else None
+        return _Graded(question, True, "unscored", text, None, False, note, evidence)
+    if value is None:
+        return _Graded(question, True, "unanswered", None, 0.0, False, note, evidence)
+    if value == UNKNOWN:
+        return _Graded(question, True, "unknown", UNKNOWN, 0.0, False, note, evidence)
+    if value == NOT_APPLICABLE:
+        if question.allow_na:
+            return _Graded(question, True, "na", NOT_APPLICABLE, None, False, note, evidence)
+        problems.append(f"{question.id}: N/A is not allowed for this question")
+        return _Graded(question, True, "invalid", None, 0.0, False, note, evidence)
+    credits = {option.value: option.credit or 0.0 for option in checklist.options_for(question)}
+    chosen = value if isinstance(value, tuple) else (value,)
+    if not chosen or any(v not in credits for v in chosen):
+        problems.append(f"{question.id}: {value!r} is not an answer to this question")
+        return _Graded(question, True, "invalid", None, 0.0, False, note, evidence)
+    credit = min(1.0, sum(credits[v] for v in chosen))
+    evidence_missing = question.evidence_required and not evidence and credit > 0
+    if evidence_missing:
+        credit = min(credit, EVIDENCE_MISSING_CREDIT_CAP)
+    return _Graded(question, True, "answered", value, credit, evidence_missing, note, evidence)
+
+
+def _normalise_value(question: Question, value: object) -> str | tuple[str, ...] | None:
+    if value is None or value == "" or value == () or value == []:
+        return None
+    if isinstance(value, list | tuple | set | frozenset):
+        values = tuple(sorted({str(v) for v in value if v}))
+        if question.type == "multi_choice":
+            if UNKNOWN in values or NOT_APPLICABLE in values:
+                return UNKNOWN if UNKNOWN in values else NOT_APPLICABLE
+            return values or None
+        return values[0] if len(values) == 1 else values
+    text = str(value).strip()
+    if question.type == "multi_choice" and text not in (UNKNOWN, NOT_APPLICABLE):
+        return (text,)
+    return text or None
+
+
+def _normalise_profile(checklist: Checklist, profile: Mapping[str, object]) -> dict:
+    clean: dict[str, object] = {}
+    for question in checklist.profile:
+        value = profile.get(question.id)
+        if question.type == "multi_choice":
+            values = value if isinstance(value, list | tuple) else ([value] if value else [])
+            clean[question.id] = sorted({str(v) for v in values if v})
+        elif value not in (None, ""):
+            clean[question.id] = str(value)
+    return clean
+
+
+# --- sections, limits, explanation ----------------------------------------------------------
+
+
+def _raw_section_score(checklist: Checklist, section_id: str, graded) -> float:
+    section = checklist.sections_by_id[section_id]
+    rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
+    possible = sum(g.question.weight for g in rows)
+    return 100 * sum(g.question.weight * (g.credit or 0) for g in rows) / possible
+
+
+def _section_result(section, graded, applies: bool) -> SectionResult:
+    rows = [graded[q.id] for q in section.questions if graded[q.id].counts]
+    in_score = [g for g in rows if g.in_denominator]
+    score = None
+    if applies and in_score:
+        possible = sum(g.question.weight for g in in_score)
+        earned = sum(g.question.weight * (g.credit or 0) for g in in_score)
+        score = round(100 * earned / possible, 1)
+    return SectionResult(
+        section_id=section.id,
+        title=section.title,
+        weight=section.weight,
+        applicable=applies and bool(in_score),
+        score=score,
+        questions=len(rows),
+        answered=sum(g.status in ("answered", "na") for g in rows),
+    )
+
+
+def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]:
+    bands = checklist.rating.bands
+    bottom, second = bands[-1], bands[1]
+    limits: list[Limit] = []
+    for g in graded.values():
+        if not g.counts or g.status == "na":
+            continue
+        question, seen = g.question, _rule_values(g.rule_value)
+        fired = False
+        if question.knockout and seen & set(question.knockout.when):
+            limits.append(_question_limit(checklist, "knockout", bottom, question.knockout, g))
+            continue
+        if question.cap and seen & set(question.cap.when):
+            limits.append(
+                _question_limit(
+                    checklist, "cap", checklist.band(question.cap.band), question.cap, g
+                )
+            )
+            fired = True
+        if question.knockout and not fired and (g.rule_value == UNKNOWN or g.evidence_missing):
+            why = "no evidence was given" if g.evidence_missing else "the answer is not known yet"
+            reason = f"Knock-out question not resolved: {why}. {question.knockout.reason}"
+            limits.append(
+                _question_limit(checklist, "unresolved_knockout", second, None, g, reason)
+            )
+    floor = checklist.rating.section_floor
+    for section in sections:
+        if floor is not None and section.score is not None and section.score < floor:
+            reason = (
+                f"Section “{section.title}” scored {section.score:g}, below the floor of {floor:g}."
+            )
+            limits.append(Limit("section_floor", second.id, second.label, reason))
+    minimum = tier.min_evidence_coverage
+    if minimum is not None and evidence_coverage < minimum:
+        reason = (
+            f"Evidence coverage is {evidence_coverage:g}%, below the {minimum:g}% required for "
+            f"the {tier.label.lower()} tier."
+        )
+        limits.append(Limit("evidence_coverage", second.id, second.label, reason))
+    return limits
+
+
+def _rule_values(value) -> set[str]:
+    if value is None:
+        return set()
+    return set(value) if isinstance(value, tuple) else {value}
+
+
+def _question_limit(checklist, kind, band, rule, g: _Graded, reason: str | None = None) -> Limit:
+    question = g.question
+    return Limit(
+        kind=kind,
+        band=band.id,
+        band_label=band.label,
+        reason=reason or rule.reason,
+        question_id=question.id,
+        question_text=question.text,
+        answer=_plain(g.rule_value),
+        answer_label=answer_label(checklist, question, g.rule_value),
+        references=[str(ref) for ref in question.references],
+    )
+
+
+def _question_result(checklist, g: _Graded, total_weight, graded, blocking) -> QuestionResult:
+    question = g.question
+    section = checklist.section_of[question.id]
+    points_lost = impact = 0.0
+    if g.in_denominator and total_weight:
+        missing = 1 - (g.credit or 0)
+        points_lost = round(question.weight * missing, 2)
+        section_rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
+        possible = sum(r.question.weight for r in section_rows)
+        impact = round(
+            100 * section.weight / total_weight * question.weight / possible * missing, 2
+        )
+    return QuestionResult(
+        question_id=question.id,
+        section_id=section.id,
+        text=question.text,
+        type=question.type,
+        weight=question.weight,
+        status=g.status,
+        answer=_plain(g.value),
+        answer_label=answer_label(checklist, question, g.value) if g.status != "gated_out" else "",
+        credit=g.credit,
+        evidence_required=question.evidence_required,
+        evidence_missing=g.evidence_missing,
+        points_lost=points_lost,
+        score_impact=impact,
+        references=[str(ref) for ref in question.references],
+        remediation=question.remediation.strip(),
+        note=g.note,
+        evidence=list(g.evidence),
+        blocking=question.id in blocking,
+    )
+
+
+def answer_label(checklist: Checklist, question: Question, value) -> str:
+    """The words a person chose, for pages and reports ("Yes", "Not known", "Not applicable")."""
+    if value is None:
+        return "Not answered"
+    if value == UNKNOWN:
+        return "Not known"
+    if value == NOT_APPLICABLE:
+        return "Not applicable"
+    if not question.scored:
+        return str(value)
+    labels = {option.value: option.label for option in checklist.options_for(question)}
+    values = value if isinstance(value, tuple | list) else (value,)
+    return ", ".join(labels.get(v, v) for v in values)
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 100.0
+
+
+def inputs_hash(checklist: Checklist, profile: dict, graded: dict[str, _Graded]) -> str:
+    """SHA-256 of the canonical inputs: checklist content, profile, effective answers, engine."""
+    answers = {
+        qid: {"value": _plain(g.value), "note": g.note, "evidence": list(g.evidence)}
+        for qid, g in graded.items()
+        if g.applies and (g.value is not None or g.note or g.evidence)
+    }
+    canonical = json.dumps(
+        {
+            "checklist": [checklist.id, checklist.version, checklist.content_hash],
+            "profile": profile,
+            "answers": answers,
+            "engine": ENGINE_VERSION,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
