@@ -1,0 +1,75 @@
+"""Certificate rules: unguessable verification codes, expiry arithmetic, validity, and when a
+pass earns a new certificate. Pure functions; no Flask, no database."""
+
+import calendar
+import secrets
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or retyped is hard to get wrong.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 20  # 100 random bits
+CODE_GROUP = 4
+REFRESHER_WINDOW = timedelta(days=30)
+
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+Moment = TypeVar("Moment", date, datetime)
+
+
+def new_code() -> str:
+    """A fresh code such as `7K3M-Q9XZ-0D4R-TT8B-M2QA` from the OS's secure random source."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return format_code(raw)
+
+
+def format_code(raw: str) -> str:
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, len(raw), CODE_GROUP))
+
+
+def normalise_code(text: str) -> str | None:
+    """The canonical form of a typed code (any case, spaces or hyphens), or None if impossible."""
+    raw = "".join(text.split()).replace("-", "").upper().translate(_LOOKALIKES)
+    if len(raw) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in raw):
+        return None
+    return format_code(raw)
+
+
+def add_months(moment: Moment, months: int) -> Moment:
+    """Same day `months` later; a day the target month lacks becomes its last day
+    (29 February + 12 months is 28 February; 31 August + 6 months is 28 or 29 February)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def expiry_for(issued_at: datetime, validity_months: int) -> datetime:
+    return add_months(issued_at, validity_months)
+
+
+def certificate_state(expires_at: datetime, now: datetime) -> str:
+    """`valid` until the moment it expires, then `expired`."""
+    return "valid" if now < expires_at else "expired"
+
+
+def refresher_due(
+    expires_at: datetime, now: datetime, window: timedelta = REFRESHER_WINDOW
+) -> bool:
+    """Still valid but expiring within the window: time to take the refresher."""
+    return now < expires_at <= now + window
+
+
+def needs_new_certificate(
+    latest_expires_at: datetime | None,
+    latest_version: str | None,
+    module_version: str,
+    now: datetime,
+) -> bool:
+    """A pass issues a certificate unless a current one for this version is not yet due for
+    refresh (so practice retakes do not pile up certificates)."""
+    if latest_expires_at is None or latest_version != module_version:
+        return True
+    return certificate_state(latest_expires_at, now) == "expired" or refresher_due(
+        latest_expires_at, now
+    )

@@ -1,0 +1,112 @@
+"""Knowledge-check rules: drawing questions, shuffling options, checking answers and grading.
+
+Pure functions over the module's questions and plain data; no Flask, no database. An attempt's
+paper is a JSON-ready snapshot (`draw`), so grading and results never look at the module again.
+"""
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from app.content.modules import Question
+
+SINGLE_ANSWER_TYPES = ("single", "true_false")
+
+
+def snapshot(question: Question, rng: random.Random) -> dict:
+    """The question as it will be shown and graded, options shuffled (True/False stay in order)."""
+    options = [
+        {"id": o.id, "text": o.text, "correct": o.correct, "feedback": o.feedback}
+        for o in question.options
+    ]
+    if question.type == "true_false":
+        options.sort(key=lambda option: option["id"] != "true")
+    else:
+        rng.shuffle(options)
+    return {
+        "id": question.id,
+        "type": question.type,
+        "prompt": question.prompt,
+        "options": options,
+        "explanation": question.explanation,
+        "source": {"title": question.source.title, "url": question.source.url},
+    }
+
+
+def draw(questions: Sequence[Question], count: int, rng: random.Random) -> list[dict]:
+    """`count` different questions picked at random from the bank, each with shuffled options."""
+    if not 1 <= count <= len(questions):
+        raise ValueError(f"cannot draw {count} questions from a bank of {len(questions)}")
+    return [snapshot(question, rng) for question in rng.sample(list(questions), count)]
+
+
+def correct_ids(question: dict) -> set[str]:
+    return {option["id"] for option in question["options"] if option["correct"]}
+
+
+def is_correct(question: dict, chosen: Iterable[str]) -> bool:
+    """Right only when the learner picked all of the correct options and nothing else."""
+    return set(chosen) == correct_ids(question)
+
+
+def answer_problems(questions: Sequence[dict], answers: Mapping[str, Sequence[str]]) -> dict:
+    """Question id -> what is wrong with its answer (missing, too many, not an option)."""
+    problems = {}
+    for number, question in enumerate(questions, start=1):
+        chosen = list(answers.get(question["id"], ()))
+        offered = {option["id"] for option in question["options"]}
+        if not chosen:
+            verb = (
+                "Choose at least one answer"
+                if question["type"] == "multiple"
+                else "Choose an answer"
+            )
+            problems[question["id"]] = f"{verb} for question {number}"
+        elif not set(chosen) <= offered:
+            problems[question["id"]] = f"Choose from the answers given for question {number}"
+        elif question["type"] in SINGLE_ANSWER_TYPES and len(set(chosen)) > 1:
+            problems[question["id"]] = f"Choose only one answer for question {number}"
+    return problems
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    number: int
+    question: dict
+    chosen: tuple[str, ...]
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct_count: int
+    total: int
+    score: int  # whole percent, rounded down so a fail never shows the pass mark
+    passed: bool
+    results: tuple[QuestionResult, ...]
+
+
+def passes(correct_count: int, total: int, pass_mark: int) -> bool:
+    """Exact integer comparison: 4 of 5 meets an 80% pass mark, 7 of 9 misses 78%."""
+    return total > 0 and correct_count * 100 >= pass_mark * total
+
+
+def grade(questions: Sequence[dict], answers: Mapping[str, Sequence[str]], pass_mark: int) -> Grade:
+    results = tuple(
+        QuestionResult(
+            number=number,
+            question=question,
+            chosen=tuple(answers.get(question["id"], ())),
+            correct=is_correct(question, answers.get(question["id"], ())),
+        )
+        for number, question in enumerate(questions, start=1)
+    )
+    correct_count = sum(result.correct for result in results)
+    total = len(results)
+    return Grade(
+        correct_count=correct_count,
+        total=total,
+        score=correct_count * 100 // total if total else 0,
+        passed=passes(correct_count, total, pass_mark),
+        results=results,
+    )

@@ -1,0 +1,89 @@
+"""Certificate rules: code format and strength, expiry arithmetic (month ends, leap days)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.services.certificates import (
+    CODE_ALPHABET,
+    add_months,
+    certificate_state,
+    expiry_for,
+    needs_new_certificate,
+    new_code,
+    normalise_code,
+    refresher_due,
+)
+
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def test_codes_are_long_random_and_unique():
+    codes = {new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    code = codes.pop()
+    assert len(code) == 24 and code.count("-") == 4
+    assert set(code.replace("-", "")) <= set(CODE_ALPHABET)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["7k3m-q9xz-0d4r-tt8b-m2qa", " 7K3M Q9XZ 0D4R TT8B M2QA ", "7K3MQ9XZOD4RTT8BM2QA"],
+)
+def test_typed_codes_are_normalised(typed):
+    assert normalise_code(typed) == "7K3M-Q9XZ-0D4R-TT8B-M2QA"
+
+
+@pytest.mark.parametrize("typed", ["", "short", "7K3M-Q9XZ-0D4R-TT8B-M2Q!", "7K3M" * 6])
+def test_impossible_codes_are_rejected(typed):
+    assert normalise_code(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 15), 12, date(2027, 1, 15)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),  # leap day into a common year
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),  # leap day into a leap year
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),  # month end into a leap February
+        (date(2025, 8, 31), 6, date(2026, 2, 28)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2026, 12, 5), 1, date(2027, 1, 5)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 5, 20), 36, date(2029, 5, 20)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_expiry_keeps_the_time_and_zone():
+    issued = datetime(2024, 2, 29, 14, 5, tzinfo=UTC)
+    assert expiry_for(issued, 12) == datetime(2025, 2, 28, 14, 5, tzinfo=UTC)
+
+
+def test_state_turns_expired_at_the_expiry_moment():
+    expires = NOW + timedelta(days=1)
+    assert certificate_state(expires, NOW) == "valid"
+    assert certificate_state(expires, expires - timedelta(seconds=1)) == "valid"
+    assert certificate_state(expires, expires) == "expired"
+
+
+def test_refresher_window():
+    assert refresher_due(NOW + timedelta(days=30), NOW)
+    assert not refresher_due(NOW + timedelta(days=31), NOW)
+    assert not refresher_due(NOW - timedelta(days=1), NOW)  # already expired
+
+
+@pytest.mark.parametrize(
+    ("expires", "version", "expected"),
+    [
+        (None, None, True),
+        (NOW + timedelta(days=200), "1.0.0", False),  # current: a practice retake
+        (NOW + timedelta(days=10), "1.0.0", True),  # refresher due
+        (NOW - timedelta(days=1), "1.0.0", True),  # expired
+        (NOW + timedelta(days=200), "0.9.0", True),  # the module has a new version
+    ],
+)
+def test_when_a_pass_earns_a_new_certificate(expires, version, expected):
+    assert needs_new_certificate(expires, version, "1.0.0", NOW) is expected
