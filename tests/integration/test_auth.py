@@ -1,4 +1,4 @@
-"""Sign-in, invitations, password reset, session revocation and throttling through the test client."""
+"""Sign-in, invitations, password reset, session revocation and throttling (test client)."""
 
 import re
 from contextlib import contextmanager
@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import itsdangerous.timed
 import pytest
-
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, OutboxEmail, User, db
@@ -259,3 +258,37 @@ def test_deactivated_users_cannot_sign_in(client, world, csrf):
     teacher.active = False
     db.session.commit()
     assert _sign_in(client, teacher.email, csrf=csrf).status_code == 200
+
+
+def test_rate_limits_are_kept_in_redis_when_configured(app, tmp_path, csrf):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379 (CI has one)")
+    from app import create_app
+    from app.extensions import limiter
+
+    redis_app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'redis.db'}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        SIGN_IN_LIMIT_PER_ACCOUNT="2 per 15 minutes",
+    )
+    try:
+        with redis_app.app_context():
+            db.create_all()
+            limiter.reset()
+            assert type(limiter.storage).__name__ == "RedisStorage"
+            client = redis_app.test_client()
+            codes = [
+                _sign_in(client, "someone@school.example", "wrong-password-1", csrf=csrf).status_code
+                for _ in range(3)
+            ]
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        limiter.init_app(app)  # the limiter is process-wide: give the suite its memory storage back
+    assert type(limiter.storage).__name__ == "MemoryStorage"
+    assert codes == [200, 200, 429]
