@@ -1,59 +1,20 @@
 """Walk every URL rule: anonymous users are sent to sign in (except listed public pages), a user
 of school B gets 404 for school A's objects, and every POST without a CSRF token is refused."""
 
-import importlib
-import pkgutil
-
-import pytest
-
-import tests.walker
 from app.models import Role
 from tests.conftest import make_user
-from tests.walker import Sample
+from tests.walker import build_url, catalogue
 
-
-def _walker_modules():
-    for info in pkgutil.iter_modules(tests.walker.__path__):
-        yield importlib.import_module(f"tests.walker.{info.name}")
-
-
-def _collect():
-    samples, endpoint_samples, public = {}, {}, set()
-    for module in _walker_modules():
-        samples.update(getattr(module, "SAMPLES", {}))
-        for endpoint, extra in getattr(module, "ENDPOINT_SAMPLES", {}).items():
-            endpoint_samples.setdefault(endpoint, {}).update(extra)
-        public |= set(getattr(module, "PUBLIC_ENDPOINTS", set()))
-    return samples, endpoint_samples, public
-
-
-SAMPLES, ENDPOINT_SAMPLES, PUBLIC_ENDPOINTS = _collect()
+KNOWN = catalogue()
+PUBLIC_ENDPOINTS = KNOWN.public_endpoints
 
 
 def _rules(app):
     return sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
 
 
-def _sample_for(rule, argument) -> Sample:
-    sample = ENDPOINT_SAMPLES.get(rule.endpoint, {}).get(argument) or SAMPLES.get(argument)
-    if sample is None:
-        pytest.fail(
-            f"{rule.endpoint} ({rule.rule}) has argument <{argument}> that no module in "
-            "tests/walker/ describes: add a Sample for it"
-        )
-    return sample
-
-
 def _build(app, rule, world):
-    values, owned = {}, False
-    for argument in sorted(rule.arguments):
-        sample = _sample_for(rule, argument)
-        values[argument] = sample.make(world)
-        owned = owned or sample.owned
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **values), owned
+    return build_url(app, rule, world, KNOWN)
 
 
 def _methods(rule):
