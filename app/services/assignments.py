@@ -1,12 +1,18 @@
 """Assignment rules for "My training": which assignments apply to a person, the due date that
-counts, and whether it is done, upcoming, due soon or overdue. Pure functions."""
+counts, and whether it is done, upcoming, due soon or overdue. Pure functions.
+
+The compliance rules at the end (oversight) classify one person's assigned module for the
+dashboards and reminders: exempt, complete, expiring soon, expired (refresher overdue), overdue,
+due soon or due. An assignment is a rule evaluated per person, so a standing assignment to
+everyone or to a role applies to anyone who joins later without copying rows.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from app.services.certificates import add_months
+from app.services.certificates import REFRESHER_WINDOW, add_months, refresher_due
 
 DUE_SOON = timedelta(days=14)
 
@@ -84,3 +90,87 @@ def refresh_by(issued_at: datetime, expires_at: datetime, refresher_months: int 
     if refresher_months is None:
         return expires_at
     return min(expires_at, add_months(issued_at, refresher_months))
+
+
+# --- Compliance (oversight) ------------------------------------------------------------------
+
+
+class Compliance(StrEnum):
+    EXEMPT = "exempt"
+    COMPLETE = "complete"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    DUE = "due"
+
+
+COMPLIANCE_LABELS = {
+    Compliance.EXEMPT: "Exempt",
+    Compliance.COMPLETE: "Complete",
+    Compliance.EXPIRING: "Expiring soon",
+    Compliance.EXPIRED: "Expired",
+    Compliance.OVERDUE: "Overdue",
+    Compliance.DUE_SOON: "Due soon",
+    Compliance.DUE: "Due",
+}
+COMPLIANCE_TAG_CLASSES = {
+    Compliance.EXEMPT: "govuk-tag--grey",
+    Compliance.COMPLETE: "govuk-tag--green",
+    Compliance.EXPIRING: "govuk-tag--yellow",
+    Compliance.EXPIRED: "govuk-tag--red",
+    Compliance.OVERDUE: "govuk-tag--red",
+    Compliance.DUE_SOON: "govuk-tag--orange",
+    Compliance.DUE: "govuk-tag--blue",
+}
+# Currently counts as trained (for completion rates).
+COMPLETED = frozenset({Compliance.COMPLETE, Compliance.EXPIRING})
+# Needs action now (the "overdue" list): never done by the due date, or lapsed.
+LATE = frozenset({Compliance.OVERDUE, Compliance.EXPIRED})
+
+
+@dataclass(frozen=True)
+class ComplianceState:
+    status: Compliance
+    due_date: date | None  # the date that counts now: assignment due date, or refresher date
+    refresh_at: datetime | None  # when the latest completion stops counting
+
+
+def compliance_state(
+    assigned: Assigned,
+    latest_issued_at: datetime | None,
+    latest_expires_at: datetime | None,
+    now: datetime,
+    *,
+    exempt: bool = False,
+    soon: timedelta = DUE_SOON,
+    expiring_window: timedelta = REFRESHER_WINDOW,
+) -> ComplianceState:
+    """Classify one assigned module for one person from their latest certificate (if any).
+
+    A completion counts until `refresh_by` (the certificate expiry, or sooner when the school's
+    N-month refresher rule asks); within `expiring_window` of that it is "expiring", after it
+    the module is due again from that date, so it is at once "expired" (late).
+    """
+    if exempt:
+        return ComplianceState(Compliance.EXEMPT, None, None)
+    if latest_issued_at is not None and latest_expires_at is not None:
+        refresh_at = refresh_by(latest_issued_at, latest_expires_at, assigned.refresher_months)
+        if now >= refresh_at:
+            return ComplianceState(Compliance.EXPIRED, refresh_at.date(), refresh_at)
+        if refresher_due(refresh_at, now, expiring_window):
+            return ComplianceState(Compliance.EXPIRING, refresh_at.date(), refresh_at)
+        return ComplianceState(Compliance.COMPLETE, None, refresh_at)
+    state = due_state(assigned.due_date, now.date(), done=False, soon=soon)
+    status = {
+        DueState.OVERDUE: Compliance.OVERDUE,
+        DueState.DUE_SOON: Compliance.DUE_SOON,
+    }.get(state, Compliance.DUE)
+    return ComplianceState(status, assigned.due_date, None)
+
+
+def completion_rate(completed: int, counted: int) -> int | None:
+    """Whole percent, rounded down (100 only when everyone is done); None when nobody counts."""
+    if counted <= 0:
+        return None
+    return completed * 100 // counted

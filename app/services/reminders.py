@@ -1,0 +1,144 @@
+"""Reminder planning for `flask reminders send`: who to email about what, never twice.
+
+Each outstanding thing moves through stages: a training module is "due" (once assigned), then
+"due soon", then "overdue"; a completion becomes "expiring" then "expired"; a vendor decision
+reaches 30, 7 and 1 days before its valid-until date. A person gets one email when anything of
+theirs reaches a stage not sent before (the email lists everything outstanding); each stage is
+remembered in `SentReminder` with the date it is about, so a second run sends nothing and a
+finished module sends nothing more. Schools that turn reminders off are skipped.
+No Flask imports: the CLI sends the planned emails with app.mail and records them here.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import School
+from app.models.oversight import SchoolSettings, SentReminder
+from app.services.assignments import COMPLIANCE_LABELS, Compliance
+from app.services.compliance import compliance_items
+from app.services.vendor_oversight import product_decisions, review_stage
+
+REMIND_ABOUT = (
+    Compliance.DUE,
+    Compliance.DUE_SOON,
+    Compliance.OVERDUE,
+    Compliance.EXPIRING,
+    Compliance.EXPIRED,
+)
+
+StageKey = tuple[str, str, str]  # (topic, stage, cycle)
+
+
+@dataclass
+class Reminder:
+    kind: str  # "training" or "reviews"
+    school_id: int
+    recipient_key: str
+    email: str
+    name: str
+    lines: list[str] = field(default_factory=list)
+    new_stages: list[StageKey] = field(default_factory=list)
+    invited: bool = False  # has not joined yet
+
+
+def enabled_school_ids(session: Session) -> list[int]:
+    disabled = set(
+        session.execute(
+            select(SchoolSettings.school_id).where(SchoolSettings.reminders_enabled.is_(False))
+        ).scalars()
+    )
+    return [sid for sid in session.execute(select(School.id)).scalars() if sid not in disabled]
+
+
+def _already_sent(session: Session, school_ids: list[int]) -> set[tuple[str, str, str, str]]:
+    stmt = select(
+        SentReminder.recipient_key, SentReminder.topic, SentReminder.stage, SentReminder.cycle
+    ).where(SentReminder.school_id.in_(school_ids))
+    return {tuple(row) for row in session.execute(stmt)}
+
+
+def _date(value) -> str:  # type: ignore[no-untyped-def]
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> list[Reminder]:
+    """Every reminder due now, in the order people were found."""
+    school_ids = enabled_school_ids(session)
+    if not school_ids:
+        return []
+    sent = _already_sent(session, school_ids)
+    people, items = compliance_items(session, school_ids, module_titles.keys(), now)
+    by_person: dict[str, list] = defaultdict(list)
+    for item in items:
+        if item.status in REMIND_ABOUT:
+            by_person[item.person.key].append(item)
+    reminders = []
+    for person in people:
+        outstanding = by_person.get(person.key)
+        if not outstanding:
+            continue
+        reminder = Reminder("training", person.school_id, person.key, person.email, person.name,
+                            invited=not person.joined)  # fmt: skip
+        for item in outstanding:
+            key = (f"module:{item.module_id}", item.status.value, str(item.due_date or "none"))
+            if (person.key, *key) not in sent:
+                reminder.new_stages.append(key)
+            when = f" ({_date(item.due_date)})" if item.due_date else ""
+            reminder.lines.append(
+                f"- {module_titles[item.module_id]}: {COMPLIANCE_LABELS[item.status]}{when}"
+            )
+        if reminder.new_stages:
+            reminders.append(reminder)
+    reminders.extend(_review_reminders(session, people, school_ids, sent, now))
+    return reminders
+
+
+def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:  # type: ignore[no-untyped-def]
+    today = now.date()
+    due_by_school: dict[int, list] = defaultdict(list)
+    for product in product_decisions(session, school_ids):
+        stage = review_stage(product.valid_until, today)
+        if stage is not None:
+            due_by_school[product.school_id].append((product, stage))
+    reminders = []
+    for person in people:
+        if not person.joined or "business_manager" not in person.roles:
+            continue
+        due = due_by_school.get(person.school_id)
+        if not due:
+            continue
+        reminder = Reminder("reviews", person.school_id, person.key, person.email, person.name)
+        for product, stage in due:
+            key = (f"review:{product.assessment_id}", str(stage), product.valid_until.isoformat())
+            if (person.key, *key) not in sent:
+                reminder.new_stages.append(key)
+            days = (product.valid_until - today).days
+            when = (
+                "has lapsed" if days < 0 else f"is due for review by {_date(product.valid_until)}"
+            )
+            reminder.lines.append(
+                f"- {product.product} ({product.supplier}): the decision "
+                f"“{product.decision}” {when}"
+            )
+        if reminder.new_stages:
+            reminders.append(reminder)
+    return reminders
+
+
+def record_sent(session: Session, reminder: Reminder, now: datetime) -> None:
+    for topic, stage, cycle in reminder.new_stages:
+        session.add(
+            SentReminder(
+                school_id=reminder.school_id,
+                recipient_key=reminder.recipient_key,
+                topic=topic,
+                stage=stage,
+                cycle=cycle,
+                sent_at=now,
+            )
+        )
