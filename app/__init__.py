@@ -64,11 +64,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.procurement import bp as procurement_bp
     from app.training import bp as training_bp
+    from app.training import verify_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(training_bp, url_prefix="/training")
+    app.register_blueprint(verify_bp)
     app.register_blueprint(procurement_bp, url_prefix="/procurement")
 
 

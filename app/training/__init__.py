@@ -1,5 +1,9 @@
-"""Training: the learner's modules, lessons, knowledge checks and certificates."""
+"""Training: the learner's modules, lessons, knowledge checks and certificates (`bp`, under
+/training), and the public certificate check (`verify_bp`, at /verify)."""
 
 from flask import Blueprint
 
 bp = Blueprint("training", __name__)
+verify_bp = Blueprint("verify", __name__)
+
+from app.training import views  # noqa: E402,F401  (registers the routes)

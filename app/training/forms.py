@@ -1,0 +1,35 @@
+"""Training forms. The knowledge check is a plain form (its questions come from the attempt's
+stored paper), protected by the global CSRF check; these cover the rest."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, ValidationError
+
+from app.services.certificates import normalise_code
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (mark as read, start the check): CSRF only."""
+
+
+class VerifyForm(FlaskForm):
+    """The public certificate check: a GET form (bookmarkable, nothing changes), so no CSRF."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        "Certificate code",
+        description="It is printed on the certificate, for example 7K3M-Q9XZ-0D4R-TT8B-M2QA.",
+        validators=[DataRequired("Enter the certificate code")],
+    )
+
+    def validate_code(self, field: StringField) -> None:
+        normalised = normalise_code(field.data or "")
+        if normalised is None:
+            raise ValidationError(
+                "Enter the code as it appears on the certificate: 20 letters and numbers, "
+                "for example 7K3M-Q9XZ-0D4R-TT8B-M2QA"
+            )
+        else:
+            field.data = normalised

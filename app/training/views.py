@@ -1,0 +1,321 @@
+"""Training pages: My training, module and lesson pages, the knowledge check and its results,
+certificates (page and PDF), the CPD record (page and CSV), and the public certificate check.
+
+Views look things up, validate, call one service, commit once and redirect; the rules live in
+app/services/ (quiz, progress, certificates, assignments, training).
+"""
+
+import csv
+import io
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from app import audit
+from app.content.registry import content
+from app.extensions import limiter
+from app.mail import external_url
+from app.models import db
+from app.models.base import utcnow
+from app.models.training import Certificate, QuizAttempt
+from app.pdf import cache_key_for, render_pdf
+from app.security import get_scoped_or_404
+from app.services import quiz
+from app.services import training as records
+from app.services.certificates import certificate_state
+from app.services.progress import next_lesson
+from app.training import bp, verify_bp
+from app.training.forms import ActionForm, VerifyForm
+
+CERTIFICATE_TEMPLATE = "pdf/certificate.html"
+CERTIFICATE_LAYOUT_VERSION = "1"  # bump when the certificate template changes (cache key)
+
+
+def _module_or_404(module_id: str):  # type: ignore[no-untyped-def]
+    module = content().modules.get(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _own_or_404(model, object_id: int):  # type: ignore[no-untyped-def]
+    """A record of the signed-in user's school that is also theirs; anything else is a 404."""
+    found = get_scoped_or_404(model, object_id)
+    if found.user_id != current_user.id:
+        abort(404)
+    return found
+
+
+# --- My training, modules and lessons -----------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def my_training():
+    assigned, optional = records.my_training(
+        db.session, current_user, list(content().modules.values()), utcnow()
+    )
+    started = any(row.status != "not_started" for row in assigned + optional)
+    return render_template(
+        "training/my_training.html", assigned=assigned, optional=optional, started=started
+    )
+
+
+@bp.get("/modules/<module_id>")
+@login_required
+def module(module_id: str):
+    module = _module_or_404(module_id)
+    read = {slug for _, slug in records.lessons_read(db.session, current_user, module.id)}
+    certificates = records.certificates_for(db.session, current_user, module.id)
+    latest = certificates[0] if certificates else None
+    return render_template(
+        "training/module.html",
+        module=module,
+        read=read,
+        continue_slug=next_lesson([lesson.slug for lesson in module.lessons], read),
+        attempts=records.attempts_for(db.session, current_user, module.id),
+        open_attempt=records.open_attempt(db.session, current_user, module),
+        certificate=latest,
+        certificate_state=certificate_state(latest.expires_at, utcnow()) if latest else None,
+        form=ActionForm(),
+    )
+
+
+@bp.get("/modules/<module_id>/lessons/<lesson_slug>")
+@login_required
+def lesson(module_id: str, lesson_slug: str):
+    module = _module_or_404(module_id)
+    lesson = module.lesson(lesson_slug) or abort(404)
+    previous, following = module.neighbours(lesson)
+    read = (module.id, lesson.slug) in records.lessons_read(db.session, current_user, module.id)
+    return render_template(
+        "training/lesson.html",
+        module=module,
+        lesson=lesson,
+        previous=previous,
+        following=following,
+        read=read,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/modules/<module_id>/lessons/<lesson_slug>")
+@login_required
+def mark_read(module_id: str, lesson_slug: str):
+    module = _module_or_404(module_id)
+    lesson = module.lesson(lesson_slug) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    records.record_lesson_read(db.session, current_user, module, lesson.slug, utcnow())
+    db.session.commit()
+    _, following = module.neighbours(lesson)
+    if following is not None:
+        return redirect(url_for(".lesson", module_id=module.id, lesson_slug=following.slug))
+    flash("You have read every lesson. Take the knowledge check when you are ready.", "success")
+    return redirect(url_for(".module", module_id=module.id, _anchor="knowledge-check"))
+
+
+# --- Knowledge check ----------------------------------------------------------------------------
+
+
+@bp.post("/modules/<module_id>/check")
+@login_required
+def start_check(module_id: str):
+    module = _module_or_404(module_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt = records.start_attempt(db.session, current_user, module, utcnow())
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+def _submitted_answers(attempt: QuizAttempt) -> dict[str, list[str]]:
+    answers = {}
+    for question in attempt.questions:
+        chosen = [value for value in request.form.getlist(f"q-{question['id']}") if value]
+        if chosen:
+            answers[question["id"]] = chosen
+    return answers
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    attempt = _own_or_404(QuizAttempt, attempt_id)
+    if attempt.is_submitted:
+        return redirect(url_for(".attempt_result", attempt_id=attempt.id))
+    answers: dict[str, list[str]] = {}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        answers = _submitted_answers(attempt)
+        problems = quiz.answer_problems(attempt.questions, answers)
+        if not problems:
+            module = content().modules.get(attempt.module_id)
+            submission = records.submit_attempt(
+                db.session, attempt, answers, current_user, module, utcnow()
+            )
+            if submission.certificate is not None:
+                audit.record(
+                    "certificate_issued",
+                    actor_id=current_user.id,
+                    school_id=current_user.school_id,
+                    object_type="certificate",
+                    object_id=submission.certificate.id,
+                    module_id=attempt.module_id,
+                )
+            db.session.commit()
+            return redirect(url_for(".attempt_result", attempt_id=attempt.id))
+    status = 400 if problems else 200
+    return render_template(
+        "training/attempt.html", attempt=attempt, answers=answers, problems=problems
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@login_required
+def attempt_result(attempt_id: int):
+    attempt = _own_or_404(QuizAttempt, attempt_id)
+    if not attempt.is_submitted:
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    result = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
+    certificate = db.session.execute(
+        db.select(Certificate).where(
+            Certificate.school_id == current_user.school_id,
+            Certificate.attempt_id == attempt.id,
+        )
+    ).scalar_one_or_none()
+    if certificate is None and attempt.passed:
+        latest = records.certificates_for(db.session, current_user, attempt.module_id)
+        certificate = latest[0] if latest else None
+    return render_template(
+        "training/result.html",
+        attempt=attempt,
+        result=result,
+        certificate=certificate,
+        module=content().modules.get(attempt.module_id),
+        form=ActionForm(),
+    )
+
+
+# --- Certificates and CPD -----------------------------------------------------------------------
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@login_required
+def certificate(certificate_id: int):
+    certificate = _own_or_404(Certificate, certificate_id)
+    return render_template(
+        "training/certificate.html",
+        certificate=certificate,
+        state=certificate_state(certificate.expires_at, utcnow()),
+        verify_url=external_url("verify.verify_code", code=certificate.code),
+    )
+
+
+def certificate_pdf_bytes(certificate: Certificate, verify_url: str) -> bytes:
+    """The certificate as PDF; issued certificates never change, so the output is cached."""
+    key = cache_key_for(
+        "certificate",
+        CERTIFICATE_LAYOUT_VERSION,
+        certificate.code,
+        certificate.learner_name,
+        certificate.issued_at.isoformat(),
+        verify_url,
+    )
+    return render_pdf(
+        CERTIFICATE_TEMPLATE, {"certificate": certificate, "verify_url": verify_url}, cache_key=key
+    )
+
+
+@bp.get("/certificates/<int:certificate_id>/certificate.pdf")
+@login_required
+def certificate_pdf(certificate_id: int):
+    certificate = _own_or_404(Certificate, certificate_id)
+    verify_url = external_url("verify.verify_code", code=certificate.code)
+    pdf = certificate_pdf_bytes(certificate, verify_url)
+    filename = f"certificate-{certificate.module_id}-{certificate.issued_at:%Y-%m-%d}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/cpd")
+@login_required
+def cpd_record():
+    certificates = records.certificates_for(db.session, current_user)
+    return render_template(
+        "training/cpd.html",
+        certificates=certificates,
+        total_minutes=sum(c.cpd_minutes for c in certificates),
+    )
+
+
+def _csv_safe(value: object) -> object:
+    """Spreadsheets run cells that start with = + - @ as formulas; quote them as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/cpd.csv")
+@login_required
+def cpd_csv():
+    certificates = records.certificates_for(db.session, current_user)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["Module", "Version", "Completed on", "Score (%)", "CPD minutes", "Certificate code",
+         "Valid until"]
+    )  # fmt: skip
+    for c in certificates:
+        row = [c.module_title, c.module_version, f"{c.issued_at:%Y-%m-%d}", c.score,
+               c.cpd_minutes, c.code, f"{c.expires_at:%Y-%m-%d}"]  # fmt: skip
+        writer.writerow([_csv_safe(value) for value in row])
+    filename = f"cpd-record-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # BOM: Excel then reads the file as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- Public certificate check -------------------------------------------------------------------
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_LIMIT_PER_IP"]
+
+
+@verify_bp.get("/verify")
+@limiter.limit(_verify_limit)
+def verify():
+    form = VerifyForm(request.args)
+    if "code" in request.args and form.validate():
+        return redirect(url_for(".verify_code", code=form.code.data))
+    status = 400 if form.errors else 200
+    return render_template("training/verify.html", form=form), status
+
+
+@verify_bp.get("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify_code(code: str):
+    form = VerifyForm(data={"code": code})
+    normalised = form.code.data if form.validate() else None
+    if normalised and normalised != code:
+        return redirect(url_for(".verify_code", code=normalised))
+    certificate = records.find_certificate(db.session, normalised) if normalised else None
+    state = certificate_state(certificate.expires_at, utcnow()) if certificate else "not_found"
+    return render_template(
+        "training/verified.html", certificate=certificate, state=state, code=code
+    ), (404 if certificate is None else 200)
