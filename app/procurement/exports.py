@@ -1,0 +1,156 @@
+"""Exports (JSON, CSV, the PDF report) and the JSON import. Every export is audited.
+
+A decided report is rendered from the frozen snapshot and cached by its hash, so it is the same
+document every time and is served from disk after the first render.
+"""
+
+import json
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from app import audit
+from app.content.registry import content
+from app.models import db
+from app.models.base import utcnow
+from app.models.procurement import Answer, Vendor
+from app.pdf import cache_key_for, render_pdf
+from app.procurement import bp
+from app.procurement.common import ROLES, current_snapshot, load_assessment, vendor_facts
+from app.procurement.forms import ImportForm
+from app.security import roles_required
+from app.services.assessments import start_assessment
+from app.services.reports import answers_csv, format_when, report_view
+from app.services.transfer import export_document, parse_import
+
+REPORT_TEMPLATE = "pdf/report.html"
+REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs
+
+
+def _filename(assessment, extension: str) -> str:
+    stem = secure_filename(f"{assessment.vendor.product}-assessment-{assessment.id}") or "report"
+    return f"{stem.lower()}.{extension}"
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _audit_export(assessment, kind: str) -> None:
+    audit.record(
+        "assessment_exported", object_type="assessment", object_id=assessment.id, format=kind
+    )
+    db.session.commit()
+
+
+@bp.get("/assessments/<int:assessment_id>/export.json")
+@roles_required(*ROLES)
+def export_json(assessment_id: int):
+    assessment = load_assessment(assessment_id)
+    snapshot = current_snapshot(assessment)
+    document = export_document(
+        vendor=snapshot["vendor"] if assessment.decided else vendor_facts(assessment.vendor),
+        assessment=assessment,
+        result=snapshot["result"],
+        exported_at=utcnow().isoformat(timespec="seconds"),
+    )
+    _audit_export(assessment, "json")
+    body = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return _download(body, "application/json", _filename(assessment, "json"))
+
+
+@bp.get("/assessments/<int:assessment_id>/export.csv")
+@roles_required(*ROLES)
+def export_csv(assessment_id: int):
+    assessment = load_assessment(assessment_id)
+    body = answers_csv(current_snapshot(assessment))
+    _audit_export(assessment, "csv")
+    return _download("\ufeff" + body, "text/csv; charset=utf-8", _filename(assessment, "csv"))
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+@roles_required(*ROLES)
+def report_pdf(assessment_id: int):
+    assessment = load_assessment(assessment_id)
+    snapshot = current_snapshot(assessment)
+    cache_key = None
+    if assessment.decided and assessment.snapshot_hash:
+        cache_key = cache_key_for(assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
+    pdf = render_pdf(REPORT_TEMPLATE, report_context(snapshot), cache_key=cache_key)
+    _audit_export(assessment, "pdf")
+    return _download(pdf, "application/pdf", _filename(assessment, "pdf"))
+
+
+def report_context(snapshot: dict) -> dict:
+    view = report_view(snapshot)
+    decision = snapshot.get("decision")
+    return view | {
+        "generated_on": format_when(utcnow().date()),
+        "draft": decision is None,
+        "format_when": format_when,
+    }
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def import_assessment():
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            data = json.loads(form.document.data.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            problems = ["The file is not valid JSON. Choose a file exported from this service."]
+        else:
+            document, checklist, problems, notes = parse_import(data, content().checklists)
+            if document is not None:
+                assessment = _create_from(document, checklist)
+                for note in notes[:10]:
+                    flash(note, "info")
+                flash("Assessment imported as a new draft. Check every answer.", "success")
+                return redirect(url_for("procurement.assessment", assessment_id=assessment.id))
+    return render_template("procurement/import.html", form=form, problems=problems)
+
+
+def _create_from(document, checklist):
+    vendor = Vendor(
+        school_id=current_user.school_id,
+        **document.vendor.model_dump(exclude={"contract_start", "contract_end"}),
+    )
+    db.session.add(vendor)
+    now = utcnow()
+    assessment = start_assessment(
+        db.session,
+        vendor,
+        checklist,
+        user_id=current_user.id,
+        user_name=current_user.display_name,
+        now=now,
+    )
+    assessment.profile = document.profile
+    assessment.profile_done = bool(document.profile)
+    for answer in document.answers:
+        assessment.answers.append(
+            Answer(
+                school_id=current_user.school_id,
+                question_id=answer.question_id,
+                value=answer.value,
+                note=answer.note,
+                evidence=answer.evidence,
+                updated_by_id=current_user.id,
+                updated_by_name=current_user.display_name,
+                updated_at=now,
+            )
+        )
+    db.session.flush()
+    audit.record(
+        "assessment_imported",
+        object_type="assessment",
+        object_id=assessment.id,
+        answers=len(document.answers),
+    )
+    db.session.commit()
+    return assessment

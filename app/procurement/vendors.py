@@ -1,0 +1,197 @@
+"""The vendor register: list (search and filter), add, view, edit and delete products."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_
+
+from app import audit
+from app.content.registry import content
+from app.models import db
+from app.models.base import utcnow
+from app.models.procurement import Vendor
+from app.procurement import bp
+from app.procurement.common import ROLES, load_vendor
+from app.procurement.forms import DATA_CATEGORIES, ConfirmForm, StartAssessmentForm, VendorForm
+from app.security import roles_required, school_scoped
+from app.services.assessments import start_assessment
+from app.services.decisions import review_state
+
+FILTERS = {
+    "": "All products",
+    "not_assessed": "Not assessed yet",
+    "in_progress": "Assessment in progress",
+    "approve": "Approved",
+    "conditional": "Approved with conditions",
+    "reject": "Rejected",
+    "review_due": "Review due or expired",
+}
+
+
+def register_row(vendor: Vendor, today: date) -> dict:
+    latest, decided = vendor.latest_assessment, vendor.latest_decided
+    rating = None
+    if decided is not None and decided.snapshot:
+        result = decided.snapshot["result"]
+        rating = {"band": result["band"], "label": result["band_label"], "score": result["score"]}
+    return {
+        "vendor": vendor,
+        "in_progress": latest is not None and not latest.decided,
+        "decided": decided,
+        "rating": rating,
+        "review": review_state(decided.valid_until, today) if decided else None,
+    }
+
+
+def _matches(row: dict, wanted: str) -> bool:
+    if not wanted:
+        return True
+    if wanted == "not_assessed":
+        return row["vendor"].latest_assessment is None
+    if wanted == "in_progress":
+        return row["in_progress"]
+    if wanted == "review_due":
+        return row["review"] is not None
+    return row["decided"] is not None and row["decided"].decision == wanted
+
+
+@bp.get("/")
+@roles_required(*ROLES)
+def vendors():
+    query = (request.args.get("q") or "").strip()[:100]
+    wanted = request.args.get("status", "")
+    wanted = wanted if wanted in FILTERS else ""
+    stmt = school_scoped(Vendor).order_by(Vendor.product, Vendor.id)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(Vendor.product.ilike(like), Vendor.name.ilike(like)))
+    today = utcnow().date()
+    rows = [register_row(v, today) for v in db.session.execute(stmt).scalars()]
+    rows = [row for row in rows if _matches(row, wanted)]
+    any_vendor = bool(rows) or db.session.execute(school_scoped(Vendor).limit(1)).first()
+    return render_template(
+        "procurement/vendors.html",
+        rows=rows,
+        query=query,
+        wanted=wanted,
+        filters=FILTERS,
+        any_vendor=any_vendor,
+    )
+
+
+def _apply(form: VendorForm, vendor: Vendor) -> None:
+    for name in (
+        "name",
+        "product",
+        "website",
+        "contact_name",
+        "contact_email",
+        "purpose",
+        "pupils_covered",
+        "contract_start",
+        "contract_end",
+    ):
+        value = getattr(form, name).data
+        setattr(vendor, name, value.strip() if isinstance(value, str) else value)
+    vendor.data_categories = list(form.data_categories.data or [])
+
+
+@bp.route("/vendors/new", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def vendor_new():
+    form = VendorForm()
+    if form.validate_on_submit():
+        vendor = Vendor(school_id=current_user.school_id)
+        _apply(form, vendor)
+        db.session.add(vendor)
+        db.session.flush()
+        audit.record("vendor_added", object_type="vendor", object_id=vendor.id)
+        db.session.commit()
+        flash(f"{vendor.product} added to the register.", "success")
+        return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+    return render_template("procurement/vendor_form.html", form=form, vendor=None)
+
+
+@bp.get("/vendors/<int:vendor_id>")
+@roles_required(*ROLES)
+def vendor(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    start = StartAssessmentForm()
+    start.checklist_id.choices = _checklist_choices()
+    labels = dict(DATA_CATEGORIES)
+    categories = [labels.get(c, c) for c in vendor.data_categories or []]
+    return render_template(
+        "procurement/vendor.html",
+        vendor=vendor,
+        row=register_row(vendor, utcnow().date()),
+        start=start,
+        confirm=ConfirmForm(),
+        categories=categories,
+    )
+
+
+def _checklist_choices() -> list[tuple[str, str]]:
+    checklists = sorted(
+        content().checklists.values(), key=lambda c: (c.id != "uk-schools-edtech", c.title)
+    )
+    return [
+        (c.id, f"{c.title} (version {c.version}, {len(c.questions)} questions)") for c in checklists
+    ]
+
+
+@bp.route("/vendors/<int:vendor_id>/edit", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def vendor_edit(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    form = VendorForm(obj=vendor)
+    if form.validate_on_submit():
+        _apply(form, vendor)
+        audit.record("vendor_changed", object_type="vendor", object_id=vendor.id)
+        db.session.commit()
+        flash("Product details saved.", "success")
+        return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+    return render_template("procurement/vendor_form.html", form=form, vendor=vendor)
+
+
+@bp.post("/vendors/<int:vendor_id>/delete")
+@roles_required(*ROLES)
+def vendor_delete(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+    audit.record(
+        "vendor_deleted",
+        object_type="vendor",
+        object_id=vendor.id,
+        product=vendor.product,
+        assessments=len(vendor.assessments),
+    )
+    db.session.delete(vendor)
+    db.session.commit()
+    flash(f"{vendor.product} and its assessments were deleted.", "success")
+    return redirect(url_for("procurement.vendors"))
+
+
+@bp.post("/vendors/<int:vendor_id>/assessments")
+@roles_required(*ROLES)
+def assessment_start(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    form = StartAssessmentForm()
+    form.checklist_id.choices = _checklist_choices()
+    if not form.validate_on_submit():
+        flash("Choose a questionnaire to start the assessment.", "error")
+        return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+    checklist = content().checklists[form.checklist_id.data]
+    assessment = start_assessment(
+        db.session,
+        vendor,
+        checklist,
+        user_id=current_user.id,
+        user_name=current_user.display_name,
+        now=utcnow(),
+    )
+    db.session.flush()
+    audit.record("assessment_started", object_type="assessment", object_id=assessment.id)
+    db.session.commit()
+    return redirect(url_for("procurement.profile", assessment_id=assessment.id))

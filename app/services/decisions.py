@@ -1,0 +1,91 @@
+"""Decision rules: which outcomes a rating allows, how long a decision stays valid, and the frozen
+snapshot a decision carries (no Flask imports).
+
+- Approve: only when the rating is the top band; valid for 12 months.
+- Approve with conditions: at least one condition (text, owner, due date); valid until the earliest
+  condition is due, and never more than 6 months. Allowed on any rating, because the rating is
+  advice and the people signing off own the decision, but departing from a bottom-band (knock-out)
+  rating is recorded as such in the snapshot and the audit log.
+- Reject: always allowed; no valid-until date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+APPROVE, CONDITIONAL, REJECT = "approve", "conditional", "reject"
+TOP_BAND_MONTHS = 12
+CONDITIONAL_MAX_MONTHS = 6
+REVIEW_WINDOW_DAYS = 60
+
+
+class DecisionError(ValueError):
+    """A decision rule was broken; the message is shown to the user as it is."""
+
+
+@dataclass(frozen=True)
+class ConditionInput:
+    text: str
+    owner: str
+    due_on: date
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def valid_until(
+    outcome: str, decided_on: date, conditions: list[ConditionInput], *, top_band: bool
+) -> date | None:
+    if outcome == APPROVE:
+        return add_months(decided_on, TOP_BAND_MONTHS if top_band else CONDITIONAL_MAX_MONTHS)
+    if outcome == CONDITIONAL:
+        cap = add_months(decided_on, CONDITIONAL_MAX_MONTHS)
+        return min([cap] + [c.due_on for c in conditions])
+    return None
+
+
+def check_decision(
+    outcome: str, reason: str, conditions: list[ConditionInput], *, top_band: bool, today: date
+) -> None:
+    """Raise DecisionError with a clear message if this decision breaks a rule."""
+    if outcome not in (APPROVE, CONDITIONAL, REJECT):
+        raise DecisionError("Choose approve, approve with conditions or reject")
+    if not reason.strip():
+        raise DecisionError("Give the reason for the decision")
+    if outcome == APPROVE and not top_band:
+        raise DecisionError(
+            "Only a product in the top rating band can be approved outright: "
+            "approve with conditions or reject"
+        )
+    if outcome == CONDITIONAL and not conditions:
+        raise DecisionError("Add at least one condition, with an owner and a due date")
+    for condition in conditions:
+        if condition.due_on < today:
+            raise DecisionError(f"The due date for “{condition.text[:40]}” is in the past")
+
+
+def departs_from_rating(outcome: str, *, bottom_band: bool) -> bool:
+    return bottom_band and outcome != REJECT
+
+
+def snapshot_hash(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def review_state(valid_until_on: date | None, today: date) -> str | None:
+    """expired, due (within the review window) or None."""
+    if valid_until_on is None:
+        return None
+    if valid_until_on < today:
+        return "expired"
+    if (valid_until_on - today).days <= REVIEW_WINDOW_DAYS:
+        return "due"
+    return None

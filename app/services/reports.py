@@ -1,0 +1,228 @@
+"""The report view-model: one snapshot dict (frozen with a decision, or built live for a draft)
+feeds the review page, the PDF, the CSV and the JSON export (no Flask imports).
+
+`build_snapshot` takes plain values so it can be unit-tested; `report_view` adds what the pages
+need (sections with their answers, the chart geometry, labels) without changing any figure.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from app.content.checklists import Checklist
+from app.services.scoring import Result
+
+SNAPSHOT_FORMAT = 1
+CHILDRENS_CODE = "Children's Code"
+STATUS_ORDER = ["not_met", "partly_met", "met"]
+STATUS_LABELS = {
+    "met": "Met",
+    "partly_met": "Partly met",
+    "not_met": "Not met or not known",
+    "not_applicable": "Not applicable",
+}
+LIMIT_LABELS = {
+    "knockout": "Knock-out",
+    "cap": "Cap",
+    "unresolved_knockout": "Knock-out not resolved",
+    "section_floor": "Section below the floor",
+    "evidence_coverage": "Not enough evidence",
+}
+
+
+def build_snapshot(
+    *,
+    checklist: Checklist,
+    result: Result,
+    school_name: str,
+    vendor: dict,
+    profile: dict,
+    assessment_id: int,
+    started_on: date,
+    status: str,
+    decision: dict | None = None,
+    changes: list[dict] | None = None,
+) -> dict:
+    """Everything a report shows, as JSON-safe data; frozen as-is when a decision is recorded."""
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "school": school_name,
+        "vendor": vendor,
+        "checklist": {"id": checklist.id, "version": checklist.version, "title": checklist.title},
+        "assessment": {"id": assessment_id, "started_on": started_on.isoformat(), "status": status},
+        "profile": profile_summary(checklist, profile),
+        "result": result.to_dict(),
+        "sections": [
+            {"id": s.id, "title": s.title, "intro": s.intro.strip()} for s in checklist.sections
+        ],
+        "children": childrens_code_summary(checklist, result),
+        "decision": decision,
+        "changes": changes or [],
+    }
+
+
+def profile_summary(checklist: Checklist, profile: dict) -> list[dict]:
+    rows = []
+    for question in checklist.profile:
+        value = profile.get(question.id)
+        labels = {option.value: option.label for option in question.choices}
+        if isinstance(value, list):
+            answer = ", ".join(labels.get(v, v) for v in value) or "None selected"
+        else:
+            answer = labels.get(value, value) if value else "Not answered"
+        rows.append({"id": question.id, "text": question.text, "answer": answer})
+    return rows
+
+
+def childrens_code_summary(checklist: Checklist, result: Result) -> list[dict]:
+    """Each Children's Code standard the checklist cites: met, partly met, not met or N/A."""
+    by_question = {q.question_id: q for q in result.questions}
+    clauses: dict[str, list] = {}
+    for question in checklist.questions.values():
+        for reference in question.references:
+            if reference.scheme == CHILDRENS_CODE and question.scored:
+                clauses.setdefault(reference.clause, []).append(by_question[question.id])
+    rows = []
+    for clause in sorted(clauses, key=_natural):
+        statuses = [_status(q) for q in clauses[clause]]
+        counted = [s for s in statuses if s != "not_applicable"]
+        status = min(counted, key=STATUS_ORDER.index) if counted else "not_applicable"
+        rows.append(
+            {
+                "clause": clause,
+                "status": status,
+                "label": STATUS_LABELS[status],
+                "questions": [q.question_id for q in clauses[clause]],
+            }
+        )
+    return rows
+
+
+def _status(question) -> str:
+    if question.status in ("gated_out", "na"):
+        return "not_applicable"
+    credit = question.credit or 0
+    return "met" if credit >= 1 else ("partly_met" if credit > 0 else "not_met")
+
+
+def _natural(text: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+# --- what pages and the PDF read ------------------------------------------------------------
+
+
+def report_view(snapshot: dict) -> dict:
+    """The snapshot plus derived, display-only structures."""
+    result = snapshot["result"]
+    questions = result["questions"]
+    sections = []
+    section_scores = {s["section_id"]: s for s in result["sections"]}
+    for meta in snapshot["sections"]:
+        rows = [q for q in questions if q["section_id"] == meta["id"]]
+        sections.append(meta | {"result": section_scores.get(meta["id"]), "questions": rows})
+    limits = [lim | {"kind_label": LIMIT_LABELS[lim["kind"]]} for lim in result["limits"]]
+    return {
+        "snapshot": snapshot,
+        "result": result,
+        "sections": sections,
+        "limits": limits,
+        "chart": chart(result["sections"], result["thresholds"]),
+        "actions": result["points_lost"],
+        "gaps": result["evidence_gaps"],
+        "decision": snapshot.get("decision"),
+    }
+
+
+def chart(sections: list[dict], thresholds: dict) -> dict:
+    """Geometry for the section-score bar chart (an SVG drawn on the server)."""
+    label_width, bar_width, row_height = 230, 300, 28
+    rows = []
+    for index, section in enumerate(s for s in sections if s["score"] is not None):
+        rows.append(
+            {
+                "title": section["title"],
+                "short": section["title"]
+                if len(section["title"]) <= 34
+                else section["title"][:32] + "…",
+                "score": section["score"],
+                "y": index * row_height + 10,
+                "width": round(bar_width * section["score"] / 100, 1),
+            }
+        )
+    lines = [
+        {"band": band, "score": score, "x": label_width + round(bar_width * score / 100, 1)}
+        for band, score in thresholds.items()
+        if score > 0
+    ]
+    return {
+        "rows": rows,
+        "lines": lines,
+        "label_width": label_width,
+        "bar_width": bar_width,
+        "width": label_width + bar_width + 60,
+        "height": len(rows) * row_height + 20,
+    }
+
+
+def format_when(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment.strftime('%B %Y')}"
+
+
+CSV_COLUMNS = [
+    "Section",
+    "Question ID",
+    "Question",
+    "Answer",
+    "Credit",
+    "Weight",
+    "Points lost",
+    "Action priority",
+    "Blocks approval",
+    "Remediation",
+    "References",
+    "Note",
+    "Evidence",
+]
+
+
+def answers_csv(snapshot: dict) -> str:
+    """Answers and the action plan as CSV (one row per question, actions ranked)."""
+    import csv
+    import io
+
+    result = snapshot["result"]
+    titles = {s["id"]: s["title"] for s in snapshot["sections"]}
+    rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for q in result["questions"]:
+        if q["status"] == "gated_out":
+            continue
+        writer.writerow(
+            [
+                titles.get(q["section_id"], q["section_id"]),
+                q["question_id"],
+                q["text"],
+                _safe_cell(q["answer_label"]),
+                "" if q["credit"] is None else q["credit"],
+                q["weight"],
+                q["points_lost"],
+                rank.get(q["question_id"], ""),
+                "yes" if q["blocking"] else "",
+                q["remediation"] if q["question_id"] in rank else "",
+                "; ".join(q["references"]),
+                _safe_cell(q["note"]),
+                _safe_cell(" ".join(q["evidence"])),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """Stop spreadsheet formula injection from typed text (CSV opened in Excel)."""
+    return "'" + text if text and text[0] in "=+-@\t\r" else text
