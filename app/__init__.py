@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.oversight import bp as oversight_bp
     from app.procurement import bp as procurement_bp
     from app.training import bp as training_bp
     from app.training import verify_bp
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp, url_prefix="/training")
     app.register_blueprint(verify_bp)
     app.register_blueprint(procurement_bp, url_prefix="/procurement")
+    app.register_blueprint(oversight_bp, url_prefix="/oversight")
 
 
 @event.listens_for(Engine, "connect")

@@ -1,0 +1,40 @@
+"""Erasing a leaver's personal details (the rules are in app/services/erasure.py)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app import audit, clock
+from app.admin import bp
+from app.admin.forms import ConfirmForm
+from app.admin.views import ADMIN_ROLES
+from app.models import User, db
+from app.security import get_scoped_or_404, managed_school_ids, roles_required
+from app.services.erasure import ErasureError, erase_user, is_erased
+
+
+@bp.route("/staff/<int:user_id>/erase", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def erase(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            report = erase_user(db.session, user, acting_user=current_user, now=clock.now())
+        except ErasureError as refused:
+            error = str(refused)
+        else:
+            audit.record(
+                "user_erased",
+                school_id=user.school_id,
+                object_type="user",
+                object_id=user.id,
+                certificates=report.certificates,
+                rows_scrubbed=sum(report.replaced.values()),
+            )
+            db.session.commit()
+            flash("Their personal details have been erased. Training figures are kept.", "success")
+            return redirect(url_for("admin.staff"))
+    return render_template(
+        "admin/erase.html", user=user, form=form, error=error, erased=is_erased(user)
+    ), (400 if error else 200)

@@ -1,0 +1,94 @@
+"""Forms for assignments, exemptions, school settings and the audit log filters."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+TARGETS = [
+    ("everyone", "Everyone in the school, including people who join later"),
+    ("role", "Everyone with a role, including people who join later"),
+    ("people", "Named people"),
+]
+
+
+class PeopleCheckboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AssignmentForm(FlaskForm):
+    module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
+    target = RadioField(
+        "Who must complete it", choices=TARGETS, default="everyone",
+        validators=[DataRequired("Choose who must complete it")],
+    )  # fmt: skip
+    role = SelectField("Role", validators=[Optional()])
+    people = PeopleCheckboxes("People", coerce=int, validators=[Optional()])
+    due_date = DateField(
+        "Due date",
+        description="For example 2025-09-30. Leave empty for no due date.",
+        validators=[Optional()],
+    )
+    refresher_months = IntegerField(
+        "Refresher every (months)",
+        description="A completion then expires after this many months and the module is due "
+        "again. Leave empty to use the certificate's validity (usually 12 months).",
+        validators=[Optional(), NumberRange(1, 60, "Enter a number of months from 1 to 60")],
+    )
+
+    def validate_role(self, field) -> None:  # type: ignore[no-untyped-def]
+        if self.target.data == "role" and not field.data:
+            raise ValidationError("Choose the role")
+
+    def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
+        if self.target.data == "people" and not field.data:
+            raise ValidationError("Choose at least one person")
+
+
+class ExemptionForm(FlaskForm):
+    module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
+    reason = StringField(
+        "Reason",
+        description="For example: completed equivalent training with the local authority.",
+        validators=[DataRequired("Give the reason for the exemption"), Length(max=300)],
+    )
+
+
+class SettingsForm(FlaskForm):
+    reminders_enabled = RadioField(
+        "Email reminders",
+        choices=[("on", "Send reminders"), ("off", "Do not send reminders")],
+        validators=[DataRequired("Choose whether to send reminders")],
+    )
+    erase_deactivated_after_months = IntegerField(
+        "Erase accounts deactivated for more than (months)",
+        description="Leave empty to keep them until an admin erases them.",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
+    )
+    delete_audit_after_months = IntegerField(
+        "Delete audit log entries older than (months)",
+        description="Leave empty to keep them. We suggest at least 12 months.",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    action = SelectField("Event", validators=[Optional()])
+    person = SelectField("Person", validators=[Optional()])
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that carries the CSRF token."""

@@ -1,0 +1,191 @@
+"""Assignments (to everyone, a role or named people, with a due date and refresher rule),
+exemptions and the school's settings for reminders and retention."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit, clock
+from app.models import ROLE_LABELS, Role, User, db
+from app.models.oversight import Exemption
+from app.models.training import Assignment
+from app.oversight import bp
+from app.oversight.forms import AssignmentForm, ConfirmForm, ExemptionForm, SettingsForm
+from app.oversight.views import MANAGERS, VIEWERS, module_titles
+from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
+from app.services.retention import settings_for
+
+
+def _staff_choices() -> list[tuple[int, str]]:
+    users = db.session.execute(
+        school_scoped(User).where(User.active.is_(True)).order_by(User.display_name)
+    ).scalars()
+    return [(user.id, f"{user.display_name} ({user.email})") for user in users]
+
+
+@bp.get("/assignments")
+@roles_required(*VIEWERS)
+def assignments():
+    rows = db.session.execute(
+        school_scoped(Assignment).order_by(Assignment.due_date, Assignment.id)
+    ).scalars()
+    people = dict(_staff_choices())
+    return render_template(
+        "oversight/assignments.html",
+        assignments=list(rows),
+        people=people,
+        titles=module_titles(),
+        can_manage=current_user.has_role(*MANAGERS),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/assignments/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new_assignment():
+    titles = module_titles()
+    form = AssignmentForm()
+    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    form.role.choices = [("", "Choose a role")] + [
+        (r.value, ROLE_LABELS[r]) for r in Role if r != Role.TRUST_ADMIN
+    ]
+    form.people.choices = _staff_choices()
+    if form.validate_on_submit():
+        targets = form.people.data if form.target.data == "people" else [None]
+        created = []
+        for user_id in targets:
+            assignment = Assignment(
+                school_id=current_user.school_id,
+                module_id=form.module_id.data,
+                user_id=user_id,
+                role=form.role.data if form.target.data == "role" else None,
+                due_date=form.due_date.data,
+                refresher_months=form.refresher_months.data,
+                created_at=clock.now(),
+            )
+            db.session.add(assignment)
+            created.append(assignment)
+        db.session.flush()
+        for assignment in created:
+            audit.record(
+                "assignment_created",
+                object_type="assignment",
+                object_id=assignment.id,
+                module_id=assignment.module_id,
+                role=assignment.role,
+                user_id=assignment.user_id,
+                due_date=assignment.due_date.isoformat() if assignment.due_date else None,
+            )
+        db.session.commit()
+        flash(f"{titles[form.module_id.data]} assigned.", "success")
+        return redirect(url_for("oversight.assignments"))
+    return render_template("oversight/assignment_new.html", form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+@roles_required(*MANAGERS)
+def delete_assignment(assignment_id: int):
+    assignment = get_scoped_or_404(Assignment, assignment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    audit.record(
+        "assignment_deleted",
+        object_type="assignment",
+        object_id=assignment.id,
+        module_id=assignment.module_id,
+    )
+    db.session.delete(assignment)
+    db.session.commit()
+    flash("Assignment removed. Completed training stays on each person's record.", "success")
+    return redirect(url_for("oversight.assignments"))
+
+
+@bp.post("/people/<int:user_id>/exemptions")
+@roles_required(*MANAGERS, Role.TRUST_ADMIN)
+def add_exemption(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    titles = module_titles()
+    form = ExemptionForm()
+    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    if form.validate_on_submit():
+        existing = db.session.execute(
+            select(Exemption).where(
+                Exemption.user_id == user.id, Exemption.module_id == form.module_id.data
+            )
+        ).scalar_one_or_none()
+        if existing is None:
+            exemption = Exemption(
+                school_id=user.school_id,
+                user_id=user.id,
+                module_id=form.module_id.data,
+                reason=form.reason.data.strip(),
+                created_by_id=current_user.id,
+                created_at=clock.now(),
+            )
+            db.session.add(exemption)
+            db.session.flush()
+            audit.record(
+                "exemption_added",
+                school_id=user.school_id,
+                object_type="user",
+                object_id=user.id,
+                module_id=exemption.module_id,
+            )
+            db.session.commit()
+        flash(f"Exempt from {titles[form.module_id.data]}.", "success")
+        return redirect(url_for("oversight.person", user_id=user.id))
+    for message in form.module_id.errors + form.reason.errors:
+        flash(message, "error")
+    return redirect(url_for("oversight.person", user_id=user.id))
+
+
+@bp.post("/exemptions/<int:exemption_id>/delete")
+@roles_required(*MANAGERS, Role.TRUST_ADMIN)
+def delete_exemption(exemption_id: int):
+    exemption = get_scoped_or_404(Exemption, exemption_id, managed_school_ids(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    audit.record(
+        "exemption_removed",
+        school_id=exemption.school_id,
+        object_type="user",
+        object_id=exemption.user_id,
+        module_id=exemption.module_id,
+    )
+    user_id = exemption.user_id
+    db.session.delete(exemption)
+    db.session.commit()
+    flash("Exemption removed.", "success")
+    return redirect(url_for("oversight.person", user_id=user_id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def settings():
+    current = settings_for(db.session, current_user.school_id)
+    form = SettingsForm()
+    if not form.is_submitted():
+        form.reminders_enabled.data = "on" if current.reminders_enabled else "off"
+        form.erase_deactivated_after_months.data = current.erase_deactivated_after_months
+        form.delete_audit_after_months.data = current.delete_audit_after_months
+    if form.validate_on_submit():
+        if current.id is None:
+            db.session.add(current)
+        current.reminders_enabled = form.reminders_enabled.data == "on"
+        current.erase_deactivated_after_months = form.erase_deactivated_after_months.data
+        current.delete_audit_after_months = form.delete_audit_after_months.data
+        current.updated_at = clock.now()
+        audit.record(
+            "settings_changed",
+            object_type="school",
+            object_id=current_user.school_id,
+            reminders=form.reminders_enabled.data,
+            erase_deactivated_after_months=current.erase_deactivated_after_months,
+            delete_audit_after_months=current.delete_audit_after_months,
+        )
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("oversight.settings"))
+    return render_template("oversight/settings.html", form=form), (400 if form.errors else 200)

@@ -1,0 +1,157 @@
+"""Compliance pages: the school dashboard (with vendor overview), a person's record, the CSV
+export and the trust view. The figures come from app/services/compliance.py and
+vendor_oversight.py; the time from app/clock.py so tests can move it."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app import audit, clock
+from app.content.registry import content
+from app.models import Role, User, db
+from app.models.oversight import Exemption
+from app.oversight import bp
+from app.oversight.csv_util import csv_response
+from app.oversight.forms import ConfirmForm, ExemptionForm
+from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
+from app.services import compliance, vendor_oversight
+from app.services.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
+
+VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
+MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)
+
+
+def module_titles() -> dict[str, str]:
+    modules = sorted(content().modules.values(), key=lambda m: (m.order, m.title))
+    return {module.id: module.title for module in modules}
+
+
+def chosen_school_id() -> int:
+    """The school being looked at: yours, or (trust admins) one of your trust's via ?school=."""
+    wanted = request.args.get("school", type=int)
+    if wanted is None:
+        return current_user.school_id
+    if wanted not in managed_school_ids(current_user):
+        abort(404)
+    return wanted
+
+
+def _template_globals() -> dict:
+    return {"labels": COMPLIANCE_LABELS, "tags": COMPLIANCE_TAG_CLASSES, "titles": module_titles()}
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def dashboard():
+    school_id = chosen_school_id()
+    titles = module_titles()
+    role = request.args.get("role") or None
+    module_id = request.args.get("module") or None
+    if role not in (None, *Role) or module_id not in (None, *titles):
+        abort(400)
+    now = clock.now()
+    people, items = compliance.compliance_items(db.session, [school_id], titles, now)
+    shown = compliance.filter_items(items, role, module_id)
+    per_module = compliance.by_module(shown)
+    products = vendor_oversight.product_decisions(db.session, [school_id])
+    return render_template(
+        "oversight/dashboard.html",
+        school=compliance.school_names(db.session, [school_id])[school_id],
+        school_id=school_id,
+        role=role,
+        module_id=module_id,
+        people_count=len({p.key for p in people if not role or role in p.roles}),
+        invited_count=sum(1 for p in people if not p.joined),
+        modules=[(mid, titles[mid], per_module[mid]) for mid in titles if mid in per_module],
+        total=compliance.overall(shown),
+        overdue=compliance.with_status(shown, [Compliance.OVERDUE, Compliance.EXPIRED]),
+        due_soon=compliance.with_status(shown, [Compliance.DUE_SOON]),
+        expiring=compliance.with_status(shown, [Compliance.EXPIRING]),
+        product_counts=vendor_oversight.counts_by_rating_and_decision(products),
+        reviews=vendor_oversight.reviews_due(products, now.date()),
+        today=now.date(),
+        **_template_globals(),
+    )
+
+
+@bp.get("/export.csv")
+@roles_required(*VIEWERS)
+def export():
+    school_id = chosen_school_id()
+    titles = module_titles()
+    _, items = compliance.compliance_items(
+        db.session, [school_id], titles, clock.now(), detail=True
+    )
+    rows = [
+        [
+            item.person.name,
+            item.person.email,
+            ", ".join(item.person.roles) + ("" if item.person.joined else " (invited)"),
+            titles[item.module_id],
+            COMPLIANCE_LABELS[item.status],
+            item.score if item.score is not None else "",
+            f"{item.completed_at:%Y-%m-%d}" if item.completed_at else "",
+            f"{item.refresh_at:%Y-%m-%d}" if item.refresh_at else "",
+            item.certificate_code or "",
+        ]
+        for item in items
+    ]
+    audit.record("compliance_exported", object_type="school", object_id=school_id, rows=len(rows))
+    db.session.commit()
+    header = ["Name", "Email", "Role", "Module", "Status", "Score (%)", "Completed", "Expires",
+              "Certificate code"]  # fmt: skip
+    return csv_response(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
+
+
+@bp.get("/people/<int:user_id>")
+@roles_required(*VIEWERS)
+def person(user_id: int):
+    user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
+    titles = module_titles()
+    _, items = compliance.compliance_items(
+        db.session, [user.school_id], titles, clock.now(), detail=True
+    )
+    mine = [item for item in items if item.person.user_id == user.id]
+    exemptions = db.session.execute(
+        school_scoped(Exemption, [user.school_id]).where(Exemption.user_id == user.id)
+    ).scalars()
+    form = ExemptionForm()
+    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    return render_template(
+        "oversight/person.html",
+        user=user,
+        items=mine,
+        exemptions=list(exemptions),
+        form=form,
+        confirm=ConfirmForm(),
+        can_manage=current_user.has_role(*MANAGERS, Role.TRUST_ADMIN),
+        **_template_globals(),
+    )
+
+
+@bp.get("/trust")
+@roles_required(Role.TRUST_ADMIN)
+def trust():
+    school_ids = managed_school_ids(current_user)
+    titles = module_titles()
+    now = clock.now()
+    people, items = compliance.compliance_items(db.session, school_ids, titles, now)
+    staff = {sid: 0 for sid in school_ids}
+    for p in people:
+        staff[p.school_id] += 1
+    tallies = compliance.by_school(items)
+    products = vendor_oversight.product_decisions(db.session, school_ids)
+    reviews: dict[int, int] = {}
+    for product in vendor_oversight.reviews_due(products, now.date()):
+        reviews[product.school_id] = reviews.get(product.school_id, 0) + 1
+    names = compliance.school_names(db.session, school_ids)
+    return render_template(
+        "oversight/trust.html",
+        trust_name=current_user.school.trust.name if current_user.school.trust else "",
+        schools=[
+            (sid, name, staff[sid], tallies.get(sid, compliance.Tally()), reviews.get(sid, 0))
+            for sid, name in names.items()
+        ],
+        total=compliance.overall(items),
+        modules=[(mid, titles[mid], t) for mid, t in sorted(compliance.by_module(items).items())],
+        **_template_globals(),
+    )
