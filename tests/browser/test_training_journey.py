@@ -1,0 +1,134 @@
+"""The newcomer's journey in headless Chromium: the demo teacher reads the sample module's
+lessons, fails and then passes the knowledge check, downloads the certificate PDF and checks its
+code on the public page, with axe finding no violation on any page on the way.
+
+The app serves the small fixture module (tests/fixtures/modules/journey) instead of modules/,
+so the journey does not break when the real content changes."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.demo import DEMO_PASSWORD, DEMO_SCHOOLS, demo_email, seed_demo
+from app.models import Role, db
+from app.models.training import Certificate, QuizAttempt
+from tests.browser.conftest import check_accessibility, sign_in
+from tests.training_helpers import MODULE_ID, correct_answers, use_fixture_modules, wrong_answers
+
+# The demo teacher's sign-in, as `flask demo` prints it (teacher@oakfield.example).
+DEMO_TEACHER = demo_email(Role.TEACHER, DEMO_SCHOOLS[0][1])
+
+
+@pytest.fixture
+def demo(app, monkeypatch):
+    use_fixture_modules(app, monkeypatch)
+    seed_demo()
+    db.session.remove()
+
+
+def _attempt(page) -> QuizAttempt:
+    attempt_id = int(re.search(r"/training/attempts/(\d+)", page.url).group(1))
+    db.session.expire_all()
+    return db.session.get(QuizAttempt, attempt_id)
+
+
+def _answer(page, answers: dict[str, list[str]]) -> None:
+    for question_id, chosen in answers.items():
+        for option_id in chosen:
+            selector = f'input[name="q-{question_id}"][value="{option_id}"]'
+            input_id = page.locator(selector).get_attribute("id")
+            page.locator(f'label[for="{input_id}"]').click()
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_load_state()
+
+
+def test_newcomer_completes_the_sample_module_and_verifies_the_certificate(page, demo):
+    sign_in(page, DEMO_TEACHER, DEMO_PASSWORD)
+
+    page.get_by_role("link", name="My training").first.click()
+    assert page.get_by_role("heading", name="My training").is_visible()
+    assert page.get_by_text("You have not started any training yet").is_visible()
+    assert page.get_by_text("Due by").first.is_visible()  # the demo assignment
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Handling pupil data safely").first.click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Start the first lesson").click()
+    assert page.get_by_role("heading", name="What is personal data").is_visible()
+    assert page.get_by_text("Key point").is_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Mark as read and continue").click()
+    assert page.get_by_role("heading", name="Sharing safely").is_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Mark as read and go to the knowledge check").click()
+    assert page.get_by_text("You have read every lesson").is_visible()
+    assert page.locator(".app-step-list__done").count() == 2
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Start the knowledge check").click()
+    assert page.get_by_role("heading", name="Knowledge check").is_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Submit answers").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Choose an answer for question" in page.locator(".govuk-error-summary").inner_text()
+    check_accessibility(page)
+
+    _answer(page, wrong_answers(_attempt(page).questions))
+    assert page.get_by_role("heading", name="You did not pass this time").is_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Try the knowledge check again").click()
+    _answer(page, correct_answers(_attempt(page).questions))
+    assert page.get_by_role("heading", name="You passed").is_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="View your certificate").click()
+    check_accessibility(page)
+    db.session.expire_all()
+    certificate = db.session.query(Certificate).one()
+    assert page.get_by_text(certificate.code, exact=True).is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download certificate (PDF)").click()
+    pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    for expected in (
+        "Tara Teacher",
+        "Handling pupil data safely",
+        certificate.code,
+        f"{certificate.issued_at.day} {certificate.issued_at:%B %Y}",
+        f"{certificate.expires_at.day} {certificate.expires_at:%B %Y}",
+    ):
+        assert expected in text, (expected, text)
+
+    page.goto("/training/")
+    assert page.get_by_text("100% complete").first.is_visible()
+    check_accessibility(page)
+    page.goto(f"/training/modules/{MODULE_ID}")
+    check_accessibility(page)
+
+    page.goto("/training/cpd")
+    assert page.get_by_role("link", name=re.compile("View")).is_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/verify")
+    check_accessibility(page)
+    page.get_by_label("Certificate code").fill(certificate.code.lower())
+    page.get_by_role("button", name="Check certificate").click()
+    assert page.get_by_role("heading", name="Valid certificate").is_visible()
+    assert page.get_by_text("Tara Teacher").is_visible()
+    check_accessibility(page)
+
+
+def test_verify_errors_and_not_found_are_accessible(page, app, monkeypatch):
+    use_fixture_modules(app, monkeypatch)
+    page.goto("/verify")
+    page.get_by_role("button", name="Check certificate").click()
+    assert "Enter the certificate code" in page.locator(".govuk-error-summary").inner_text()
+    check_accessibility(page)
+    page.goto("/verify/7K3M-Q9XZ-0D4R-TT8B-M2QA")
+    assert page.get_by_role("heading", name="Certificate not found").is_visible()
+    check_accessibility(page)
