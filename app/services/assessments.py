@@ -68,6 +68,7 @@ def start_assessment(
         updated_at=now,
         version=1,
     )
+    session.add(assessment)
     if previous is not None:
         assessment.previous_id = previous.id
         assessment.profile = {
@@ -90,7 +91,6 @@ def start_assessment(
                     updated_at=now,
                 )
             )
-    session.add(assessment)
     return assessment
 
 
