@@ -27,11 +27,11 @@ class PeopleCheckboxes(SelectMultipleField):
 class AssignmentForm(FlaskForm):
     module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
     target = RadioField(
-        "Who must complete it", choices=TARGETS, default="everyone",
+        "Who must complete it", default="everyone",
         validators=[DataRequired("Choose who must complete it")],
     )  # fmt: skip
-    role = SelectField("Role", validators=[Optional()])
-    people = PeopleCheckboxes("People", coerce=int, validators=[Optional()])
+    role = SelectField("Role", validate_choice=False)  # checked in validate_role
+    people = PeopleCheckboxes("People", coerce=int)
     due_date = DateField(
         "Due date",
         description="For example 2025-09-30. Leave empty for no due date.",
@@ -45,12 +45,20 @@ class AssignmentForm(FlaskForm):
     )
 
     def validate_role(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.target.data == "role" and not field.data:
+        if self.target.data != "role":
+            return
+        if not field.data:
             raise ValidationError("Choose the role")
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the roles listed")
 
     def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
         if self.target.data == "people" and not field.data:
             raise ValidationError("Choose at least one person")
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.target.choices = TARGETS  # set here: class-level tuples are deprecated in WTForms
 
 
 class ExemptionForm(FlaskForm):
@@ -65,7 +73,6 @@ class ExemptionForm(FlaskForm):
 class SettingsForm(FlaskForm):
     reminders_enabled = RadioField(
         "Email reminders",
-        choices=[("on", "Send reminders"), ("off", "Do not send reminders")],
         validators=[DataRequired("Choose whether to send reminders")],
     )
     erase_deactivated_after_months = IntegerField(
@@ -78,6 +85,13 @@ class SettingsForm(FlaskForm):
         description="Leave empty to keep them. We suggest at least 12 months.",
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
     )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.reminders_enabled.choices = REMINDER_CHOICES
+
+
+REMINDER_CHOICES = [("on", "Send reminders"), ("off", "Do not send reminders")]
 
 
 class AuditFilterForm(FlaskForm):
