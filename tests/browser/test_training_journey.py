@@ -132,3 +132,20 @@ def test_verify_errors_and_not_found_are_accessible(page, app, monkeypatch):
     page.goto("/verify/7K3M-Q9XZ-0D4R-TT8B-M2QA")
     assert page.get_by_role("heading", name="Certificate not found").is_visible()
     check_accessibility(page)
+
+
+def test_real_module_pages_are_accessible(page, world):
+    """The real modules/ content renders without an axe violation: every module page, every
+    lesson that holds a table, and the first lesson of each module (callouts, lists, links).
+    (tests/integration/test_training_content.py opens every lesson with the test client.)"""
+    from app.content.registry import content
+
+    sign_in(page, world.user("A", "teacher").email)
+    for module in content().modules.values():
+        page.goto(f"/training/modules/{module.id}")
+        check_accessibility(page)
+        for lesson in module.lessons:
+            if lesson.number == 1 or "<table" in lesson.html:
+                page.goto(f"/training/modules/{module.id}/lessons/{lesson.slug}")
+                assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+                check_accessibility(page)

@@ -36,3 +36,16 @@ def test_the_app_loads_the_real_modules(app):
     from app.content.registry import content
 
     assert len(content().modules) >= 1
+
+
+def test_every_real_lesson_page_renders(app, world, signed_in):
+    from app.content.registry import content
+
+    client = signed_in(world.user("A", "teacher"))
+    for module in content().modules.values():
+        assert client.get(f"/training/modules/{module.id}").status_code == 200
+        for lesson in module.lessons:
+            response = client.get(f"/training/modules/{module.id}/lessons/{lesson.slug}")
+            assert response.status_code == 200, (module.id, lesson.slug)
+            html = response.get_data(as_text=True)
+            assert html.count("<h1") == 1 and "style=" not in html and "<script>" not in html
