@@ -4,8 +4,8 @@ they show as overdue and `flask reminders send` emails each of them once. Then t
 trust view, audit log, settings, person record, erasure, and a user downloading their data."""
 
 import json
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
