@@ -1,0 +1,220 @@
+"""Procurement report PDF: WeasyPrint (through app/pdf.py) against warm headless Chromium printing
+the same HTML, for an assessment on the 91-question UK checklist; and a decided report served
+again from the PDF cache through the real route.
+
+    .venv/bin/python benchmarks/report_pdf.py            # print the figures
+    .venv/bin/python benchmarks/report_pdf.py --record   # also update benchmarks/README.md
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.pdf import STATIC_DIR, html_to_pdf  # noqa: E402
+from app.services.scoring import AnswerInput, score_assessment  # noqa: E402
+
+README = Path(__file__).resolve().parent / "README.md"
+SECTION = "## Procurement report PDF"
+CHROMIUM = "/usr/bin/chromium"
+CHECKLIST = "uk-schools-edtech"
+
+
+def _answers(checklist) -> dict:
+    answers = {}
+    for index, question in enumerate(checklist.questions.values()):
+        if not question.scored:
+            answers[question.id] = AnswerInput("The supplier described this in its security pack.")
+            continue
+        options = checklist.options_for(question)
+        value = options[index % len(options)].value if index % 7 else "unknown"
+        answers[question.id] = AnswerInput(
+            value,
+            note=f"Checked against the supplier's documentation, section {index}. " * 2,
+            evidence=(f"https://supplier.example/docs/{question.id.lower()}",),
+        )
+    return answers
+
+
+def _snapshot(app):
+    from app.services.reports import build_snapshot
+
+    checklist = app.extensions["content"].checklists[CHECKLIST]
+    profile = {
+        "P01": ["staff", "pupils"],
+        "P02": "yes",
+        "P03": ["contact", "health"],
+        "P05": "yes",
+        "P06": "yes",
+    }
+    result = score_assessment(checklist, profile, _answers(checklist))
+    decision = {
+        "outcome": "conditional", "label": "Approve with conditions", "reason": "Benchmark.",
+        "signed_off_by": "Dana Protection", "recorded_by": "Dana Protection",
+        "decided_on": "2026-11-29", "valid_until": "2027-03-01", "departs_from_rating": True,
+        "conditions": [{"text": "Sign the DPA", "owner": "Bursar", "due_on": "2027-03-01"}],
+    }  # fmt: skip
+    vendor = {"name": "Benchmark Ltd", "product": "Benchmark Learning Platform"}
+    snapshot = build_snapshot(
+        checklist=checklist, result=result, school_name="Oakfield Primary School", vendor=vendor,
+        profile=profile, assessment_id=1, started_on=date(2026, 11, 1), status="decided",
+        decision=decision,
+    )  # fmt: skip
+    return snapshot, len(checklist.questions)
+
+
+def weasyprint_figures(app, html: str, runs: int) -> dict:
+    start = time.perf_counter()
+    html_to_pdf(html)  # the first render in this process: fonts and caches are cold
+    first = time.perf_counter() - start
+    timings, size = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        size = len(html_to_pdf(html))
+        timings.append(time.perf_counter() - start)
+    return {"first_ms": first * 1000, "median_ms": statistics.median(timings) * 1000, "bytes": size}
+
+
+def chromium_figures(html: str, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        page_file = Path(folder) / "report.html"
+        page_file.write_text(html.replace("<head>", f'<head><base href="file://{STATIC_DIR}/">', 1))
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--headless"]
+        )
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        page.pdf(format="A4")  # warm the browser
+        timings = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            page.goto(page_file.as_uri())
+            page.pdf(format="A4", tagged=True)
+            timings.append(time.perf_counter() - start)
+        browser.close()
+    return {"median_ms": statistics.median(timings) * 1000}
+
+
+def cached_route_figures(app, snapshot: dict, runs: int) -> dict:
+    """A decided report requested twice through the route: the second comes from the cache."""
+    from app.models import School, User, db
+    from app.models.base import utcnow
+    from app.models.procurement import Assessment, Vendor
+    from app.services.decisions import snapshot_hash
+
+    with app.app_context():
+        db.create_all()
+        school = School(name="Oakfield Primary School")
+        db.session.add(school)
+        db.session.flush()
+        user = User(school_id=school.id, email="bm@example.invalid", display_name="B M")
+        user.set_roles(["business_manager"])
+        vendor = Vendor(school_id=school.id, name="Benchmark Ltd", product="Benchmark")
+        assessment = Assessment(
+            school_id=school.id, vendor=vendor, checklist_id=CHECKLIST, checklist_version="1.0.0",
+            checklist_definition={}, status="decided", snapshot=snapshot,
+            snapshot_hash=snapshot_hash(snapshot), decision="conditional", created_at=utcnow(),
+        )  # fmt: skip
+        db.session.add_all([user, vendor, assessment])
+        db.session.commit()
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = user.get_id(), True
+        url = f"/procurement/assessments/{assessment.id}/report.pdf"
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200
+        first = time.perf_counter() - start
+        timings = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            timings.append(time.perf_counter() - start)
+    return {"first_ms": first * 1000, "median_ms": statistics.median(timings) * 1000}
+
+
+def measure(runs: int) -> dict:
+    from flask import render_template
+
+    from app.procurement.exports import REPORT_TEMPLATE, report_context
+
+    with tempfile.TemporaryDirectory() as cache_dir:
+        app = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{cache_dir}/bench.db",
+            PDF_CACHE_DIR=cache_dir,
+        )
+        with app.test_request_context():
+            snapshot, questions = _snapshot(app)
+            html = render_template(REPORT_TEMPLATE, **report_context(snapshot))
+        weasy = weasyprint_figures(app, html, runs)
+        chromium = chromium_figures(html, runs)
+        cached = cached_route_figures(app, snapshot, runs)
+    return {"runs": runs, "questions": questions, "weasy": weasy, "chromium": chromium,
+            "cached": cached, "ratio": weasy["median_ms"] / chromium["median_ms"]}  # fmt: skip
+
+
+def section(f: dict) -> str:
+    machine = f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}"
+    return (
+        f"{SECTION}\n\n"
+        "`benchmarks/report_pdf.py`: the decided-assessment report for the "
+        f"{f['questions']}-question UK checklist (cover, decision box, score table and SVG chart, "
+        "action plan, children's-data summary, full answers appendix with notes and evidence), "
+        "rendered by WeasyPrint through "
+        "`app/pdf.py` (tagged PDF/UA-1), against warm headless Chromium (Playwright, "
+        "`/usr/bin/chromium --no-sandbox --headless`) loading and printing the same HTML. The "
+        "appendix is laid out as blocks and definition lists rather than one long table, which "
+        "WeasyPrint lays out two to three times slower.\n\n"
+        "| figure | value |\n| --- | --- |\n"
+        f"| WeasyPrint, first render in a fresh process | {f['weasy']['first_ms']:.0f} ms |\n"
+        f"| WeasyPrint, uncached render, median of {f['runs']} | "
+        f"{f['weasy']['median_ms']:.0f} ms |\n"
+        f"| warm Chromium, load + print, median of {f['runs']} | "
+        f"{f['chromium']['median_ms']:.0f} ms |\n"
+        f"| ratio WeasyPrint / Chromium (target at most 2) | {f['ratio']:.2f} |\n"
+        f"| decided report through the route, first request | {f['cached']['first_ms']:.0f} ms |\n"
+        f"| decided report served again from the cache, median (target under 20 ms) | "
+        f"{f['cached']['median_ms']:.1f} ms |\n"
+        f"| file size | {f['weasy']['bytes'] / 1024:.0f} KiB |\n\n"
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine}, {os.cpu_count()} CPUs, load "
+        f"average {os.getloadavg()[0]:.1f} at the end of the run.\n"
+    )
+
+
+def record(text: str) -> None:
+    """Replace this benchmark's section of README.md, leaving other sections alone."""
+    current = README.read_text() if README.exists() else "# Benchmarks\n"
+    if SECTION in current:
+        before, rest = current.split(SECTION, 1)
+        after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
+        current = before + text + ("\n" + after if after else "")
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    README.write_text(current)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--record", action="store_true", help="update benchmarks/README.md")
+    args = parser.parse_args()
+    text = section(measure(args.runs))
+    print(text)
+    if args.record:
+        record(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
