@@ -141,6 +141,7 @@ def test_real_module_pages_are_accessible(page, world):
     from app.content.registry import content
 
     sign_in(page, world.user("A", "teacher").email)
+    page.set_viewport_size({"width": 360, "height": 740})  # a small phone: nothing scrolls sideways
     for module in content().modules.values():
         page.goto(f"/training/modules/{module.id}")
         check_accessibility(page)
@@ -148,4 +149,25 @@ def test_real_module_pages_are_accessible(page, world):
             if lesson.number == 1 or "<table" in lesson.html:
                 page.goto(f"/training/modules/{module.id}/lessons/{lesson.slug}")
                 assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 360, (lesson.slug, width)
                 check_accessibility(page)
+
+
+def test_the_knowledge_check_works_without_javascript(
+    browser, live_server, app, monkeypatch, world
+):
+    use_fixture_modules(app, monkeypatch)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, world.user("A", "teacher").email)
+        page.goto(f"/training/modules/{MODULE_ID}/lessons/01-what-is-personal-data")
+        page.get_by_role("button", name="Mark as read and continue").click()
+        assert page.get_by_role("heading", name="Sharing safely").is_visible()
+        page.goto(f"/training/modules/{MODULE_ID}")
+        page.get_by_role("button", name="Start the knowledge check").click()
+        _answer(page, correct_answers(_attempt(page).questions))
+        assert page.get_by_role("heading", name="You passed").is_visible()
+    finally:
+        context.close()
