@@ -55,7 +55,7 @@ class Item:
     module_id: str
     status: Compliance
     due_date: date | None
-    completed_at: datetime | None
+    completed_at: datetime | None  # exact only with detail=True (counting may skip it)
     refresh_at: datetime | None
     score: int | None = None
     certificate_code: str | None = None
@@ -156,17 +156,22 @@ def _exemptions(session: Session, school_ids: Sequence[int]) -> set[tuple[int, s
     return {tuple(row) for row in session.execute(stmt)}
 
 
-def _latest_completions(session: Session, school_ids: Sequence[int], detail: bool) -> dict:
+def _latest_completions(
+    session: Session, school_ids: Sequence[int], detail: bool, issued: bool = True
+) -> dict:
     """(user id, module id) -> (issued_at, expires_at, score, code) of the latest certificate.
 
-    Without `detail` one grouped query returns only the dates (enough for counting)."""
+    Without `detail` one grouped query returns only the dates (enough for counting); without
+    `issued` (no assignment has an N-month refresher rule, so only the expiry matters) it skips
+    the issue date too, halving the dates to convert on a big trust."""
     if not detail:
+        expires = func.max(Certificate.expires_at)
         stmt = (
             select(
                 Certificate.user_id,
                 Certificate.module_id,
-                func.max(Certificate.issued_at),
-                func.max(Certificate.expires_at),
+                func.max(Certificate.issued_at) if issued else expires,
+                expires,
             )
             .where(Certificate.school_id.in_(school_ids))
             .group_by(Certificate.user_id, Certificate.module_id)
@@ -198,13 +203,26 @@ def evaluate(
     """Every (person, assigned module) with its status. Modules no longer in the catalogue
     are skipped (nobody can take them)."""
     known = set(module_ids)
+    named = {
+        (a.school_id, a.user_id)
+        for school in assignments_by_school.values()
+        for a in school
+        if a.user_id is not None
+    }
+    # Without a named assignment, what applies depends only on school and roles: merge once.
+    merged: dict[tuple, dict] = {}
     items = []
     for person in people:
-        assigned = assigned_modules(
-            assignments_by_school.get(person.school_id, []),
-            person.user_id if person.user_id is not None else -1,
-            person.roles,
-        )
+        key = (person.school_id, person.roles)
+        if (person.school_id, person.user_id) in named:
+            key = (person.school_id, person.roles, person.user_id)
+        assigned = merged.get(key)
+        if assigned is None:
+            assigned = merged[key] = assigned_modules(
+                assignments_by_school.get(person.school_id, []),
+                person.user_id if person.user_id is not None else -1,
+                person.roles,
+            )
         for module_id, rule in sorted(assigned.items()):
             if module_id not in known:
                 continue
@@ -240,11 +258,13 @@ def compliance_items(
     """People and their items for the given schools, in five queries whatever their number."""
     school_ids = list(school_ids)
     people = load_people(session, school_ids)
+    assignments = _assignments(session, school_ids)
+    refreshers = any(a.refresher_months for rows in assignments.values() for a in rows)
     items = evaluate(
         people,
-        _assignments(session, school_ids),
+        assignments,
         _exemptions(session, school_ids),
-        _latest_completions(session, school_ids, detail),
+        _latest_completions(session, school_ids, detail, issued=refreshers),
         module_ids,
         now,
     )
