@@ -60,6 +60,14 @@ class Option(Strict):
     label: str = Field(min_length=1)
     credit: float | None = Field(default=None, ge=0, le=1)
 
+    @field_validator("credit")
+    @classmethod
+    def _whole_half_or_none(cls, credit: float | None) -> float | None:
+        # Full, half or no credit keeps every score explainable in one sentence.
+        if credit is not None and credit not in (0, 0.5, 1):
+            raise ValueError("credit must be 1, 0.5 or 0")
+        return credit
+
 
 class Scale(Strict):
     options: tuple[Option, ...] = Field(min_length=2)

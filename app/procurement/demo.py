@@ -1,7 +1,8 @@
 """Demo records for the procurement half (idempotent: runs on every `make run`).
 
-The first demo school gets one product with a decided assessment on the quick checklist, so a
-newcomer sees a rating, its explanation, a conditional decision and a report straight away.
+The first demo school gets the invented products in `demo_products.py`, each with a decided
+assessment: one on the quick checklist, and three on the full UK bank (approved, approved with
+conditions, rejected by a knock-out), so a newcomer sees realistic results and reports at once.
 """
 
 from datetime import timedelta
@@ -11,58 +12,61 @@ from sqlalchemy import select
 
 from app.models import Role, School, User, db
 from app.models.base import utcnow
-from app.models.procurement import Answer, Condition, Vendor
-from app.services.assessments import compute, start_assessment
-from app.services.decisions import ConditionInput, snapshot_hash, valid_until
+from app.models.procurement import Answer, Vendor
+from app.procurement.demo_products import PRODUCTS, DemoProduct
+from app.services.assessments import applicable_questions, compute, start_assessment
+from app.services.decision_records import record_decision
+from app.services.decisions import ConditionInput
 from app.services.reports import build_snapshot
-
-PRODUCT = "Spellbound Phonics"
-ANSWERS = {
-    "Q01": ("yes", "Signed our standard DPA in draft.", ["https://spellbound.example/dpa.pdf"]),
-    "Q02": ("processor_only", "", []),
-    "Q03": ("partial", "Notice covers the company, not the app.", []),
-    "Q04": ("https://spellbound.example/privacy", "", []),
-    "Q05": ("no", "Contract clause 9.", ["https://spellbound.example/terms#9"]),
-    "Q06": ("no", "", []),
-    "Q07": ("partial", "Analytics on the teacher dashboard only.", []),
-    "Q08": ("yes", "", []),
-    "Q09": ("yes", "", []),
-    "Q10": ("partial", "Reading streaks can be switched off.", []),
-    "Q11": ("unknown", "Class chat exists; asked whether outsiders can join.", []),
-    "Q12": ("yes", "", []),
-    "Q13": ("yes", "", []),
-    "Q14": ("unknown", "Asked the supplier on 3 November.", []),
-    "Q15": ("yes", "Google sign-in.", []),
-    "Q16": ("cyber_essentials", "", ["https://spellbound.example/ce-certificate"]),
-    "Q17": ("yes", "", ["https://spellbound.example/dpa.pdf"]),
-    "Q18": ("partial", "CSV export of scores only.", []),
-    "Q19": ("yes", "", []),
-    "Q20": ("partial", "", []),
-}
 
 
 def seed(schools: list[School], users: list[User]) -> None:
-    checklist = current_app.extensions["content"].checklists.get("quick-edtech-check")
-    if not schools or checklist is None:
+    if not schools:
         return
     school = schools[0]
-    exists = db.session.execute(
-        select(Vendor).where(Vendor.school_id == school.id, Vendor.product == PRODUCT)
-    ).scalar_one_or_none()
-    if exists is not None:
-        return
     manager = next(
         (u for u in users if u.school_id == school.id and u.has_role(Role.BUSINESS_MANAGER)), None
     )
-    vendor = Vendor(
-        school_id=school.id,
-        name="Spellbound Learning Ltd",
-        product=PRODUCT,
-        website="https://spellbound.example",
-        purpose="Phonics practice for Reception and Key Stage 1, at school and at home.",
-        data_categories=["contact", "attainment"],
-        pupils_covered=180,
+    checklists = current_app.extensions["content"].checklists
+    for product in PRODUCTS:
+        checklist = checklists.get(product.checklist_id)
+        if checklist is not None and not _exists(school, product):
+            _seed_product(school, manager, checklist, product)
+
+
+def _exists(school: School, product: DemoProduct) -> bool:
+    stmt = select(Vendor.id).where(
+        Vendor.school_id == school.id, Vendor.product == product.vendor["product"]
     )
+    return db.session.execute(stmt).first() is not None
+
+
+def _answers(checklist, product: DemoProduct) -> dict:
+    """The product's story, plus the preferred answer (with evidence) everywhere else."""
+    answers = dict(product.answers)
+    if not product.answer_the_rest:
+        return answers
+    site = product.vendor["website"].rstrip("/")
+    for section in checklist.sections:
+        for question in applicable_questions(checklist, section, product.profile):
+            if question.id in answers:
+                continue
+            if question.type == "url":
+                answers[question.id] = (f"{site}/trust", "", [])
+            elif question.type == "text":
+                answers[question.id] = ("Described in the supplier's trust centre.", "", [])
+            elif question.scored:
+                best = max(checklist.options_for(question), key=lambda option: option.credit or 0)
+                value = [best.value] if question.type == "multi_choice" else best.value
+                evidence = (
+                    [f"{site}/trust#{question.id.lower()}"] if question.evidence_required else []
+                )
+                answers[question.id] = (value, "", evidence)
+    return answers
+
+
+def _seed_product(school: School, manager: User | None, checklist, product: DemoProduct) -> None:
+    vendor = Vendor(school_id=school.id, **product.vendor)
     db.session.add(vendor)
     now = utcnow()
     name = manager.display_name if manager else "Demo business manager"
@@ -74,18 +78,13 @@ def seed(schools: list[School], users: list[User]) -> None:
         user_name=name,
         now=now,
     )
-    assessment.profile = {
-        "P01": ["staff", "pupils"],
-        "P02": "yes",
-        "P03": ["contact", "attainment"],
-        "P04": "180",
-    }
+    assessment.profile = dict(product.profile)
     assessment.profile_done = True
-    for qid, (value, note, evidence) in ANSWERS.items():
+    for question_id, (value, note, evidence) in _answers(checklist, product).items():
         assessment.answers.append(
             Answer(
                 school_id=school.id,
-                question_id=qid,
+                question_id=question_id,
                 value=value,
                 note=note,
                 evidence=evidence,
@@ -95,60 +94,39 @@ def seed(schools: list[School], users: list[User]) -> None:
         )
     db.session.flush()
     today = now.date()
-    conditions = [
-        ConditionInput(
-            "Supplier confirms MFA for all staff access (Q14)", name, today + timedelta(days=60)
-        ),
-        ConditionInput(
-            "Confirm class chat is limited to the school (Q11)", name, today + timedelta(days=90)
-        ),
-    ]
     result = compute(assessment, checklist)
-    until = valid_until("conditional", today, conditions, top_band=result.top_band)
-    decision = {
-        "outcome": "conditional",
-        "label": "Approve with conditions",
-        "reason": (
-            "Low-risk data and a signed processing agreement; the gaps below must close "
-            "before the summer term."
-        ),
-        "signed_off_by": name,
-        "recorded_by": name,
-        "decided_on": today.isoformat(),
-        "valid_until": until.isoformat() if until else None,
-        "departs_from_rating": False,
-        "conditions": [
-            {"text": c.text, "owner": c.owner, "due_on": c.due_on.isoformat()} for c in conditions
-        ],
-    }
-    snapshot = build_snapshot(
-        checklist=checklist,
-        result=result,
-        school_name=school.name,
-        vendor={
-            "name": vendor.name,
-            "product": vendor.product,
-            "website": vendor.website,
-            "contact_name": None,
-            "contact_email": None,
-            "purpose": vendor.purpose,
-            "data_categories": vendor.data_categories,
-            "pupils_covered": vendor.pupils_covered,
-            "contract_start": None,
-            "contract_end": None,
-        },
-        profile=assessment.profile,
-        assessment_id=assessment.id,
-        started_on=today,
-        status="decided",
-        decision=decision,
-    )
-    assessment.snapshot, assessment.snapshot_hash = snapshot, snapshot_hash(snapshot)
-    assessment.status, assessment.decision = "decided", "conditional"
-    assessment.decision_reason = decision["reason"]
-    assessment.decided_by_id = manager.id if manager else None
-    assessment.decided_by_name, assessment.decided_on, assessment.valid_until = name, today, until
-    for c in conditions:
-        assessment.conditions.append(
-            Condition(school_id=school.id, text=c.text, owner=c.owner, due_on=c.due_on)
+
+    def snapshot_with(decision: dict) -> dict:
+        return build_snapshot(
+            checklist=checklist,
+            result=result,
+            school_name=school.name,
+            vendor={
+                **product.vendor,
+                "contact_name": None,
+                "contact_email": None,
+                "contract_start": None,
+                "contract_end": None,
+            },  # fmt: skip
+            profile=assessment.profile,
+            assessment_id=assessment.id,
+            started_on=today,
+            status="decided",
+            decision=decision,
         )
+
+    record_decision(
+        assessment,
+        outcome=product.outcome,
+        reason=product.reason,
+        signed_off_by=name,
+        recorded_by=name,
+        decided_by_id=manager.id if manager else None,
+        conditions=[
+            ConditionInput(text, name, today + timedelta(days=days))
+            for text, days in product.conditions
+        ],
+        result=snapshot_with(None)["result"],
+        today=today,
+        snapshot_with=snapshot_with,
+    )

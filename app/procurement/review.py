@@ -8,7 +8,7 @@ from flask_login import current_user
 from app import audit
 from app.models import db
 from app.models.base import utcnow
-from app.models.procurement import DECISIONS, Condition, Vendor
+from app.models.procurement import DECISIONS, Vendor
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
@@ -21,14 +21,12 @@ from app.procurement.forms import ConfirmForm, DecisionForm
 from app.procurement.vendors import register_row
 from app.security import roles_required, school_scoped
 from app.services.assessments import StaleAssessment, bump_version
+from app.services.decision_records import record_decision
 from app.services.decisions import (
     REVIEW_WINDOW_DAYS,
     ConditionInput,
     DecisionError,
     check_decision,
-    departs_from_rating,
-    snapshot_hash,
-    valid_until,
 )
 from app.services.reports import report_view
 
@@ -101,35 +99,18 @@ def decision(assessment_id: int):
 
 
 def _record(assessment, form, outcome, conditions, result, today) -> None:
-    until = valid_until(outcome, today, conditions, top_band=result["top_band"])
-    departs = departs_from_rating(outcome, bottom_band=result["bottom_band"])
-    decision = {
-        "outcome": outcome,
-        "label": DECISIONS[outcome],
-        "reason": form.reason.data.strip(),
-        "signed_off_by": form.signed_off_by.data.strip(),
-        "recorded_by": current_user.display_name,
-        "decided_on": today.isoformat(),
-        "valid_until": until.isoformat() if until else None,
-        "departs_from_rating": departs,
-        "conditions": [
-            {"text": c.text, "owner": c.owner, "due_on": c.due_on.isoformat()} for c in conditions
-        ],
-    }
-    assessment.snapshot = current_snapshot(assessment, decision)
-    assessment.snapshot["assessment"]["status"] = "decided"
-    assessment.snapshot_hash = snapshot_hash(assessment.snapshot)
-    assessment.status = "decided"
-    assessment.decision = outcome
-    assessment.decision_reason = decision["reason"]
-    assessment.decided_by_id = current_user.id
-    assessment.decided_by_name = decision["signed_off_by"]
-    assessment.decided_on = today
-    assessment.valid_until = until
-    for c in conditions:
-        assessment.conditions.append(
-            Condition(school_id=assessment.school_id, text=c.text, owner=c.owner, due_on=c.due_on)
-        )
+    decision = record_decision(
+        assessment,
+        outcome=outcome,
+        reason=form.reason.data,
+        signed_off_by=form.signed_off_by.data,
+        recorded_by=current_user.display_name,
+        decided_by_id=current_user.id,
+        conditions=conditions,
+        result=result,
+        today=today,
+        snapshot_with=lambda decision: current_snapshot(assessment, decision),
+    )
     audit.record(
         "assessment_decided",
         object_type="assessment",
@@ -137,7 +118,7 @@ def _record(assessment, form, outcome, conditions, result, today) -> None:
         outcome=outcome,
         rating=result["band"],
         score=result["score"],
-        departs_from_rating=departs or None,
+        departs_from_rating=decision["departs_from_rating"] or None,
         snapshot_hash=assessment.snapshot_hash,
     )
 

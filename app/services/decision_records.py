@@ -1,0 +1,71 @@
+"""Freezing a decision onto an assessment: the decision record, the frozen snapshot and its hash,
+the valid-until date and the conditions (no Flask imports; the caller audits and commits).
+
+Used by the decision page and by the demo seeds, so both record decisions the same way.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from app.models.procurement import DECISIONS, Assessment, Condition
+from app.services.decisions import (
+    ConditionInput,
+    departs_from_rating,
+    snapshot_hash,
+    valid_until,
+)
+
+
+def record_decision(
+    assessment: Assessment,
+    *,
+    outcome: str,
+    reason: str,
+    signed_off_by: str,
+    recorded_by: str,
+    decided_by_id: int | None,
+    conditions: list[ConditionInput],
+    result: dict,
+    today: date,
+    snapshot_with: Callable[[dict], dict],
+) -> dict:
+    """Decide `assessment`; `snapshot_with(decision)` builds the snapshot that gets frozen.
+
+    `result` is the scored result as serialised in the snapshot (band flags and score). Returns
+    the decision record stored in the snapshot.
+    """
+    until = valid_until(outcome, today, conditions, top_band=result["top_band"])
+    decision = {
+        "outcome": outcome,
+        "label": DECISIONS[outcome],
+        "reason": reason.strip(),
+        "signed_off_by": signed_off_by.strip(),
+        "recorded_by": recorded_by,
+        "decided_on": today.isoformat(),
+        "valid_until": until.isoformat() if until else None,
+        "departs_from_rating": departs_from_rating(outcome, bottom_band=result["bottom_band"]),
+        "conditions": [
+            {"text": c.text, "owner": c.owner, "due_on": c.due_on.isoformat()} for c in conditions
+        ],
+    }
+    snapshot = snapshot_with(decision)
+    snapshot["assessment"]["status"] = "decided"
+    assessment.snapshot = snapshot
+    assessment.snapshot_hash = snapshot_hash(snapshot)
+    assessment.status = "decided"
+    assessment.decision = outcome
+    assessment.decision_reason = decision["reason"]
+    assessment.decided_by_id = decided_by_id
+    assessment.decided_by_name = decision["signed_off_by"]
+    assessment.decided_on = today
+    assessment.valid_until = until
+    for condition in conditions:
+        assessment.conditions.append(
+            Condition(
+                school_id=assessment.school_id,
+                text=condition.text,
+                owner=condition.owner,
+                due_on=condition.due_on,
+            )
+        )
+    return decision
