@@ -53,7 +53,9 @@ def article_number(clause):
 
 @pytest.mark.parametrize("letter", list("abcdefgh"))
 def test_every_article_28_3_term_is_referenced(uk_gdpr_clauses, letter):
-    assert f"Art 28(3)({letter})" in uk_gdpr_clauses, f"no question cites UK GDPR Art 28(3)({letter})"
+    assert f"Art 28(3)({letter})" in uk_gdpr_clauses, (
+        f"no question cites UK GDPR Art 28(3)({letter})"
+    )
 
 
 @pytest.mark.parametrize("article", ["5", "25", "32", "33", "34", "35"])
@@ -110,7 +112,5 @@ def test_every_scored_question_has_references_and_remediation(scored_questions):
 
 
 def test_no_question_text_uses_and_or(checklist, questions):
-    offenders = [
-        q["id"] for q in questions + checklist["profile"] if " and/or " in q["text"]
-    ]
+    offenders = [q["id"] for q in questions + checklist["profile"] if " and/or " in q["text"]]
     assert not offenders, f"question text must not use ' and/or ': {offenders}"
