@@ -73,8 +73,13 @@ def seed(module_ids: list[str]) -> tuple[int, int]:
             due = date(2026, 1, 1) + timedelta(days=30 * index)
             role = None if index % 3 else "teacher"
             assignments.append(
-                {"school_id": sid, "module_id": module_id, "due_date": due, "role": role,
-                 "created_at": NOW}  # fmt: skip
+                {
+                    "school_id": sid,
+                    "module_id": module_id,
+                    "due_date": due,
+                    "role": role,
+                    "created_at": NOW,
+                }  # fmt: skip
             )
     db.session.execute(insert(Assignment), assignments)
     school_of = {uid: users[i]["school_id"] for i, uid in enumerate(user_ids)}
