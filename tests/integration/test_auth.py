@@ -282,7 +282,9 @@ def test_rate_limits_are_kept_in_redis_when_configured(app, tmp_path, csrf):
             assert type(limiter.storage).__name__ == "RedisStorage"
             client = redis_app.test_client()
             codes = [
-                _sign_in(client, "someone@school.example", "wrong-password-1", csrf=csrf).status_code
+                _sign_in(
+                    client, "someone@school.example", "wrong-password-1", csrf=csrf
+                ).status_code
                 for _ in range(3)
             ]
             limiter.reset()
