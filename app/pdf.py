@@ -74,3 +74,17 @@ def render_pdf(template: str, context: dict, *, cache_key: str | None = None) ->
         temporary.write_bytes(pdf)
         temporary.replace(cache_file)  # atomic, so a reader never sees half a file
     return pdf
+
+
+def clear_cache() -> int:
+    """Delete every cached PDF; returns how many files went.
+
+    Called after an erasure: cached certificates and reports may show the erased person's name,
+    and the cache is only a cache (anything still needed is rendered again from the database).
+    """
+    cache_dir = Path(current_app.config["PDF_CACHE_DIR"])
+    removed = 0
+    for cached in cache_dir.glob("*.pdf"):
+        cached.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -8,6 +8,7 @@ from app.admin import bp
 from app.admin.forms import ConfirmForm
 from app.admin.views import ADMIN_ROLES
 from app.models import User, db
+from app.pdf import clear_cache as clear_pdf_cache
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
 from app.services.erasure import ErasureError, erase_user, is_erased
 
@@ -33,6 +34,7 @@ def erase(user_id: int):
                 rows_scrubbed=sum(report.replaced.values()),
             )
             db.session.commit()
+            clear_pdf_cache()
             flash("Their personal details have been erased. Training figures are kept.", "success")
             return redirect(url_for("admin.staff"))
     return render_template(

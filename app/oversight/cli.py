@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from app import audit, clock
 from app.mail import external_url, send_email
 from app.models import db
+from app.pdf import clear_cache as clear_pdf_cache
 from app.services import reminders as planner
 from app.services.retention import purge
 
@@ -116,6 +117,8 @@ def purge_command(dry_run: bool) -> None:
         audit_events_deleted=report.audit_events_deleted,
     )
     db.session.commit()
+    if report.accounts_erased:
+        clear_pdf_cache()  # cached PDFs may still carry an erased person's name
     click.echo(
         f"Erased {report.accounts_erased} account(s) and deleted "
         f"{report.audit_events_deleted} audit event(s)."

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import JSON, String, Text, cast, func, select
 
@@ -93,6 +94,11 @@ def test_erased_leaver_appears_nowhere_and_counts_stay(
     )
     email = leaver.email
     assert _every_text_value_containing("Zebedee")
+    # Their certificate PDF, downloaded once, sits in the PDF cache with their name on it.
+    pdf = signed_in(leaver).get(f"/training/certificates/{certificate.id}/certificate.pdf")
+    assert pdf.status_code == 200
+    cache_dir = Path(app.config["PDF_CACHE_DIR"])
+    assert list(cache_dir.glob("*.pdf"))
     admin = signed_in(world.user("A", "school_admin"))
     token = csrf(admin, f"/admin/staff/{leaver.id}/erase")
     response = admin.post(f"/admin/staff/{leaver.id}/erase", data={"csrf_token": token})
@@ -100,6 +106,7 @@ def test_erased_leaver_appears_nowhere_and_counts_stay(
     db.session.expire_all()
     assert _every_text_value_containing("Zebedee") == []
     assert _every_text_value_containing(email) == []
+    assert list(cache_dir.glob("*.pdf")) == []  # no cached PDF keeps the old name
     erased = db.session.get(User, leaver.id)
     assert erased.display_name == "Former member of staff" and not erased.active
     assert erased.password_hash is None and erased.roles == set()
