@@ -96,5 +96,5 @@ def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.models import OutboxEmail, db
@@ -41,10 +42,10 @@ def test_import_assign_dashboard_overdue_and_reminders(page, world, app, monkeyp
         files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": CSV}]
     )
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("Row 3: “not-an-email” is not an email address").first.is_visible()
+    expect(page.get_by_text("Row 3: “not-an-email” is not an email address").first).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Invite 2 people").click()
-    assert page.get_by_text("2 invitation(s) sent.").is_visible()
+    expect(page.get_by_text("2 invitation(s) sent.")).to_be_visible()
 
     page.goto("/oversight/assignments")
     check_accessibility(page)
@@ -54,7 +55,7 @@ def test_import_assign_dashboard_overdue_and_reminders(page, world, app, monkeyp
     page.get_by_label("Everyone in the school").check()
     page.get_by_label("Due date").fill((start + timedelta(days=10)).date().isoformat())
     page.get_by_role("button", name="Assign module").click()
-    assert page.get_by_text(f"{MODULE_TITLE} assigned.").is_visible()
+    expect(page.get_by_text(f"{MODULE_TITLE} assigned.")).to_be_visible()
 
     page.get_by_role("link", name="Back to training compliance").click()
     due_soon = page.locator("#due-soon + table")
@@ -83,7 +84,7 @@ def test_import_assign_dashboard_overdue_and_reminders(page, world, app, monkeyp
 def test_trust_view_audit_log_and_own_data_download(page, world):
     sign_in(page, world.user("A", "trust_admin").email)
     page.goto("/oversight/trust")
-    assert page.get_by_role("link", name="School A2").is_visible()
+    expect(page.get_by_role("link", name="School A2")).to_be_visible()
     assert page.get_by_text("School B").count() == 0
     check_accessibility(page)
     page.get_by_role("link", name="School A2").click()

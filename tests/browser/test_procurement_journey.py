@@ -5,6 +5,7 @@ download the PDF. axe runs on every page on the way."""
 import io
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from app.models.base import utcnow
@@ -23,7 +24,7 @@ EVIDENCE = {"Q01", "Q17", "Q16"}
 def test_business_manager_journey(page, world):
     sign_in(page, world.user("A", "business_manager").email)
     page.goto("/procurement/")
-    assert page.get_by_text("No products registered yet").is_visible()
+    expect(page.get_by_text("No products registered yet")).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="Add a product").click()
@@ -33,7 +34,7 @@ def test_business_manager_journey(page, world):
     page.get_by_label("Website").fill("https://acme.example")
     page.get_by_label("Names and contact details").check()
     page.get_by_role("button", name="Save product").click()
-    assert page.get_by_role("heading", name="Phonics Stars").is_visible()
+    expect(page.get_by_role("heading", name="Phonics Stars")).to_be_visible()
     check_accessibility(page)
 
     page.get_by_label("Questionnaire").select_option("quick-edtech-check")
@@ -43,7 +44,7 @@ def test_business_manager_journey(page, world):
     page.locator("input[name=P02][value=yes]").check()
     page.get_by_label("Names and contact details").check()
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Profile saved").is_visible()
+    expect(page.get_by_text("Profile saved")).to_be_visible()
     check_accessibility(page)
 
     for section, answers in ANSWERS.items():
@@ -55,12 +56,12 @@ def test_business_manager_journey(page, world):
                 page.locator(f"#evidence-{qid}").fill("https://acme.example/evidence")
         check_accessibility(page)
         page.get_by_role("button", name="Save and return to the task list").click()
-        assert page.get_by_text("saved.").first.is_visible()
-    assert page.get_by_text("You have answered 19 of 19 questions.").is_visible()
+        expect(page.get_by_text("saved.").first).to_be_visible()
+    expect(page.get_by_text("You have answered 19 of 19 questions.")).to_be_visible()
 
     page.get_by_role("button", name="See the score and rating").click()
-    assert page.get_by_text("Red: do not approve").first.is_visible()
-    assert page.get_by_text("Knock-out: Q05").is_visible()
+    expect(page.get_by_text("Red: do not approve").first).to_be_visible()
+    expect(page.get_by_text("Knock-out: Q05")).to_be_visible()
     assert page.locator("svg[role=img]").count() == 1
     check_accessibility(page)
 
@@ -75,8 +76,8 @@ def test_business_manager_journey(page, world):
     page.locator("#conditions-0-owner").fill("School business manager")
     page.locator("#conditions-0-due_on").fill(due)
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("Decision recorded: Approve with conditions.").is_visible()
-    assert page.get_by_text("(departs from the rating)").is_visible()
+    expect(page.get_by_text("Decision recorded: Approve with conditions.")).to_be_visible()
+    expect(page.get_by_text("(departs from the rating)")).to_be_visible()
     check_accessibility(page)
 
     with page.expect_download() as download_info:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from app.demo import DEMO_PASSWORD, DEMO_SCHOOLS, demo_email, seed_demo
@@ -49,47 +50,47 @@ def test_newcomer_completes_the_sample_module_and_verifies_the_certificate(page,
     sign_in(page, DEMO_TEACHER, DEMO_PASSWORD)
 
     page.get_by_role("link", name="My training").first.click()
-    assert page.get_by_role("heading", name="My training").is_visible()
-    assert page.get_by_text("You have not started any training yet").is_visible()
-    assert page.get_by_text("Due by").first.is_visible()  # the demo assignment
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    expect(page.get_by_text("You have not started any training yet")).to_be_visible()
+    expect(page.get_by_text("Due by").first).to_be_visible()  # the demo assignment
     check_accessibility(page)
 
     page.get_by_role("link", name="Handling pupil data safely").first.click()
     check_accessibility(page)
     page.get_by_role("button", name="Start the first lesson").click()
-    assert page.get_by_role("heading", name="What is personal data").is_visible()
-    assert page.get_by_text("Key point").is_visible()
+    expect(page.get_by_role("heading", name="What is personal data")).to_be_visible()
+    expect(page.get_by_text("Key point")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Mark as read and continue").click()
-    assert page.get_by_role("heading", name="Sharing safely").is_visible()
+    expect(page.get_by_role("heading", name="Sharing safely")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Mark as read and go to the knowledge check").click()
-    assert page.get_by_text("You have read every lesson").is_visible()
+    expect(page.get_by_text("You have read every lesson")).to_be_visible()
     assert page.locator(".app-step-list__done").count() == 2
     check_accessibility(page)
 
     page.get_by_role("button", name="Start the knowledge check").click()
-    assert page.get_by_role("heading", name="Knowledge check").is_visible()
+    expect(page.get_by_role("heading", name="Knowledge check")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Submit answers").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Choose an answer for question" in page.locator(".govuk-error-summary").inner_text()
     check_accessibility(page)
 
     _answer(page, wrong_answers(_attempt(page).questions))
-    assert page.get_by_role("heading", name="You did not pass this time").is_visible()
+    expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="Try the knowledge check again").click()
     _answer(page, correct_answers(_attempt(page).questions))
-    assert page.get_by_role("heading", name="You passed").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="View your certificate").click()
     check_accessibility(page)
     db.session.expire_all()
     certificate = db.session.query(Certificate).one()
-    assert page.get_by_text(certificate.code, exact=True).is_visible()
+    expect(page.get_by_text(certificate.code, exact=True)).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download certificate (PDF)").click()
     pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
@@ -104,13 +105,13 @@ def test_newcomer_completes_the_sample_module_and_verifies_the_certificate(page,
         assert expected in text, (expected, text)
 
     page.goto("/training/")
-    assert page.get_by_text("100% complete").first.is_visible()
+    expect(page.get_by_text("100% complete").first).to_be_visible()
     check_accessibility(page)
     page.goto(f"/training/modules/{MODULE_ID}")
     check_accessibility(page)
 
     page.goto("/training/cpd")
-    assert page.get_by_role("link", name=re.compile("View")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("View"))).to_be_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="Sign out").click()
@@ -118,8 +119,8 @@ def test_newcomer_completes_the_sample_module_and_verifies_the_certificate(page,
     check_accessibility(page)
     page.get_by_label("Certificate code").fill(certificate.code.lower())
     page.get_by_role("button", name="Check certificate").click()
-    assert page.get_by_role("heading", name="Valid certificate").is_visible()
-    assert page.get_by_text("Tara Teacher").is_visible()
+    expect(page.get_by_role("heading", name="Valid certificate")).to_be_visible()
+    expect(page.get_by_text("Tara Teacher")).to_be_visible()
     check_accessibility(page)
 
 
@@ -130,7 +131,7 @@ def test_verify_errors_and_not_found_are_accessible(page, app, monkeypatch):
     assert "Enter the certificate code" in page.locator(".govuk-error-summary").inner_text()
     check_accessibility(page)
     page.goto("/verify/7K3M-Q9XZ-0D4R-TT8B-M2QA")
-    assert page.get_by_role("heading", name="Certificate not found").is_visible()
+    expect(page.get_by_role("heading", name="Certificate not found")).to_be_visible()
     check_accessibility(page)
 
 
@@ -164,10 +165,10 @@ def test_the_knowledge_check_works_without_javascript(
         sign_in(page, world.user("A", "teacher").email)
         page.goto(f"/training/modules/{MODULE_ID}/lessons/01-what-is-personal-data")
         page.get_by_role("button", name="Mark as read and continue").click()
-        assert page.get_by_role("heading", name="Sharing safely").is_visible()
+        expect(page.get_by_role("heading", name="Sharing safely")).to_be_visible()
         page.goto(f"/training/modules/{MODULE_ID}")
         page.get_by_role("button", name="Start the knowledge check").click()
         _answer(page, correct_answers(_attempt(page).questions))
-        assert page.get_by_role("heading", name="You passed").is_visible()
+        expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     finally:
         context.close()
