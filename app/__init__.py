@@ -28,9 +28,11 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     from app import errors, security
     from app.navigation import init_navigation
+    from app.templating import init_templating
 
     security.init_security(app)
     init_navigation(app)
+    init_templating(app)
     errors.init_errors(app)
     _register_blueprints(app)
 

@@ -174,7 +174,14 @@ PRODUCTS = (
                 ["https://brightquiz.example/privacy#partners"],
             ),
             "M01": ("unknown", "Terms allow 'improving our services' with user content.", []),
+            "A01": (
+                "controller_for_listed_activities",
+                "Says it is a controller for 'product analytics' on the free tier.",
+                [],
+            ),
             "A02": ("unknown", "No processing agreement offered on the free tier.", []),
+            "A03": ("no", "Only the general terms of service apply.", []),
+            "A07": ("no", "Terms rule out audits by customers.", []),
             "K07": ("Not answered.", "", []),
         },  # fmt: skip
         outcome="reject",
