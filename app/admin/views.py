@@ -6,13 +6,12 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import audit
+from app import audit, clock
 from app.admin import bp
 from app.admin.forms import ConfirmForm, InviteForm, RolesForm, role_choices
 from app.auth.tokens import new_invitation_token
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
-from app.models.base import utcnow
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.accounts import (
     AccountError,
@@ -42,7 +41,7 @@ def staff():
         .scalars()
         .all()
     )
-    now = utcnow()
+    now = clock.now()
     pending = [i for i in invitations if invitation_state(i, now) == "pending"]
     return render_template(
         "admin/staff.html", users=users, pending=pending, schools=_schools(), form=ConfirmForm()
@@ -59,7 +58,7 @@ def invite():
     if not form.is_submitted() or len(schools) == 1:
         form.school_id.data = current_user.school_id
     if form.validate_on_submit():
-        now = utcnow()
+        now = clock.now()
         token, token_hash = new_invitation_token()
         try:
             invitation = create_invitation(
@@ -142,7 +141,7 @@ def deactivate_user(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        deactivate(db.session, user, now=utcnow())
+        deactivate(db.session, user, now=clock.now())
     except AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.staff_member", user_id=user.id))

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from app import audit
+from app import audit, clock
 from app.auth import bp
 from app.auth.forms import (
     ChangePasswordForm,
@@ -18,7 +18,6 @@ from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_t
 from app.extensions import limiter
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db
-from app.models.base import utcnow
 from app.services.accounts import AccountError, accept_invitation, invitation_state, normalise_email
 from app.services.passwords import password_problems
 
@@ -64,7 +63,7 @@ def sign_in():
         elif hasher.verify(user.password_hash, form.password.data):
             if hasher.needs_rehash(user.password_hash):
                 user.password_hash = hasher.hash(form.password.data)
-            user.last_sign_in_at = utcnow()
+            user.last_sign_in_at = clock.now()
             start_session(user)
             audit.record("sign_in", actor_id=user.id, school_id=user.school_id)
             db.session.commit()
@@ -104,7 +103,7 @@ def join(token: str):
     if token_hash:
         stmt = select(Invitation).where(Invitation.token_hash == token_hash)
         invitation = db.session.execute(stmt).scalar_one_or_none()
-    if invitation is None or invitation_state(invitation, utcnow()) != "pending":
+    if invitation is None or invitation_state(invitation, clock.now()) != "pending":
         return render_template("auth/link_invalid.html", kind="invitation"), 410
     form = JoinForm(display_name=invitation.display_name)
     if form.validate_on_submit():
@@ -120,7 +119,7 @@ def join(token: str):
                     invitation,
                     display_name=form.display_name.data,
                     password_hash=hashing().hash(form.password.data),
-                    now=utcnow(),
+                    now=clock.now(),
                 )
             except AccountError as error:
                 form.password.errors.append(str(error))

@@ -4,10 +4,9 @@ re-assessment. Saves are refused when someone else saved first (the version coun
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import audit
+from app import audit, clock
 from app.content.registry import content
 from app.models import db
-from app.models.base import utcnow
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
@@ -85,7 +84,7 @@ def profile(assessment_id: int):
                     expected,
                     profile=values,
                     profile_done=True,
-                    updated_at=utcnow(),
+                    updated_at=clock.now(),
                     updated_by_id=current_user.id,
                 )
             except StaleAssessment:
@@ -181,7 +180,7 @@ def _save(assessment, parsed, expected: int) -> None:
         expected_version=expected,
         user_id=current_user.id,
         user_name=current_user.display_name,
-        now=utcnow(),
+        now=clock.now(),
     )
 
 
@@ -232,7 +231,7 @@ def reassess(assessment_id: int):
         checklist,
         user_id=current_user.id,
         user_name=current_user.display_name,
-        now=utcnow(),
+        now=clock.now(),
         previous=previous,
     )
     db.session.flush()

@@ -10,10 +10,9 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from app import audit
+from app import audit, clock
 from app.content.registry import content
 from app.models import db
-from app.models.base import utcnow
 from app.models.procurement import Answer, Vendor
 from app.pdf import cache_key_for, render_pdf
 from app.procurement import bp
@@ -55,7 +54,7 @@ def export_json(assessment_id: int):
         vendor=snapshot["vendor"] if assessment.decided else vendor_facts(assessment.vendor),
         assessment=assessment,
         result=snapshot["result"],
-        exported_at=utcnow().isoformat(timespec="seconds"),
+        exported_at=clock.now().isoformat(timespec="seconds"),
     )
     _audit_export(assessment, "json")
     body = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
@@ -88,7 +87,7 @@ def report_context(snapshot: dict) -> dict:
     view = report_view(snapshot)
     decision = snapshot.get("decision")
     return view | {
-        "generated_on": format_when(utcnow().date()),
+        "generated_on": format_when(clock.now().date()),
         "draft": decision is None,
         "format_when": format_when,
     }
@@ -121,7 +120,7 @@ def _create_from(document, checklist):
         **document.vendor.model_dump(exclude={"contract_start", "contract_end"}),
     )
     db.session.add(vendor)
-    now = utcnow()
+    now = clock.now()
     assessment = start_assessment(
         db.session,
         vendor,

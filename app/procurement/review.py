@@ -5,9 +5,8 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import audit
+from app import audit, clock
 from app.models import db
-from app.models.base import utcnow
 from app.models.procurement import DECISIONS, Vendor
 from app.procurement import bp
 from app.procurement.common import (
@@ -65,7 +64,7 @@ def decision(assessment_id: int):
     result = snapshot["result"]
     problem = None
     if form.validate_on_submit():
-        today = utcnow().date()
+        today = clock.now().date()
         conditions = _conditions(form)
         outcome = form.outcome.data
         try:
@@ -126,7 +125,7 @@ def _record(assessment, form, outcome, conditions, result, today) -> None:
 @bp.get("/reviews")
 @roles_required(*ROLES)
 def reviews_due():
-    today = utcnow().date()
+    today = clock.now().date()
     horizon = today + timedelta(days=REVIEW_WINDOW_DAYS)
     vendors = db.session.execute(school_scoped(Vendor)).scalars()
     rows = []
@@ -174,7 +173,7 @@ def compare():
         columns=columns,
         titles=titles,
         error=error,
-        today=utcnow().date(),
+        today=clock.now().date(),
         register_row=register_row,
     )
 

@@ -6,10 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 
-from app import audit
+from app import audit, clock
 from app.content.registry import content
 from app.models import db
-from app.models.base import utcnow
 from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
@@ -66,7 +65,7 @@ def vendors():
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(Vendor.product.ilike(like), Vendor.name.ilike(like)))
-    today = utcnow().date()
+    today = clock.now().date()
     rows = [register_row(v, today) for v in db.session.execute(stmt).scalars()]
     rows = [row for row in rows if _matches(row, wanted)]
     any_vendor = bool(rows) or db.session.execute(school_scoped(Vendor).limit(1)).first()
@@ -124,7 +123,7 @@ def vendor(vendor_id: int):
     return render_template(
         "procurement/vendor.html",
         vendor=vendor,
-        row=register_row(vendor, utcnow().date()),
+        row=register_row(vendor, clock.now().date()),
         start=start,
         confirm=ConfirmForm(),
         categories=categories,
@@ -189,7 +188,7 @@ def assessment_start(vendor_id: int):
         checklist,
         user_id=current_user.id,
         user_name=current_user.display_name,
-        now=utcnow(),
+        now=clock.now(),
     )
     db.session.flush()
     audit.record("assessment_started", object_type="assessment", object_id=assessment.id)

@@ -20,12 +20,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app import audit
+from app import audit, clock
 from app.content.registry import content
 from app.extensions import limiter
 from app.mail import external_url
 from app.models import db
-from app.models.base import utcnow
 from app.models.training import Certificate, QuizAttempt
 from app.pdf import cache_key_for, render_pdf
 from app.security import get_scoped_or_404
@@ -62,7 +61,7 @@ def _own_or_404(model, object_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def my_training():
     assigned, optional = records.my_training(
-        db.session, current_user, list(content().modules.values()), utcnow()
+        db.session, current_user, list(content().modules.values()), clock.now()
     )
     started = any(row.status != "not_started" for row in assigned + optional)
     return render_template(
@@ -85,7 +84,7 @@ def module(module_id: str):
         attempts=records.attempts_for(db.session, current_user, module.id),
         open_attempt=records.open_attempt(db.session, current_user, module),
         certificate=latest,
-        certificate_state=certificate_state(latest.expires_at, utcnow()) if latest else None,
+        certificate_state=certificate_state(latest.expires_at, clock.now()) if latest else None,
         form=ActionForm(),
     )
 
@@ -115,7 +114,7 @@ def mark_read(module_id: str, lesson_slug: str):
     lesson = module.lesson(lesson_slug) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    records.record_lesson_read(db.session, current_user, module, lesson.slug, utcnow())
+    records.record_lesson_read(db.session, current_user, module, lesson.slug, clock.now())
     db.session.commit()
     _, following = module.neighbours(lesson)
     if following is not None:
@@ -133,7 +132,7 @@ def start_check(module_id: str):
     module = _module_or_404(module_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    attempt = records.start_attempt(db.session, current_user, module, utcnow())
+    attempt = records.start_attempt(db.session, current_user, module, clock.now())
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
@@ -161,7 +160,7 @@ def attempt(attempt_id: int):
         if not problems:
             module = content().modules.get(attempt.module_id)
             submission = records.submit_attempt(
-                db.session, attempt, answers, current_user, module, utcnow()
+                db.session, attempt, answers, current_user, module, clock.now()
             )
             if submission.certificate is not None:
                 audit.record(
@@ -216,7 +215,7 @@ def certificate(certificate_id: int):
     return render_template(
         "training/certificate.html",
         certificate=certificate,
-        state=certificate_state(certificate.expires_at, utcnow()),
+        state=certificate_state(certificate.expires_at, clock.now()),
         verify_url=external_url("verify.verify_code", code=certificate.code),
     )
 
@@ -282,7 +281,7 @@ def cpd_csv():
         row = [c.module_title, c.module_version, f"{c.issued_at:%Y-%m-%d}", c.score,
                c.cpd_minutes, c.code, f"{c.expires_at:%Y-%m-%d}"]  # fmt: skip
         writer.writerow([_csv_safe(value) for value in row])
-    filename = f"cpd-record-{utcnow():%Y-%m-%d}.csv"
+    filename = f"cpd-record-{clock.now():%Y-%m-%d}.csv"
     return Response(
         "\ufeff" + buffer.getvalue(),  # BOM: Excel then reads the file as UTF-8
         mimetype="text/csv",
@@ -315,7 +314,7 @@ def verify_code(code: str):
     if normalised and normalised != code:
         return redirect(url_for(".verify_code", code=normalised))
     certificate = records.find_certificate(db.session, normalised) if normalised else None
-    state = certificate_state(certificate.expires_at, utcnow()) if certificate else "not_found"
+    state = certificate_state(certificate.expires_at, clock.now()) if certificate else "not_found"
     return render_template(
         "training/verified.html", certificate=certificate, state=state, code=code
     ), (404 if certificate is None else 200)
