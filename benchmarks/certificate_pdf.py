@@ -17,13 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _readme import record_section  # noqa: E402
+
 from app import create_app  # noqa: E402
 from app.models.training import Certificate  # noqa: E402
 from app.pdf import html_to_pdf, render_pdf  # noqa: E402
 from app.services.certificates import expiry_for, new_code  # noqa: E402
 from app.training.views import CERTIFICATE_TEMPLATE, certificate_pdf_bytes  # noqa: E402
 
-README = Path(__file__).resolve().parent / "README.md"
 SECTION = "## Certificate PDF"
 
 
@@ -89,18 +90,6 @@ def section(figures: dict) -> str:
     )
 
 
-def record(text: str) -> None:
-    """Replace this benchmark's section of README.md, leaving other sections alone."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    if SECTION in current:
-        before, rest = current.split(SECTION, 1)
-        after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        current = before + text + ("\n" + after if after else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    README.write_text(current)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -110,7 +99,7 @@ def main() -> int:
     text = section(figures)
     print(text)
     if args.record:
-        record(text)
+        record_section(SECTION, text)
     return 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _readme import record_section  # noqa: E402
 from sqlalchemy import event, insert  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -29,7 +30,6 @@ from app.models import School, Trust, User, UserRole, db  # noqa: E402
 from app.models.training import Assignment, Certificate  # noqa: E402
 from app.services.certificates import add_months, new_code  # noqa: E402
 
-README = Path(__file__).resolve().parent / "README.md"
 SECTION = "## Dashboard"
 SCHOOLS, STAFF_PER_SCHOOL, COMPLETIONS = 50, 100, 60_000
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -203,18 +203,6 @@ def len_modules_note() -> str:
     return "every catalogue module assigned (a third to teachers only, the rest to everyone)"
 
 
-def record(text: str) -> None:
-    """Replace this benchmark's section of README.md, leaving other sections alone."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    if SECTION + "\n" in current:
-        before, rest = current.split(SECTION + "\n", 1)
-        after = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        current = before + text + ("\n" + after if after else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    README.write_text(current)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -228,7 +216,7 @@ def main() -> int:
     text = section(results, args.runs)
     print(text)
     if args.record:
-        record(text)
+        record_section(SECTION, text)
     return 0
 
 
