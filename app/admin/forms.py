@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.form_fields import MaxLength
 from app.models import ROLE_LABELS, Role
 
 
@@ -23,7 +24,7 @@ def role_choices(include_trust_admin: bool) -> list[tuple[str, str]]:
 
 class InviteForm(FlaskForm):
     display_name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's name"), Length(max=120)]
+        "Full name", validators=[DataRequired("Enter the person's name"), MaxLength(120)]
     )
     email = EmailField(
         "Email address",
@@ -31,7 +32,7 @@ class InviteForm(FlaskForm):
         validators=[
             DataRequired("Enter an email address"),
             Email("Enter an email address in the correct format, like name@school.org.uk"),
-            Length(max=254),
+            MaxLength(254),
         ],
     )
     roles = RoleCheckboxes("Roles", validators=[DataRequired("Choose at least one role")])

@@ -2,17 +2,18 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo
 
+from app.form_fields import MaxLength
 from app.services.passwords import MAX_LENGTH
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), Length(max=254)]
+        "Email address", validators=[DataRequired("Enter your email address"), MaxLength(254)]
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), Length(max=MAX_LENGTH)]
+        "Password", validators=[DataRequired("Enter your password"), MaxLength(MAX_LENGTH)]
     )
 
 
@@ -35,7 +36,7 @@ class JoinForm(NewPasswordMixin, FlaskForm):
     display_name = StringField(
         "Your name",
         description="As it should appear on your certificates.",
-        validators=[DataRequired("Enter your name"), Length(max=120)],
+        validators=[DataRequired("Enter your name"), MaxLength(120)],
     )
 
 
@@ -45,7 +46,7 @@ class ResetRequestForm(FlaskForm):
         validators=[
             DataRequired("Enter your email address"),
             Email("Enter an email address in the correct format, like name@school.org.uk"),
-            Length(max=254),
+            MaxLength(254),
         ],
     )
 

@@ -2,15 +2,16 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.form_fields import DateInput, MaxLength
 
 TARGETS = [
     ("everyone", "Everyone in the school, including people who join later"),
@@ -32,7 +33,7 @@ class AssignmentForm(FlaskForm):
     )  # fmt: skip
     role = SelectField("Role", validate_choice=False)  # checked in validate_role
     people = PeopleCheckboxes("People", coerce=int)
-    due_date = DateField(
+    due_date = DateInput(
         "Due date",
         description="For example 2025-09-30. Leave empty for no due date.",
         validators=[Optional()],
@@ -66,7 +67,7 @@ class ExemptionForm(FlaskForm):
     reason = StringField(
         "Reason",
         description="For example: completed equivalent training with the local authority.",
-        validators=[DataRequired("Give the reason for the exemption"), Length(max=300)],
+        validators=[DataRequired("Give the reason for the exemption"), MaxLength(300)],
     )
 
 
@@ -100,8 +101,8 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField("Event", validators=[Optional()])
     person = SelectField("Person", validators=[Optional()])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = DateInput("From", validators=[Optional()])
+    date_to = DateInput("To", validators=[Optional()])
 
 
 class ConfirmForm(FlaskForm):

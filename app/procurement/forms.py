@@ -7,7 +7,6 @@ app/services/assessments.py; everything else uses Flask-WTF forms with the share
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     EmailField,
     FieldList,
     Form,
@@ -31,6 +30,8 @@ from wtforms.validators import (
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.form_fields import DateInput, MaxLength
 
 DATA_CATEGORY_LABELS = [
     ("contact", "Names and contact details"),
@@ -58,28 +59,28 @@ class ConfirmForm(FlaskForm):
 class VendorForm(FlaskForm):
     product = StringField(
         "Product name",
-        validators=[DataRequired("Enter the product's name"), Length(max=200)],
+        validators=[DataRequired("Enter the product's name"), MaxLength(200)],
     )
     name = StringField(
         "Supplier",
         description="The company that provides the product.",
-        validators=[DataRequired("Enter the supplier's name"), Length(max=200)],
+        validators=[DataRequired("Enter the supplier's name"), MaxLength(200)],
     )
     website = URLField(
         "Website",
         validators=[
             Optional(),
             URL(message="Enter a full web address, like https://www.example.com"),
-            Length(max=500),
+            MaxLength(500),
         ],
     )
-    contact_name = StringField("Supplier contact name", validators=[Optional(), Length(max=200)])
+    contact_name = StringField("Supplier contact name", validators=[Optional(), MaxLength(200)])
     contact_email = EmailField(
         "Supplier contact email",
         validators=[
             Optional(),
             Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=254),
+            MaxLength(254),
         ],
     )
     purpose = TextAreaField(
@@ -97,8 +98,8 @@ class VendorForm(FlaskForm):
             NumberRange(min=0, max=1_000_000, message="Enter a number between 0 and 1,000,000"),
         ],
     )
-    contract_start = DateField("Contract start date", validators=[Optional()])
-    contract_end = DateField("Contract end date", validators=[Optional()])
+    contract_start = DateInput("Contract start date", validators=[Optional()])
+    contract_end = DateInput("Contract end date", validators=[Optional()])
 
     def validate_contract_end(self, field):
         if field.data and self.contract_start.data and field.data < self.contract_start.data:
@@ -110,9 +111,9 @@ class StartAssessmentForm(FlaskForm):
 
 
 class ConditionForm(Form):
-    text = StringField("Condition", validators=[Optional(), Length(max=500)])
-    owner = StringField("Owner", validators=[Optional(), Length(max=200)])
-    due_on = DateField("Due date", validators=[Optional()])
+    text = StringField("Condition", validators=[Optional(), MaxLength(500)])
+    owner = StringField("Owner", validators=[Optional(), MaxLength(200)])
+    due_on = DateInput("Due date", validators=[Optional()])
 
     def validate_owner(self, field):
         if self.text.data and not field.data:
@@ -135,13 +136,13 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(
         "Reason for the decision",
-        validators=[DataRequired("Give the reason for the decision"), Length(max=4000)],
+        validators=[DataRequired("Give the reason for the decision"), MaxLength(4000)],
     )
     conditions = FieldList(FormField(ConditionForm), min_entries=3, max_entries=6)
     signed_off_by = StringField(
         "Signed off by",
         description="The name of the DPO or business manager taking the decision.",
-        validators=[DataRequired("Enter the name of the person signing off"), Length(max=200)],
+        validators=[DataRequired("Enter the name of the person signing off"), MaxLength(200)],
     )
 
 

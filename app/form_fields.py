@@ -1,0 +1,31 @@
+"""Form field pieces shared by every blueprint, with messages that name the field.
+
+WTForms' own defaults ("Field cannot be longer than 200 characters.", "Not a valid date value.")
+do not say which answer is wrong; these do, in the GOV.UK error message style.
+"""
+
+from wtforms import DateField
+from wtforms.validators import Length, ValidationError
+
+
+class MaxLength(Length):
+    """At most `maximum` characters: "Product name must be 200 characters or fewer"."""
+
+    def __init__(self, maximum: int) -> None:
+        super().__init__(max=maximum)
+
+    def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
+        if field.data and len(field.data) > self.max:
+            raise ValidationError(f"{field.label.text} must be {self.max:,} characters or fewer")
+
+
+class DateInput(DateField):
+    """A date (the browser's date box sends YYYY-MM-DD) with a message naming the field."""
+
+    def process_formdata(self, valuelist) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"{self.label.text} must be a real date, for example 2027-03-31"
+            ) from error
