@@ -73,8 +73,8 @@ def users_create(
     """
     from app import audit
     from app.auth.session import hashing
-    from app.services.accounts import normalise_email
-    from app.services.passwords import password_problems
+    from app.services.accounts.passwords import password_problems
+    from app.services.accounts.staff import normalise_email
 
     if not password_stdin:
         raise click.UsageError("Pass --password-stdin and send the password on standard input.")

@@ -22,7 +22,7 @@ from _readme import record_section  # noqa: E402
 from app import create_app  # noqa: E402
 from app.models.training import Certificate  # noqa: E402
 from app.pdf import html_to_pdf, render_pdf  # noqa: E402
-from app.services.certificates import expiry_for, new_code  # noqa: E402
+from app.services.training.certificates import expiry_for, new_code  # noqa: E402
 from app.training.views import CERTIFICATE_TEMPLATE, certificate_pdf_bytes  # noqa: E402
 
 SECTION = "## Certificate PDF"

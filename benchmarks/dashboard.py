@@ -28,7 +28,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from app import create_app  # noqa: E402
 from app.models import School, Trust, User, UserRole, db  # noqa: E402
 from app.models.training import Assignment, Certificate  # noqa: E402
-from app.services.certificates import add_months, new_code  # noqa: E402
+from app.services.training.certificates import add_months, new_code  # noqa: E402
 
 SECTION = "## Dashboard"
 SCHOOLS, STAFF_PER_SCHOOL, COMPLETIONS = 50, 100, 60_000

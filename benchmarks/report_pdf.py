@@ -23,7 +23,7 @@ from _readme import record_section  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.pdf import STATIC_DIR, html_to_pdf  # noqa: E402
-from app.services.scoring import AnswerInput, score_assessment  # noqa: E402
+from app.services.procurement.scoring import AnswerInput, score_assessment  # noqa: E402
 
 SECTION = "## Procurement report PDF"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,7 +47,7 @@ def _answers(checklist) -> dict:
 
 
 def _snapshot(app):
-    from app.services.reports import build_snapshot
+    from app.services.procurement.reports import build_snapshot
 
     checklist = app.extensions["content"].checklists[CHECKLIST]
     profile = {
@@ -112,7 +112,7 @@ def cached_route_figures(app, snapshot: dict, runs: int) -> dict:
     from app.models import School, User, db
     from app.models.base import utcnow
     from app.models.procurement import Assessment, Vendor
-    from app.services.decisions import snapshot_hash
+    from app.services.procurement.decisions import snapshot_hash
 
     with app.app_context():
         db.create_all()

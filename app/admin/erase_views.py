@@ -1,4 +1,4 @@
-"""Erasing a leaver's personal details (the rules are in app/services/erasure.py)."""
+"""Erasing a leaver's personal details (the rules are in app/services/oversight/erasure.py)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -10,7 +10,7 @@ from app.admin.views import ADMIN_ROLES
 from app.models import User, db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
-from app.services.erasure import ErasureError, erase_user, is_erased
+from app.services.oversight.erasure import ErasureError, erase_user, is_erased
 
 
 @bp.route("/staff/<int:user_id>/erase", methods=["GET", "POST"])

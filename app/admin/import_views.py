@@ -16,8 +16,8 @@ from app.admin.views import ADMIN_ROLES, send_invitation_email
 from app.auth.tokens import new_invitation_token
 from app.models import Role, db
 from app.security import roles_required
-from app.services.accounts import AccountError
-from app.services.staff_import import ImportFileError, check_csv, decode, import_rows
+from app.services.accounts.staff import AccountError
+from app.services.accounts.staff_import import ImportFileError, check_csv, decode, import_rows
 
 
 class UploadForm(FlaskForm):

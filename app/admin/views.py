@@ -13,7 +13,7 @@ from app.auth.tokens import new_invitation_token
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
-from app.services.accounts import (
+from app.services.accounts.staff import (
     AccountError,
     change_roles,
     create_invitation,

@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo
 
 from app.form_fields import MaxLength
-from app.services.passwords import MAX_LENGTH
+from app.services.accounts.passwords import MAX_LENGTH
 
 
 class SignInForm(FlaskForm):

@@ -5,7 +5,7 @@ from flask_login import login_user
 
 from app.extensions import login_manager
 from app.models import User, db
-from app.services.passwords import PasswordHashing
+from app.services.accounts.passwords import PasswordHashing
 
 
 def init_login(app: Flask) -> None:

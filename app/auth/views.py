@@ -18,8 +18,13 @@ from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_t
 from app.extensions import limiter
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db
-from app.services.accounts import AccountError, accept_invitation, invitation_state, normalise_email
-from app.services.passwords import password_problems
+from app.services.accounts.passwords import password_problems
+from app.services.accounts.staff import (
+    AccountError,
+    accept_invitation,
+    invitation_state,
+    normalise_email,
+)
 
 # Hashing a dummy password when the email is unknown keeps both paths equally slow.
 _DUMMY_HASH: dict[str, str] = {}

@@ -10,8 +10,8 @@ from app import audit, clock
 from app.mail import external_url, send_email
 from app.models import db
 from app.pdf import clear_cache as clear_pdf_cache
-from app.services import reminders as planner
-from app.services.retention import purge
+from app.services.oversight import reminders as planner
+from app.services.oversight.retention import purge
 
 
 def register_oversight_cli(app: Flask) -> None:

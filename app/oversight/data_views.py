@@ -10,7 +10,7 @@ from app.models import db
 from app.oversight import bp
 from app.oversight.csv_util import csv_response
 from app.oversight.views import module_titles
-from app.services import my_data
+from app.services.oversight import my_data
 
 
 def _collect() -> dict:

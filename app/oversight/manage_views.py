@@ -13,7 +13,7 @@ from app.oversight import bp
 from app.oversight.forms import AssignmentForm, ConfirmForm, ExemptionForm, SettingsForm
 from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
-from app.services.retention import settings_for
+from app.services.oversight.retention import settings_for
 
 
 def _staff_choices() -> list[tuple[int, str]]:

@@ -1,6 +1,6 @@
 """Compliance pages: the school dashboard (with vendor overview), a person's record, the CSV
-export and the trust view. The figures come from app/services/compliance.py and
-vendor_oversight.py; the time from app/clock.py so tests can move it."""
+export and the trust view. The figures come from app/services/oversight/compliance.py and
+app/services/procurement/reviews.py; the time from app/clock.py so tests can move it."""
 
 from flask import abort, render_template, request
 from flask_login import current_user
@@ -13,8 +13,9 @@ from app.oversight import bp
 from app.oversight.csv_util import csv_response
 from app.oversight.forms import ConfirmForm, ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
-from app.services import compliance, vendor_oversight
-from app.services.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
+from app.services.oversight import compliance
+from app.services.procurement import reviews
+from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)
@@ -52,7 +53,7 @@ def dashboard():
     people, items = compliance.compliance_items(db.session, [school_id], titles, now)
     shown = compliance.filter_items(items, role, module_id)
     per_module = compliance.by_module(shown)
-    products = vendor_oversight.product_decisions(db.session, [school_id])
+    products = reviews.product_decisions(db.session, [school_id])
     return render_template(
         "oversight/dashboard.html",
         school=compliance.school_names(db.session, [school_id])[school_id],
@@ -66,8 +67,8 @@ def dashboard():
         overdue=compliance.with_status(shown, [Compliance.OVERDUE, Compliance.EXPIRED]),
         due_soon=compliance.with_status(shown, [Compliance.DUE_SOON]),
         expiring=compliance.with_status(shown, [Compliance.EXPIRING]),
-        product_counts=vendor_oversight.counts_by_rating_and_decision(products),
-        reviews=vendor_oversight.reviews_due(products, now.date()),
+        product_counts=reviews.counts_by_rating_and_decision(products),
+        reviews=reviews.reviews_due(products, now.date()),
         today=now.date(),
         **_template_globals(),
     )
@@ -139,16 +140,22 @@ def trust():
     for p in people:
         staff[p.school_id] += 1
     tallies = compliance.by_school(items)
-    products = vendor_oversight.product_decisions(db.session, school_ids)
-    reviews: dict[int, int] = {}
-    for product in vendor_oversight.reviews_due(products, now.date()):
-        reviews[product.school_id] = reviews.get(product.school_id, 0) + 1
+    products = reviews.product_decisions(db.session, school_ids)
+    reviews_by_school: dict[int, int] = {}
+    for product in reviews.reviews_due(products, now.date()):
+        reviews_by_school[product.school_id] = reviews_by_school.get(product.school_id, 0) + 1
     names = compliance.school_names(db.session, school_ids)
     return render_template(
         "oversight/trust.html",
         trust_name=current_user.school.trust.name if current_user.school.trust else "",
         schools=[
-            (sid, name, staff[sid], tallies.get(sid, compliance.Tally()), reviews.get(sid, 0))
+            (
+                sid,
+                name,
+                staff[sid],
+                tallies.get(sid, compliance.Tally()),
+                reviews_by_school.get(sid, 0),
+            )
             for sid, name in names.items()
         ],
         total=compliance.overall(items),

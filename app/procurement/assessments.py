@@ -17,7 +17,7 @@ from app.procurement.common import (
 )
 from app.procurement.forms import ConfirmForm
 from app.security import roles_required
-from app.services.assessments import (
+from app.services.procurement.assessments import (
     StaleAssessment,
     TypedAnswer,
     applicable_questions,
@@ -29,7 +29,7 @@ from app.services.assessments import (
     section_statuses,
     start_assessment,
 )
-from app.services.scoring import answer_label
+from app.services.procurement.scoring import answer_label
 
 
 def _form_version() -> int:

@@ -6,8 +6,8 @@ from flask_login import current_user
 from app.content.registry import content
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
-from app.services.assessments import changes_since, checklist_for, compute
-from app.services.reports import build_snapshot
+from app.services.procurement.assessments import changes_since, checklist_for, compute
+from app.services.procurement.reports import build_snapshot
 
 ROLES = ("business_manager", "dpo")
 

@@ -14,10 +14,10 @@ from app.models import Role, School, User, db
 from app.models.base import utcnow
 from app.models.procurement import Answer, Vendor
 from app.procurement.demo_products import PRODUCTS, DemoProduct
-from app.services.assessments import applicable_questions, compute, start_assessment
-from app.services.decision_records import record_decision
-from app.services.decisions import ConditionInput
-from app.services.reports import build_snapshot
+from app.services.procurement.assessments import applicable_questions, compute, start_assessment
+from app.services.procurement.decision_records import record_decision
+from app.services.procurement.decisions import ConditionInput
+from app.services.procurement.reports import build_snapshot
 
 
 def seed(schools: list[School], users: list[User]) -> None:

@@ -19,9 +19,9 @@ from app.procurement import bp
 from app.procurement.common import ROLES, current_snapshot, load_assessment, vendor_facts
 from app.procurement.forms import ImportForm
 from app.security import roles_required
-from app.services.assessments import start_assessment
-from app.services.reports import answers_csv, format_when, report_view
-from app.services.transfer import export_document, parse_import
+from app.services.procurement.assessments import start_assessment
+from app.services.procurement.reports import answers_csv, format_when, report_view
+from app.services.procurement.transfer import export_document, parse_import
 
 REPORT_TEMPLATE = "pdf/report.html"
 REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs

@@ -1,7 +1,8 @@
 """Forms for the vendor register, starting assessments, decisions and imports.
 
 Section answers are a plain form (questions come from the checklist), parsed and validated in
-app/services/assessments.py; everything else uses Flask-WTF forms with the shared GOV.UK macros.
+app/services/procurement/assessments.py; everything else uses Flask-WTF forms with the shared
+GOV.UK macros.
 """
 
 from flask_wtf import FlaskForm

@@ -19,15 +19,15 @@ from app.procurement.common import (
 from app.procurement.forms import ConfirmForm, DecisionForm
 from app.procurement.vendors import register_row
 from app.security import roles_required, school_scoped
-from app.services.assessments import StaleAssessment, bump_version
-from app.services.decision_records import record_decision
-from app.services.decisions import (
+from app.services.procurement.assessments import StaleAssessment, bump_version
+from app.services.procurement.decision_records import record_decision
+from app.services.procurement.decisions import (
     REVIEW_WINDOW_DAYS,
     ConditionInput,
     DecisionError,
     check_decision,
 )
-from app.services.reports import report_view
+from app.services.procurement.reports import report_view
 
 
 @bp.get("/assessments/<int:assessment_id>/review")

@@ -14,8 +14,8 @@ from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
 from app.procurement.forms import DATA_CATEGORIES, ConfirmForm, StartAssessmentForm, VendorForm
 from app.security import roles_required, school_scoped
-from app.services.assessments import start_assessment
-from app.services.decisions import review_state
+from app.services.procurement.assessments import start_assessment
+from app.services.procurement.decisions import review_state
 
 FILTERS = {
     "": "All products",

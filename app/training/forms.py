@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from app.services.certificates import normalise_code
+from app.services.training.certificates import normalise_code
 
 
 class ActionForm(FlaskForm):

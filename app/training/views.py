@@ -2,7 +2,7 @@
 certificates (page and PDF), the CPD record (page and CSV), and the public certificate check.
 
 Views look things up, validate, call one service, commit once and redirect; the rules live in
-app/services/ (quiz, progress, certificates, assignments, training).
+app/services/training/ (quiz, progress, certificates, assignments, records).
 """
 
 import csv
@@ -28,10 +28,9 @@ from app.models import db
 from app.models.training import Certificate, QuizAttempt
 from app.pdf import cache_key_for, render_pdf
 from app.security import get_scoped_or_404
-from app.services import quiz
-from app.services import training as records
-from app.services.certificates import certificate_state
-from app.services.progress import next_lesson
+from app.services.training import quiz, records
+from app.services.training.certificates import certificate_state
+from app.services.training.progress import next_lesson
 from app.training import bp, verify_bp
 from app.training.forms import ActionForm, VerifyForm
 

@@ -6,7 +6,7 @@ from sqlalchemy import insert
 
 from app.models import User, UserRole, db
 from app.models.training import Assignment, Certificate
-from app.services.certificates import new_code
+from app.services.training.certificates import new_code
 
 MODULE = "why-data-protection-matters"
 OTHER_MODULE = "principles-and-lawful-bases"

@@ -75,10 +75,10 @@ def test_duplicates_of_existing_staff_are_rejected_and_nothing_is_half_imported(
     assert "already has an account" in html and "Invite 1 person" in html
 
     # Someone joins between preview and confirm: the confirm step checks again.
-    from app.services import staff_import
+    from app.services.accounts import staff_import
 
     def refuse(*args, **kwargs):
-        from app.services.accounts import AccountError
+        from app.services.accounts.staff import AccountError
 
         raise AccountError("Someone with this email address already has an account")
 

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, String, Text, cast, func, select
 from app.models import AuditEvent, Invitation, OutboxEmail, User, db
 from app.models.oversight import SchoolSettings
 from app.models.training import Certificate
-from app.services import compliance
+from app.services.oversight import compliance
 from tests.integration.oversight_helpers import MODULE, NOW, assign, certify, set_clock
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import Role, db
-from app.services.accounts import (
+from app.services.accounts.staff import (
     AccountError,
     accept_invitation,
     change_roles,

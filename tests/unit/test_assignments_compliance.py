@@ -3,7 +3,7 @@ expired (refresher overdue) and exempt; completion rates."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from app.services.assignments import (
+from app.services.training.assignments import (
     Assigned,
     Compliance,
     completion_rate,

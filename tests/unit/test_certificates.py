@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.services.certificates import (
+from app.services.training.certificates import (
     CODE_ALPHABET,
     add_months,
     certificate_state,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services.passwords import MAX_LENGTH, PasswordHashing, password_problems
+from app.services.accounts.passwords import MAX_LENGTH, PasswordHashing, password_problems
 
 
 def test_a_long_uncommon_password_is_accepted():

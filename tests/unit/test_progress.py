@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.content.modules import load_modules
-from app.services.assignments import DueState, assigned_modules, due_state, refresh_by
-from app.services.progress import (
+from app.services.training.assignments import DueState, assigned_modules, due_state, refresh_by
+from app.services.training.progress import (
     Status,
     module_status,
     next_lesson,

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.content.modules import load_modules
-from app.services.quiz import answer_problems, draw, grade, is_correct, passes
+from app.services.training.quiz import answer_problems, draw, grade, is_correct, passes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "modules" / "journey"
 MODULE = load_modules(FIXTURES)[0]["handling-pupil-data"]

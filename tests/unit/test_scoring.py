@@ -1,12 +1,13 @@
-"""Worked examples for the scoring engine (app/services/scoring.py), on the small fixture checklist
-tests/fixtures/checklists/valid-minimal.yaml. The same numbers are in checklists/README.md."""
+"""Worked examples for the scoring engine (app/services/procurement/scoring.py), on the small
+fixture checklist tests/fixtures/checklists/valid-minimal.yaml. The same numbers are in
+checklists/README.md."""
 
 from pathlib import Path
 
 import pytest
 
 from app.content.checklists import load_checklist_file
-from app.services.scoring import ENGINE_VERSION, AnswerInput, score_assessment
+from app.services.procurement.scoring import ENGINE_VERSION, AnswerInput, score_assessment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checklists"
 LINK = ("https://supplier.example/dpa.pdf",)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, load_checklists
 from app.content.expressions import evaluate
-from app.services.scoring import AnswerInput, score_assessment
+from app.services.procurement.scoring import AnswerInput, score_assessment
 
 CHECKLISTS, _ = load_checklists(Path(__file__).resolve().parents[2] / "checklists")
 IDS = sorted(CHECKLISTS)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services.staff_import import (
+from app.services.accounts.staff_import import (
     ImportFileError,
     check_rows,
     decode,

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from app.services.erasure import FORMER_STAFF, _pattern, _scrub
-from app.services.vendor_oversight import review_stage
+from app.services.oversight.erasure import FORMER_STAFF, _pattern, _scrub
+from app.services.procurement.reviews import review_stage
 
 TODAY = date(2025, 3, 10)
 

@@ -18,7 +18,7 @@ def _assessment(world):
 
     from app.models import db
     from app.models.base import utcnow
-    from app.services.assessments import start_assessment
+    from app.services.procurement.assessments import start_assessment
 
     checklist = current_app.extensions["content"].checklists["quick-edtech-check"]
     assessment = start_assessment(

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 
 from app.content.checklists import Checklist
-from app.services.scoring import Result
+from app.services.procurement.scoring import Result
 
 SNAPSHOT_FORMAT = 1
 CHILDRENS_CODE = "Children's Code"

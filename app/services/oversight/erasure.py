@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.models import AuditEvent, OutboxEmail, User
 from app.models.base import db
 from app.models.training import Certificate
-from app.services.decisions import snapshot_hash
+from app.services.procurement.decisions import snapshot_hash
 
 FORMER_STAFF = "Former member of staff"
 SKIPPED_TABLES = {"user"}  # handled field by field below
@@ -107,7 +107,7 @@ def erase_user(session: Session, user: User, *, acting_user: User, now: datetime
     if is_erased(user):
         raise ErasureError("This account has already been erased")
     if "school_admin" in user.roles and user.active:
-        from app.services.accounts import count_active_school_admins
+        from app.services.accounts.staff import count_active_school_admins
 
         if count_active_school_admins(session, user.school_id) <= 1:
             raise ErasureError("A school must keep at least one active school admin")

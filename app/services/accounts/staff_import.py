@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ROLE_LABELS, Invitation, Role, User
-from app.services.accounts import create_invitation, invitation_state, normalise_email
+from app.services.accounts.staff import create_invitation, invitation_state, normalise_email
 
 MAX_ROWS = 1000
 EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.models.procurement import Answer, Assessment, Vendor
-from app.services.scoring import AnswerInput, Result, answer_label, score_assessment
+from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
 
 MAX_TEXT = 5000
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.content.checklists import Checklist
-from app.services.assessments import URL, still_valid
+from app.services.procurement.assessments import URL, still_valid
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from app.services.certificates import REFRESHER_WINDOW, add_months, refresher_due
+from app.services.training.certificates import REFRESHER_WINDOW, add_months, refresher_due
 
 DUE_SOON = timedelta(days=14)
 

@@ -2,8 +2,8 @@
 
 A fixed handful of queries loads staff, pending invitations, assignments, exemptions and the
 latest certificate per person and module for every school asked about at once; the rules in
-`app.services.assignments` then classify each (person, module) in Python. So the number of SQL
-statements does not grow with the number of staff (tests/integration check it).
+`app.services.training.assignments` then classify each (person, module) in Python. So the
+number of SQL statements does not grow with the number of staff (tests/integration check it).
 
 Invited people who have not joined yet count as staff: assignments to everyone or to their role
 already apply to them (they show as "Invited" and get reminders), but named assignments and
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.models import Invitation, School, User, UserRole
 from app.models.oversight import Exemption
 from app.models.training import Assignment, Certificate
-from app.services.assignments import (
+from app.services.training.assignments import (
     COMPLETED,
     LATE,
     Compliance,

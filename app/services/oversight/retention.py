@@ -2,7 +2,7 @@
 audit events; `flask purge` applies them.
 
 Accounts deactivated longer than the school's period are erased (anonymised, see
-`app.services.erasure`) rather than deleted, so the school's training statistics survive.
+`app.services.oversight.erasure`) rather than deleted, so the school's training statistics survive.
 Audit events older than the period are deleted. With `dry_run` nothing changes and the report
 says what would go. No Flask imports; the caller commits.
 """
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, School, User
 from app.models.oversight import SchoolSettings
-from app.services.certificates import add_months
-from app.services.erasure import erase_user, erased_email
+from app.services.oversight.erasure import erase_user, erased_email
+from app.services.training.certificates import add_months
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, User
 from app.models.training import Certificate, LessonProgress, QuizAttempt
-from app.services.compliance import compliance_items
+from app.services.oversight.compliance import compliance_items
 
 
 def _iso(value: object) -> object:

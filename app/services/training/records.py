@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.content.modules import Module
 from app.models.training import Assignment, Certificate, LessonProgress, QuizAttempt
 from app.models.users import User
-from app.services import quiz
-from app.services.assignments import assigned_modules
-from app.services.certificates import expiry_for, needs_new_certificate, new_code
-from app.services.progress import ModuleRow, training_overview
+from app.services.training import quiz
+from app.services.training.assignments import assigned_modules
+from app.services.training.certificates import expiry_for, needs_new_certificate, new_code
+from app.services.training.progress import ModuleRow, training_overview
 
 _SYSTEM_RANDOM = random.SystemRandom()
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from app.models.procurement import DECISIONS, Assessment, Condition
-from app.services.decisions import (
+from app.services.procurement.decisions import (
     ConditionInput,
     departs_from_rating,
     snapshot_hash,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from app.services.assignments import Assigned, DueState, due_state, refresh_by
-from app.services.certificates import certificate_state, refresher_due
+from app.services.training.assignments import Assigned, DueState, due_state, refresh_by
+from app.services.training.certificates import certificate_state, refresher_due
 
 
 class Status(StrEnum):

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.models import School
 from app.models.oversight import SchoolSettings, SentReminder
-from app.services.assignments import COMPLIANCE_LABELS, Compliance
-from app.services.compliance import compliance_items
-from app.services.vendor_oversight import product_decisions, review_stage
+from app.services.oversight.compliance import compliance_items
+from app.services.procurement.reviews import product_decisions, review_stage
+from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
 
 REMIND_ABOUT = (
     Compliance.DUE,
