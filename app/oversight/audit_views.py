@@ -9,9 +9,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased
 
 from app import audit, clock
+from app.downloads import csv_download
 from app.models import AuditEvent, School, User, db
 from app.oversight import bp
-from app.oversight.csv_util import csv_response
 from app.oversight.forms import AuditFilterForm
 from app.security import managed_school_ids, roles_required, school_scoped
 
@@ -118,4 +118,4 @@ def audit_export():
     db.session.commit()
     header = ["When (UTC)", "School", "Event", "By", "Object type", "Object id", "Detail",
               "IP address"]  # fmt: skip
-    return csv_response(f"audit-log-{clock.today():%Y-%m-%d}.csv", header, data)
+    return csv_download(f"audit-log-{clock.today():%Y-%m-%d}.csv", header, data)

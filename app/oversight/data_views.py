@@ -2,13 +2,12 @@
 
 import json
 
-from flask import Response
 from flask_login import current_user, login_required
 
 from app import audit, clock
+from app.downloads import csv_download, json_download
 from app.models import db
 from app.oversight import bp
-from app.oversight.csv_util import csv_response
 from app.oversight.views import module_titles
 from app.services.oversight import my_data
 
@@ -24,11 +23,7 @@ def my_data_json():
     data = _collect()
     audit.record("own_data_exported", object_type="user", object_id=current_user.id, format="json")
     db.session.commit()
-    return Response(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="my-data-{clock.today()}.json"'},
-    )
+    return json_download(f"my-data-{clock.today()}.json", data)
 
 
 @bp.get("/my-data.csv")
@@ -37,7 +32,7 @@ def my_data_csv():
     data = _collect()
     audit.record("own_data_exported", object_type="user", object_id=current_user.id, format="csv")
     db.session.commit()
-    return csv_response(
+    return csv_download(
         f"my-data-{clock.today()}.csv",
         ["Section", "Item", "Field", "Value"],
         [

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.content.registry import content
+from app.downloads import csv_download
 from app.models import Role, User, db
 from app.models.oversight import Exemption
 from app.oversight import bp
-from app.oversight.csv_util import csv_response
 from app.oversight.forms import ConfirmForm, ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import compliance
@@ -100,7 +100,7 @@ def export():
     db.session.commit()
     header = ["Name", "Email", "Role", "Module", "Status", "Score (%)", "Completed", "Expires",
               "Certificate code"]  # fmt: skip
-    return csv_response(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
+    return csv_download(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
 
 
 @bp.get("/people/<int:user_id>")

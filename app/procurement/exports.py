@@ -6,12 +6,13 @@ document every time and is served from disk after the first render.
 
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app import audit, clock
 from app.content.registry import content
+from app.downloads import download, json_download, pdf_download
 from app.models import db
 from app.models.procurement import Answer, Vendor
 from app.pdf import cache_key_for, render_pdf
@@ -30,12 +31,6 @@ REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh
 def _filename(assessment, extension: str) -> str:
     stem = secure_filename(f"{assessment.vendor.product}-assessment-{assessment.id}") or "report"
     return f"{stem.lower()}.{extension}"
-
-
-def _download(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _audit_export(assessment, kind: str) -> None:
@@ -57,8 +52,7 @@ def export_json(assessment_id: int):
         exported_at=clock.now().isoformat(timespec="seconds"),
     )
     _audit_export(assessment, "json")
-    body = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    return _download(body, "application/json", _filename(assessment, "json"))
+    return json_download(_filename(assessment, "json"), document)
 
 
 @bp.get("/assessments/<int:assessment_id>/export.csv")
@@ -67,7 +61,7 @@ def export_csv(assessment_id: int):
     assessment = load_assessment(assessment_id)
     body = answers_csv(current_snapshot(assessment))
     _audit_export(assessment, "csv")
-    return _download("\ufeff" + body, "text/csv; charset=utf-8", _filename(assessment, "csv"))
+    return download("\ufeff" + body, _filename(assessment, "csv"))
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
@@ -80,7 +74,7 @@ def report_pdf(assessment_id: int):
         cache_key = cache_key_for(assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
     pdf = render_pdf(REPORT_TEMPLATE, report_context(snapshot), cache_key=cache_key)
     _audit_export(assessment, "pdf")
-    return _download(pdf, "application/pdf", _filename(assessment, "pdf"))
+    return pdf_download(_filename(assessment, "pdf"), pdf)
 
 
 def report_context(snapshot: dict) -> dict:

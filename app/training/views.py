@@ -5,11 +5,7 @@ Views look things up, validate, call one service, commit once and redirect; the 
 app/services/training/ (quiz, progress, certificates, assignments, records).
 """
 
-import csv
-import io
-
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -22,6 +18,7 @@ from flask_login import current_user, login_required
 
 from app import audit, clock
 from app.content.registry import content
+from app.downloads import csv_download, pdf_download
 from app.extensions import limiter
 from app.mail import external_url
 from app.models import db
@@ -241,11 +238,7 @@ def certificate_pdf(certificate_id: int):
     verify_url = external_url("verify.verify_code", code=certificate.code)
     pdf = certificate_pdf_bytes(certificate, verify_url)
     filename = f"certificate-{certificate.module_id}-{certificate.issued_at:%Y-%m-%d}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return pdf_download(filename, pdf)
 
 
 @bp.get("/cpd")
@@ -259,33 +252,25 @@ def cpd_record():
     )
 
 
-def _csv_safe(value: object) -> object:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @bp.get("/cpd.csv")
 @login_required
 def cpd_csv():
     certificates = records.certificates_for(db.session, current_user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["Module", "Version", "Completed on", "Score (%)", "CPD minutes", "Certificate code",
-         "Valid until"]
-    )  # fmt: skip
-    for c in certificates:
-        row = [c.module_title, c.module_version, f"{c.issued_at:%Y-%m-%d}", c.score,
-               c.cpd_minutes, c.code, f"{c.expires_at:%Y-%m-%d}"]  # fmt: skip
-        writer.writerow([_csv_safe(value) for value in row])
-    filename = f"cpd-record-{clock.now():%Y-%m-%d}.csv"
-    return Response(
-        "\ufeff" + buffer.getvalue(),  # BOM: Excel then reads the file as UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    header = ["Module", "Version", "Completed on", "Score (%)", "CPD minutes",
+              "Certificate code", "Valid until"]  # fmt: skip
+    rows = [
+        [
+            c.module_title,
+            c.module_version,
+            f"{c.issued_at:%Y-%m-%d}",
+            c.score,
+            c.cpd_minutes,
+            c.code,
+            f"{c.expires_at:%Y-%m-%d}",
+        ]  # fmt: skip
+        for c in certificates
+    ]
+    return csv_download(f"cpd-record-{clock.now():%Y-%m-%d}.csv", header, rows)
 
 
 # --- Public certificate check -------------------------------------------------------------------

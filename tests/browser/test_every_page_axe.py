@@ -7,7 +7,7 @@ the journey tests; this walk makes sure no page is missed as the app grows.
 
 from app.models import Role, db
 from tests.browser.conftest import check_accessibility, sign_in
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.walker import build_url, catalogue
 
 SKIP_ENDPOINTS = {"static", "main.health"}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, OutboxEmail, User, db
-from tests.conftest import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD
 
 NEW_PASSWORD = "lantern-orchard-meadow-27"
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.models import AuditEvent, db
 from app.models.oversight import SchoolSettings
 from app.models.training import Assignment
-from tests.integration.oversight_helpers import MODULE, NOW, set_clock
+from tests.factories import MODULE, NOW, set_clock
 
 
 def _events(world):

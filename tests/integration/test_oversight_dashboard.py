@@ -5,16 +5,15 @@ import csv
 import io
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from app.models import User, db
-from tests.integration.oversight_helpers import (
+from tests.factories import (
     MODULE,
     NOW,
     OTHER_MODULE,
     assign,
     bulk_staff,
     certify,
+    count_statements,
     set_clock,
 )
 
@@ -113,21 +112,6 @@ def test_trust_view_per_school_and_tenancy(world, signed_in, monkeypatch):
     assert signed_in(world.user("A", "teacher")).get("/oversight/").status_code == 403
 
 
-def _statements(client, url: str) -> int:
-    count = 0
-
-    def counter(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_sql_statements_stay_constant_from_10_to_1000_staff(world, signed_in, monkeypatch):
     set_clock(monkeypatch, NOW)
     assign(world.school_a, due=NOW.date() + timedelta(days=5))
@@ -137,8 +121,8 @@ def test_sql_statements_stay_constant_from_10_to_1000_staff(world, signed_in, mo
     ids = bulk_staff(world.school_a, 10)
     for user_id in ids[:5]:
         certify(db.session.get(User, user_id))
-    small = (_statements(dpo, "/oversight/"), _statements(trust, "/oversight/trust"))
+    small = (count_statements(dpo, "/oversight/"), count_statements(trust, "/oversight/trust"))
     bulk_staff(world.school_a, 990, prefix="more")
     bulk_staff(world.school_a2, 500, prefix="a2-")
-    large = (_statements(dpo, "/oversight/"), _statements(trust, "/oversight/trust"))
+    large = (count_statements(dpo, "/oversight/"), count_statements(trust, "/oversight/trust"))
     assert small == large

@@ -7,7 +7,7 @@ from io import BytesIO
 from sqlalchemy import func, select
 
 from app.models import Invitation, OutboxEmail, db
-from tests.integration.oversight_helpers import NOW, assign, set_clock
+from tests.factories import NOW, assign, set_clock
 
 CSV = (
     "name,email,roles\n"

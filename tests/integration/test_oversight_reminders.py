@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.models import OutboxEmail, db
 from app.models.oversight import SchoolSettings
 from app.models.procurement import DECIDED, Assessment, Vendor
-from tests.integration.oversight_helpers import NOW, assign, certify, set_clock
+from tests.factories import NOW, assign, certify, set_clock
 
 
 def _outbox() -> list[OutboxEmail]:

@@ -13,7 +13,7 @@ from app.models import AuditEvent, Invitation, OutboxEmail, User, db
 from app.models.oversight import SchoolSettings
 from app.models.training import Certificate
 from app.services.oversight import compliance
-from tests.integration.oversight_helpers import MODULE, NOW, assign, certify, set_clock
+from tests.factories import MODULE, NOW, assign, certify, set_clock
 
 
 def test_user_downloads_their_own_data_as_json_and_csv(world, signed_in, monkeypatch):

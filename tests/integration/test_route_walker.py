@@ -2,7 +2,7 @@
 of school B gets 404 for school A's objects, and every POST without a CSRF token is refused."""
 
 from app.models import Role
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.walker import build_url, catalogue
 
 KNOWN = catalogue()

@@ -5,7 +5,7 @@ from flask import abort
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
-from tests.conftest import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD
 
 
 def _every_response(client, world, signed_in):

@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.models import db
 from app.models.base import utcnow
 from app.models.training import Assignment, Certificate, LessonProgress, QuizAttempt
+from tests.factories import count_statements
 from tests.training_helpers import (
     MODULE_ID,
     correct_answers,
@@ -262,21 +263,6 @@ def test_verify_is_rate_limited(app, client, monkeypatch):
     assert statuses == [404, 404, 404, 429]
 
 
-def _count_statements(client, path: str) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # noqa: ARG001
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_my_training_query_count_does_not_grow(app, teacher, signed_in, monkeypatch):
     base = use_fixture_modules(app, monkeypatch)[MODULE_ID]
     client = signed_in(teacher)
@@ -315,7 +301,7 @@ def test_my_training_query_count_does_not_grow(app, teacher, signed_in, monkeypa
                     )
                 )  # fmt: skip
         db.session.commit()
-        return _count_statements(client, "/training/")
+        return count_statements(client, "/training/")
 
     small = grow(1)
     large = grow(12)

@@ -78,30 +78,6 @@ def test_broken_yaml_is_one_clear_problem(tmp_path):
     assert problems[0].key_path == "(file)" and "not valid YAML" in problems[0].message
 
 
-def test_invalid_checklist_stops_start_up(tmp_path):
-    from app import create_app
-    from app.content.problems import ContentError
-
-    (tmp_path / "bad-id.yaml").write_text((FIXTURES / "bad-id.yaml").read_text())
-    with pytest.raises(ContentError, match="bad-id.yaml: id"):
-        create_app("testing", CHECKLISTS_DIR=tmp_path)
-
-
-def test_content_check_lists_checklist_problems(app, tmp_path):
-    (tmp_path / "duplicate-question-id.yaml").write_text(
-        (FIXTURES / "duplicate-question-id.yaml").read_text()
-    )
-    app.config["CHECKLISTS_DIR"], original = tmp_path, app.config["CHECKLISTS_DIR"]
-    try:
-        result = app.test_cli_runner().invoke(args=["content", "check"])
-    finally:
-        app.config["CHECKLISTS_DIR"] = original
-    assert result.exit_code == 1
-    assert "duplicate-question-id.yaml: sections.1.questions.0.id: duplicate question id" in (
-        result.output
-    )
-
-
 @pytest.mark.parametrize(
     ("gate", "profile", "expected"),
     [

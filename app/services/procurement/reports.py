@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from app.content.checklists import Checklist
 from app.services.procurement.scoring import Result
+from app.util.csv_cells import csv_text
 
 SNAPSHOT_FORMAT = 1
 CHILDRENS_CODE = "Children's Code"
@@ -191,38 +192,26 @@ CSV_COLUMNS = [
 
 def answers_csv(snapshot: dict) -> str:
     """Answers and the action plan as CSV (one row per question, actions ranked)."""
-    import csv
-    import io
-
     result = snapshot["result"]
     titles = {s["id"]: s["title"] for s in snapshot["sections"]}
     rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for q in result["questions"]:
-        if q["status"] == "gated_out":
-            continue
-        writer.writerow(
-            [
-                titles.get(q["section_id"], q["section_id"]),
-                q["question_id"],
-                q["text"],
-                _safe_cell(q["answer_label"]),
-                "" if q["credit"] is None else q["credit"],
-                q["weight"],
-                q["points_lost"],
-                rank.get(q["question_id"], ""),
-                "yes" if q["blocking"] else "",
-                q["remediation"] if q["question_id"] in rank else "",
-                "; ".join(q["references"]),
-                _safe_cell(q["note"]),
-                _safe_cell(" ".join(q["evidence"])),
-            ]
-        )
-    return buffer.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """Stop spreadsheet formula injection from typed text (CSV opened in Excel)."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
+    rows = [
+        [
+            titles.get(q["section_id"], q["section_id"]),
+            q["question_id"],
+            q["text"],
+            q["answer_label"],
+            "" if q["credit"] is None else q["credit"],
+            q["weight"],
+            q["points_lost"],
+            rank.get(q["question_id"], ""),
+            "yes" if q["blocking"] else "",
+            q["remediation"] if q["question_id"] in rank else "",
+            "; ".join(q["references"]),
+            q["note"],
+            " ".join(q["evidence"]),
+        ]
+        for q in result["questions"]
+        if q["status"] != "gated_out"
+    ]
+    return csv_text(CSV_COLUMNS, rows)
