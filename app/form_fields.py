@@ -4,8 +4,10 @@ WTForms' own defaults ("Field cannot be longer than 200 characters.", "Not a val
 do not say which answer is wrong; these do, in the GOV.UK error message style.
 """
 
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class MaxLength(Length):
@@ -29,3 +31,14 @@ class DateInput(DateField):
             raise ValueError(
                 f"{self.label.text} must be a real date, for example 2027-03-31"
             ) from error
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (GOV.UK checkboxes): the inputs are `<id>-0`, `<id>-1`, ..."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that changes something and carries only the CSRF token."""

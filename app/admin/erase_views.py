@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.admin import bp
-from app.admin.forms import ConfirmForm
 from app.admin.views import ADMIN_ROLES
+from app.form_fields import ConfirmForm
 from app.models import User, db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.security import get_scoped_or_404, managed_school_ids, roles_required

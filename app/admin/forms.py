@@ -1,17 +1,11 @@
 """Forms for inviting staff and changing their roles."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.form_fields import MaxLength
+from app.form_fields import MaxLength, MultiCheckboxField
 from app.models import ROLE_LABELS, Role
-
-
-class RoleCheckboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def role_choices(include_trust_admin: bool) -> list[tuple[str, str]]:
@@ -35,13 +29,9 @@ class InviteForm(FlaskForm):
             MaxLength(254),
         ],
     )
-    roles = RoleCheckboxes("Roles", validators=[DataRequired("Choose at least one role")])
+    roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])
     school_id = SelectField("School", coerce=int)
 
 
 class RolesForm(FlaskForm):
-    roles = RoleCheckboxes("Roles", validators=[DataRequired("Choose at least one role")])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button that carries the CSRF token."""
+    roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])

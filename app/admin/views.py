@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app import audit, clock
 from app.admin import bp
-from app.admin.forms import ConfirmForm, InviteForm, RolesForm, role_choices
+from app.admin.forms import InviteForm, RolesForm, role_choices
 from app.auth.tokens import new_invitation_token
+from app.form_fields import ConfirmForm
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped

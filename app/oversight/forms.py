@@ -5,24 +5,17 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.form_fields import DateInput, MaxLength
+from app.form_fields import DateInput, MaxLength, MultiCheckboxField
 
 TARGETS = [
     ("everyone", "Everyone in the school, including people who join later"),
     ("role", "Everyone with a role, including people who join later"),
     ("people", "Named people"),
 ]
-
-
-class PeopleCheckboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AssignmentForm(FlaskForm):
@@ -32,7 +25,7 @@ class AssignmentForm(FlaskForm):
         validators=[DataRequired("Choose who must complete it")],
     )  # fmt: skip
     role = SelectField("Role", validate_choice=False)  # checked in validate_role
-    people = PeopleCheckboxes("People", coerce=int)
+    people = MultiCheckboxField("People", coerce=int)
     due_date = DateInput(
         "Due date",
         description="For example 2025-09-30. Leave empty for no due date.",
@@ -103,7 +96,3 @@ class AuditFilterForm(FlaskForm):
     person = SelectField("Person", validators=[Optional()])
     date_from = DateInput("From", validators=[Optional()])
     date_to = DateInput("To", validators=[Optional()])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button that carries the CSRF token."""

@@ -6,11 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import audit, clock
+from app.form_fields import ConfirmForm
 from app.models import ROLE_LABELS, Role, User, db
 from app.models.oversight import Exemption
 from app.models.training import Assignment
 from app.oversight import bp
-from app.oversight.forms import AssignmentForm, ConfirmForm, ExemptionForm, SettingsForm
+from app.oversight.forms import AssignmentForm, ExemptionForm, SettingsForm
 from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight.retention import settings_for

@@ -8,10 +8,11 @@ from flask_login import current_user
 from app import audit, clock
 from app.content.registry import content
 from app.downloads import csv_download
+from app.form_fields import ConfirmForm
 from app.models import Role, User, db
 from app.models.oversight import Exemption
 from app.oversight import bp
-from app.oversight.forms import ConfirmForm, ExemptionForm
+from app.oversight.forms import ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import compliance
 from app.services.procurement import reviews

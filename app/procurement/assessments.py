@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.content.registry import content
+from app.form_fields import ConfirmForm
 from app.models import db
 from app.procurement import bp
 from app.procurement.common import (
@@ -15,7 +16,6 @@ from app.procurement.common import (
     load_assessment,
     read_only_redirect,
 )
-from app.procurement.forms import ConfirmForm
 from app.security import roles_required
 from app.services.procurement.assessments import (
     StaleAssessment,

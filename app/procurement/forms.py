@@ -15,7 +15,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -30,9 +29,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.form_fields import DateInput, MaxLength
+from app.form_fields import DateInput, MaxLength, MultiCheckboxField
 
 DATA_CATEGORY_LABELS = [
     ("contact", "Names and contact details"),
@@ -45,16 +43,6 @@ DATA_CATEGORY_LABELS = [
     ("images", "Photos, audio or video"),
     ("staff", "Staff data only"),
 ]
-DATA_CATEGORIES = DATA_CATEGORY_LABELS
-
-
-class Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ConfirmForm(FlaskForm):
-    """A button that only needs CSRF protection."""
 
 
 class VendorForm(FlaskForm):
@@ -88,7 +76,7 @@ class VendorForm(FlaskForm):
         "What will the school use it for?",
         validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
     )
-    data_categories = Checkboxes(
+    data_categories = MultiCheckboxField(
         "Pupil data it will hold",
         choices=[SelectChoice(v, label) for v, label in DATA_CATEGORY_LABELS],
     )

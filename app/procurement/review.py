@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit, clock
+from app.form_fields import ConfirmForm
 from app.models import db
 from app.models.procurement import DECISIONS, Vendor
 from app.procurement import bp
@@ -16,7 +17,7 @@ from app.procurement.common import (
     load_assessment,
     read_only_redirect,
 )
-from app.procurement.forms import ConfirmForm, DecisionForm
+from app.procurement.forms import DecisionForm
 from app.procurement.vendors import register_row
 from app.security import roles_required, school_scoped
 from app.services.procurement.assessments import StaleAssessment, bump_version

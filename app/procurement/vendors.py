@@ -8,11 +8,12 @@ from sqlalchemy import or_
 
 from app import audit, clock
 from app.content.registry import content
+from app.form_fields import ConfirmForm
 from app.models import db
 from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
-from app.procurement.forms import DATA_CATEGORIES, ConfirmForm, StartAssessmentForm, VendorForm
+from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
 from app.security import roles_required, school_scoped
 from app.services.procurement.assessments import start_assessment
 from app.services.procurement.decisions import review_state
@@ -118,7 +119,7 @@ def vendor(vendor_id: int):
     vendor = load_vendor(vendor_id)
     start = StartAssessmentForm()
     start.checklist_id.choices = _checklist_choices()
-    labels = dict(DATA_CATEGORIES)
+    labels = dict(DATA_CATEGORY_LABELS)
     categories = [labels.get(c, c) for c in vendor.data_categories or []]
     return render_template(
         "procurement/vendor.html",

@@ -8,10 +8,6 @@ from wtforms.validators import DataRequired, ValidationError
 from app.services.training.certificates import normalise_code
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (mark as read, start the check): CSRF only."""
-
-
 class VerifyForm(FlaskForm):
     """The public certificate check: a GET form (bookmarkable, nothing changes), so no CSRF."""
 

@@ -20,6 +20,7 @@ from app import audit, clock
 from app.content.registry import content
 from app.downloads import csv_download, pdf_download
 from app.extensions import limiter
+from app.form_fields import ConfirmForm
 from app.mail import external_url
 from app.models import db
 from app.models.training import Certificate, QuizAttempt
@@ -29,7 +30,7 @@ from app.services.training import quiz, records
 from app.services.training.certificates import certificate_state
 from app.services.training.progress import next_lesson
 from app.training import bp, verify_bp
-from app.training.forms import ActionForm, VerifyForm
+from app.training.forms import VerifyForm
 
 CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 CERTIFICATE_LAYOUT_VERSION = "1"  # bump when the certificate template changes (cache key)
@@ -81,7 +82,7 @@ def module(module_id: str):
         open_attempt=records.open_attempt(db.session, current_user, module),
         certificate=latest,
         certificate_state=certificate_state(latest.expires_at, clock.now()) if latest else None,
-        form=ActionForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -99,7 +100,7 @@ def lesson(module_id: str, lesson_slug: str):
         previous=previous,
         following=following,
         read=read,
-        form=ActionForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -108,7 +109,7 @@ def lesson(module_id: str, lesson_slug: str):
 def mark_read(module_id: str, lesson_slug: str):
     module = _module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     records.record_lesson_read(db.session, current_user, module, lesson.slug, clock.now())
     db.session.commit()
@@ -126,7 +127,7 @@ def mark_read(module_id: str, lesson_slug: str):
 @login_required
 def start_check(module_id: str):
     module = _module_or_404(module_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     attempt = records.start_attempt(db.session, current_user, module, clock.now())
     db.session.commit()
@@ -197,7 +198,7 @@ def attempt_result(attempt_id: int):
         result=result,
         certificate=certificate,
         module=content().modules.get(attempt.module_id),
-        form=ActionForm(),
+        form=ConfirmForm(),
     )
 
 
