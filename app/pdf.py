@@ -5,14 +5,14 @@ Nothing is fetched from the network: the URL fetcher only serves files under `ap
 Output is tagged (PDF/UA-1) with the document language and title taken from the HTML.
 """
 
-import hashlib
-import json
 from pathlib import Path
 
 from flask import current_app, render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from app.util.hashing import sha256_json
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 _FONT_CONFIG = FontConfiguration()
@@ -51,8 +51,7 @@ def html_to_pdf(html: str) -> bytes:
 
 def cache_key_for(*parts: object) -> str:
     """A stable SHA-256 over JSON-serialisable parts (e.g. a snapshot hash and a template name)."""
-    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_json(parts)
 
 
 def render_pdf(template: str, context: dict, *, cache_key: str | None = None) -> bytes:

@@ -1,18 +1,11 @@
-"""Jinja filters shared by pages and PDFs."""
-
-from datetime import date, datetime
+"""Jinja filters shared by pages, PDFs and emails: the date formats from app/util/dates.py."""
 
 from flask import Flask
 
-
-def long_date(value: str | date | datetime | None) -> str:
-    """'2026-11-29' (as stored in snapshots), a date or a datetime -> '29 November 2026'."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return f"{value.day} {value.strftime('%B %Y')}"
+from app.util.dates import date_and_time, long_date, short_date
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["date_and_time"] = date_and_time

@@ -21,8 +21,9 @@ from app.procurement.common import ROLES, current_snapshot, load_assessment, ven
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
-from app.services.procurement.reports import answers_csv, format_when, report_view
+from app.services.procurement.reports import answers_csv, report_view
 from app.services.procurement.transfer import export_document, parse_import
+from app.util.dates import long_date
 
 REPORT_TEMPLATE = "pdf/report.html"
 REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs
@@ -81,9 +82,8 @@ def report_context(snapshot: dict) -> dict:
     view = report_view(snapshot)
     decision = snapshot.get("decision")
     return view | {
-        "generated_on": format_when(clock.now().date()),
+        "generated_on": long_date(clock.now()),
         "draft": decision is None,
-        "format_when": format_when,
     }
 
 

@@ -1,12 +1,11 @@
 """Certificate rules: code format and strength, expiry arithmetic (month ends, leap days)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.services.training.certificates import (
     CODE_ALPHABET,
-    add_months,
     certificate_state,
     expiry_for,
     needs_new_certificate,
@@ -37,24 +36,6 @@ def test_typed_codes_are_normalised(typed):
 @pytest.mark.parametrize("typed", ["", "short", "7K3M-Q9XZ-0D4R-TT8B-M2Q!", "7K3M" * 6])
 def test_impossible_codes_are_rejected(typed):
     assert normalise_code(typed) is None
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2026, 1, 15), 12, date(2027, 1, 15)),
-        (date(2024, 2, 29), 12, date(2025, 2, 28)),  # leap day into a common year
-        (date(2024, 2, 29), 48, date(2028, 2, 29)),  # leap day into a leap year
-        (date(2023, 8, 31), 6, date(2024, 2, 29)),  # month end into a leap February
-        (date(2025, 8, 31), 6, date(2026, 2, 28)),
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2026, 12, 5), 1, date(2027, 1, 5)),
-        (date(2026, 11, 30), 3, date(2027, 2, 28)),
-        (date(2026, 5, 20), 36, date(2029, 5, 20)),
-    ],
-)
-def test_add_months(start, months, expected):
-    assert add_months(start, months) == expected
 
 
 def test_expiry_keeps_the_time_and_zone():

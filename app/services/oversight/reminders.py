@@ -22,6 +22,7 @@ from app.models.oversight import SchoolSettings, SentReminder
 from app.services.oversight.compliance import compliance_items
 from app.services.procurement.reviews import product_decisions, review_stage
 from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
+from app.util.dates import long_date
 
 REMIND_ABOUT = (
     Compliance.DUE,
@@ -62,10 +63,6 @@ def _already_sent(session: Session, school_ids: list[int]) -> set[tuple[str, str
     return {tuple(row) for row in session.execute(stmt)}
 
 
-def _date(value) -> str:  # type: ignore[no-untyped-def]
-    return f"{value:%-d %B %Y}" if value else ""
-
-
 def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> list[Reminder]:
     """Every reminder due now, in the order people were found."""
     school_ids = enabled_school_ids(session)
@@ -88,7 +85,7 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
             key = (f"module:{item.module_id}", item.status.value, str(item.due_date or "none"))
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
-            when = f" ({_date(item.due_date)})" if item.due_date else ""
+            when = f" ({long_date(item.due_date)})" if item.due_date else ""
             reminder.lines.append(
                 f"- {module_titles[item.module_id]}: {COMPLIANCE_LABELS[item.status]}{when}"
             )
@@ -119,7 +116,9 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
                 reminder.new_stages.append(key)
             days = (product.valid_until - today).days
             when = (
-                "has lapsed" if days < 0 else f"is due for review by {_date(product.valid_until)}"
+                "has lapsed"
+                if days < 0
+                else f"is due for review by {long_date(product.valid_until)}"
             )
             reminder.lines.append(
                 f"- {product.product} ({product.supplier}): the decision "

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.models import AuditEvent, School, User
 from app.models.oversight import SchoolSettings
 from app.services.oversight.erasure import erase_user, erased_email
-from app.services.training.certificates import add_months
+from app.util.dates import add_months
 
 
 @dataclass

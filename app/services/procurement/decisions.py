@@ -11,11 +11,11 @@ snapshot a decision carries (no Flask imports).
 
 from __future__ import annotations
 
-import calendar
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
+
+from app.util.dates import add_months
+from app.util.hashing import sha256_json
 
 APPROVE, CONDITIONAL, REJECT = "approve", "conditional", "reject"
 TOP_BAND_MONTHS = 12
@@ -32,12 +32,6 @@ class ConditionInput:
     text: str
     owner: str
     due_on: date
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def valid_until(
@@ -76,8 +70,7 @@ def departs_from_rating(outcome: str, *, bottom_band: bool) -> bool:
 
 
 def snapshot_hash(snapshot: dict) -> str:
-    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_json(snapshot)
 
 
 def review_state(valid_until_on: date | None, today: date) -> str | None:

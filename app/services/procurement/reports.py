@@ -8,7 +8,7 @@ need (sections with their answers, the chart geometry, labels) without changing 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from app.content.checklists import Checklist
 from app.services.procurement.scoring import Result
@@ -165,12 +165,6 @@ def chart(sections: list[dict], thresholds: dict) -> dict:
         "width": label_width + bar_width + 60,
         "height": len(rows) * row_height + 20,
     }
-
-
-def format_when(moment: datetime | date | None) -> str:
-    if moment is None:
-        return ""
-    return f"{moment.day} {moment.strftime('%B %Y')}"
 
 
 CSV_COLUMNS = [

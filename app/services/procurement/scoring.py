@@ -18,13 +18,13 @@ example in checklists/README.md:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
 from app.content.expressions import evaluate
+from app.util.hashing import sha256_json
 
 ENGINE_VERSION = "1.0.0"
 EVIDENCE_MISSING_CREDIT_CAP = 0.5
@@ -456,14 +456,11 @@ def inputs_hash(checklist: Checklist, profile: dict, graded: dict[str, _Graded])
         for qid, g in graded.items()
         if g.applies and (g.value is not None or g.note or g.evidence)
     }
-    canonical = json.dumps(
+    return sha256_json(
         {
             "checklist": [checklist.id, checklist.version, checklist.content_hash],
             "profile": profile,
             "answers": answers,
             "engine": ENGINE_VERSION,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
+        }
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from app.services.training.certificates import REFRESHER_WINDOW, add_months, refresher_due
+from app.services.training.certificates import REFRESHER_WINDOW, refresher_due
+from app.util.dates import add_months
 
 DUE_SOON = timedelta(days=14)
 

@@ -1,10 +1,11 @@
 """Certificate rules: unguessable verification codes, expiry arithmetic, validity, and when a
 pass earns a new certificate. Pure functions; no Flask, no database."""
 
-import calendar
 import secrets
 from datetime import date, datetime, timedelta
 from typing import TypeVar
+
+from app.util.dates import add_months
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or retyped is hard to get wrong.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -33,15 +34,6 @@ def normalise_code(text: str) -> str | None:
     if len(raw) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in raw):
         return None
     return format_code(raw)
-
-
-def add_months(moment: Moment, months: int) -> Moment:
-    """Same day `months` later; a day the target month lacks becomes its last day
-    (29 February + 12 months is 28 February; 31 August + 6 months is 28 or 29 February)."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def expiry_for(issued_at: datetime, validity_months: int) -> datetime:
