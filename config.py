@@ -55,8 +55,9 @@ class Config:
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@privacy-toolkit.invalid")
 
-    # Absolute base URL used in emails (links are built from it when set).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # The public address links in emails and PDFs are built from. Never taken from a request's
+    # Host header (a forged header would otherwise put an attacker's site in a reset email).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     MODULES_DIR = Path(os.environ.get("MODULES_DIR", BASE_DIR / "modules"))
     CHECKLISTS_DIR = Path(os.environ.get("CHECKLISTS_DIR", BASE_DIR / "checklists"))
@@ -77,6 +78,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     SHOW_OUTBOX = True
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_BASE_URL = "http://localhost"
     # Cheap hashes keep the suite fast; production keeps the strong defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -88,12 +90,22 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     @staticmethod
     def check(config: dict) -> None:
         """Refuse to start with settings that are only safe on a developer's laptop."""
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production.")
+        # Read again here: the class attribute was read when config.py was first imported.
+        config["PUBLIC_BASE_URL"] = config["PUBLIC_BASE_URL"] or os.environ.get(
+            "PUBLIC_BASE_URL", ""
+        )
+        if not config["PUBLIC_BASE_URL"].startswith(("https://", "http://")):
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be set in production (the https address staff use, "
+                "e.g. https://privacy.trust.example): links in emails are built from it."
+            )
         default_db = config["SQLALCHEMY_DATABASE_URI"] == DEFAULT_SQLITE_URL
         if default_db and not _env_bool("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError(

@@ -1,42 +1,76 @@
-"""Sending email: SMTP when `MAIL_SERVER` is set, otherwise the log plus the outbox table.
+"""Sending email: one function for every message, its text from `app/templates/email/*.txt`.
 
-The outbox lets a developer (or a test) walk invitation, reset and reminder flows without a mail
+A template's first line is `Subject: ...`, then a blank line, then the plain-text body.
+Messages go by SMTP when `MAIL_SERVER` is set, otherwise to the log plus the outbox table,
+which lets a developer (or a test) walk invitation, reset and reminder flows without a mail
 server; admins see it at /admin/outbox outside production.
+
+Links in emails come only from the configured `PUBLIC_BASE_URL`, never from the request's Host
+header: a link built from the request could be pointed at another site by whoever asks for
+the email to be sent.
 """
 
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, render_template
 
 from app.models import OutboxEmail, db
 
+SUBJECT_PREFIX = "Subject: "
 
-def send_email(recipient: str, subject: str, body: str, *, school_id: int | None = None) -> None:
-    """Send one plain-text email (the caller commits, so the outbox row lands with the change)."""
+
+class MailError(Exception):
+    """The mail server could not take the message (connection refused, dropped or rejected)."""
+
+
+def render_email(template: str, **context: object) -> tuple[str, str]:
+    """(subject, body) from `email/<template>.txt`."""
+    text = render_template(
+        f"email/{template}.txt", service_name=current_app.config["SERVICE_NAME"], **context
+    )
+    first_line, _, body = text.partition("\n")
+    if not first_line.startswith(SUBJECT_PREFIX):
+        raise ValueError(f"email/{template}.txt must start with '{SUBJECT_PREFIX}'")
+    return first_line.removeprefix(SUBJECT_PREFIX).strip(), body.lstrip("\n")
+
+
+def send_email(
+    recipient: str, template: str, *, school_id: int | None = None, **context: object
+) -> None:
+    """Send one plain-text email (the caller commits, so the outbox row lands with the change).
+
+    Raises MailError when the SMTP server cannot take it, so a caller sending many can report
+    that one and go on."""
+    subject, body = render_email(template, **context)
     config = current_app.config
-    if config.get("MAIL_SERVER"):
-        message = EmailMessage()
-        message["From"] = config["MAIL_SENDER"]
-        message["To"] = recipient
-        message["Subject"] = subject
-        message.set_content(body)
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.info("Email to %s: %s\n%s", recipient, subject, body)
+        db.session.add(
+            OutboxEmail(recipient=recipient, subject=subject, body=body, school_id=school_id)
+        )
+        return
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = recipient
+    message["Subject"] = subject
+    message.set_content(body)
+    try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
-        return
-    current_app.logger.info("Email to %s: %s\n%s", recipient, subject, body)
-    db.session.add(
-        OutboxEmail(recipient=recipient, subject=subject, body=body, school_id=school_id)
-    )
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(f"{type(error).__name__}: {error}") from error
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """Absolute link for an email: from `PUBLIC_BASE_URL` when set, else the request's host."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """Absolute link for an email or a PDF, from `PUBLIC_BASE_URL` (inside a request or not)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)

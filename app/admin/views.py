@@ -93,16 +93,14 @@ def invite():
 
 
 def send_invitation_email(invitation: Invitation, token: str, school_name: str) -> None:
-    hours = current_app.config["INVITATION_MAX_AGE_HOURS"]
-    link = external_url("auth.join", token=token)
     send_email(
         invitation.email,
-        f"You are invited to {current_app.config['SERVICE_NAME']}",
-        f"Hello {invitation.display_name},\n\n{school_name} has invited you to "
-        f"{current_app.config['SERVICE_NAME']}, where you will take your data-protection "
-        f"training.\n\nUse this link to set your password. It works once and expires in "
-        f"{hours} hours:\n\n{link}\n",
+        "invitation",
         school_id=invitation.school_id,
+        name=invitation.display_name,
+        school_name=school_name,
+        link=external_url("auth.join", token=token),
+        hours=current_app.config["INVITATION_MAX_AGE_HOURS"],
     )
 
 

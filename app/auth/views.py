@@ -153,15 +153,13 @@ def reset_request():
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is not None and user.active:
             token = new_reset_token(user.id, user.session_epoch)
-            link = external_url("auth.reset_password", token=token)
-            minutes = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"]
             send_email(
                 user.email,
-                "Reset your Privacy Toolkit password",
-                f"Hello {user.display_name},\n\nUse this link to choose a new password. It works "
-                f"once and expires in {minutes} minutes:\n\n{link}\n\nIf you did not ask for "
-                "this, you can ignore this email: your password has not changed.",
+                "password_reset",
                 school_id=user.school_id,
+                name=user.display_name,
+                link=external_url("auth.reset_password", token=token),
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"],
             )
             audit.record("password_reset_requested", actor_id=user.id, school_id=user.school_id)
             db.session.commit()

@@ -4,10 +4,10 @@ Each command's docstring is its `--help` text.
 """
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from app import audit, clock
-from app.mail import external_url, send_email
+from app.mail import MailError, external_url, send_email
 from app.models import db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.services.oversight import reminders as planner
@@ -24,50 +24,6 @@ def reminders_cli() -> None:
     """Email reminders about training and vendor reviews."""
 
 
-def _link(endpoint: str) -> str | None:
-    try:
-        return external_url(endpoint)
-    except RuntimeError:  # no PUBLIC_BASE_URL and no request: leave the link out
-        return None
-
-
-def _body(reminder: planner.Reminder) -> tuple[str, str]:
-    service = current_app.config["SERVICE_NAME"]
-    if reminder.kind == "reviews":
-        link = (
-            _link("procurement.vendors")
-            if "procurement.vendors" in current_app.view_functions
-            else None
-        )
-        subject = "Edtech decisions due for review"
-        intro = "These edtech product decisions at your school need reviewing:"
-        action = "Review them in " + service + (f": {link}" if link else ".")
-    else:
-        link = (
-            _link("training.my_training")
-            if "training.my_training" in current_app.view_functions
-            else None
-        )
-        subject = "Your data-protection training"
-        intro = "Your school has asked you to complete this data-protection training:"
-        if reminder.invited:
-            action = (
-                "You have not set up your account yet. Use the link in your invitation email, "
-                "or ask your school admin to send a new invitation."
-            )
-        else:
-            action = (
-                "Sign in to " + service + (f" to continue: {link}" if link else " to continue.")
-            )
-    lines = "\n".join(reminder.lines)
-    body = (
-        f"Hello {reminder.name},\n\n{intro}\n\n{lines}\n\n{action}\n\n"
-        f"You get one email when something becomes due, due soon, overdue or expiring. "
-        f"Your school can turn these reminders off.\n"
-    )
-    return subject, body
-
-
 @reminders_cli.command("send")
 @click.option("--dry-run", is_flag=True, help="List who would be emailed; send nothing.")
 def reminders_send(dry_run: bool) -> None:
@@ -78,19 +34,48 @@ def reminders_send(dry_run: bool) -> None:
     now = clock.now()
     titles = {m.id: m.title for m in content().modules.values()}
     planned = planner.plan(db.session, titles, now)
+    sent = failed = 0
     for reminder in planned:
         if dry_run:
             click.echo(f"would email {reminder.recipient_key} ({reminder.kind})")
             continue
-        subject, body = _body(reminder)
-        send_email(reminder.email, subject, body, school_id=reminder.school_id)
+        try:
+            _send(reminder)
+        except MailError as error:
+            # Not recorded as sent, so the next run tries this person again.
+            db.session.rollback()
+            failed += 1
+            click.echo(f"could not email {reminder.email}: {error}", err=True)
+            continue
         planner.record_sent(db.session, reminder, now)
         db.session.commit()  # one person at a time: a failure later never resends these
-    if not dry_run and planned:
-        audit.record("reminders_sent", count=len(planned))
+        sent += 1
+    if dry_run:
+        click.echo(f"{len(planned)} reminder email(s) would be sent.")
+        return
+    if sent or failed:
+        audit.record("reminders_sent", count=sent, failed=failed or None)
         db.session.commit()
-    verb = "would be sent" if dry_run else "sent"
-    click.echo(f"{len(planned)} reminder email(s) {verb}.")
+    click.echo(f"{sent} reminder email(s) sent.")
+    if failed:
+        click.echo(f"{failed} could not be sent; the next run tries them again.", err=True)
+        raise SystemExit(1)
+
+
+def _send(reminder: planner.Reminder) -> None:
+    if reminder.kind == "reviews":
+        template, link = "reminder_reviews", external_url("procurement.vendors")
+    else:
+        template, link = "reminder_training", external_url("training.my_training")
+    send_email(
+        reminder.email,
+        template,
+        school_id=reminder.school_id,
+        name=reminder.name,
+        lines=reminder.lines,
+        invited=reminder.invited,
+        link=link,
+    )
 
 
 @click.command("purge")

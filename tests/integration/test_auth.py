@@ -294,3 +294,18 @@ def test_rate_limits_are_kept_in_redis_when_configured(app, tmp_path, csrf):
         limiter.init_app(app)  # the limiter is process-wide: give the suite its memory storage back
     assert type(limiter.storage).__name__ == "MemoryStorage"
     assert codes == [200, 200, 429]
+
+
+def test_reset_link_ignores_a_forged_host_header(client, world, csrf):
+    """The emailed link comes from PUBLIC_BASE_URL, whatever Host the request claims."""
+    teacher = world.user("A", "teacher")
+    evil = "http://evil.example"
+    page = client.get("/reset-password", base_url=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/reset-password", data={"email": teacher.email, "csrf_token": token}, base_url=evil
+    )
+    assert response.status_code == 200
+    body = db.session.execute(select(OutboxEmail.body)).scalar_one()
+    assert "evil.example" not in body
+    assert "http://localhost/reset-password/" in body

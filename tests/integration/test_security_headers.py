@@ -50,8 +50,13 @@ def test_session_cookie_is_httponly_and_samesite(client, world, csrf):
     assert "Secure" not in cookie  # plain http in tests
 
 
-def test_production_cookies_are_secure(monkeypatch, tmp_path):
+@pytest.fixture
+def production_env(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://privacy.trust.example")
+
+
+def test_production_cookies_are_secure(production_env, tmp_path):
     app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -65,8 +70,15 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app("production")
 
 
-def test_production_refuses_the_default_database_unless_told(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+def test_production_refuses_to_start_without_its_public_address(
+    production_env, monkeypatch, tmp_path
+):
+    monkeypatch.delenv("PUBLIC_BASE_URL")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL must be set"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+
+
+def test_production_refuses_the_default_database_unless_told(production_env, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("ALLOW_SQLITE_IN_PRODUCTION", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL is not set"):
