@@ -6,7 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install assets db demo run test test-fast lint format content-check bench clean
+.PHONY: check-run check-test install assets db demo run test test-fast lint format content-check bench clean
+
+# Stop in seconds, naming what is missing and how to install it (system-packages.txt).
+check-run:
+	@$(PYTHON) scripts/check_prerequisites.py run
+
+check-test:
+	@$(PYTHON) scripts/check_prerequisites.py test
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,21 +35,23 @@ assets: app/static/dist/app.css
 db: install
 	$(FLASK) db upgrade
 
-demo: db
+# Every target that serves pages builds the assets first.
+demo: check-run db assets
 	$(FLASK) demo
 
-run: install assets demo
+run: check-run install assets demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install assets
+test: check-test install assets
 	$(BIN)/python -m pytest
 
-test-fast: install assets
+test-fast: check-run install assets
 	$(BIN)/python -m pytest -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
