@@ -29,16 +29,17 @@ def content_cli() -> None:
 @content_cli.command("check")
 def content_check() -> None:
     """Validate modules/ and checklists/; print every problem; exit 1 if there are any."""
+    # Flask builds the app before running any command, and the app refuses invalid content with
+    # the same ContentError, so an invalid start-up already prints this list. The check reads the
+    # folders again so that it reports them as they are now.
+    from app.content.problems import ContentError
     from app.content.registry import load_content
 
     registry, problems = load_content(
         current_app.config["MODULES_DIR"], current_app.config["CHECKLISTS_DIR"]
     )
-    for problem in problems:
-        click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
-        sys.exit(1)
+        raise ContentError(problems)
     click.echo(
         f"Content is valid: {len(registry.modules)} module(s), "
         f"{len(registry.checklists)} checklist(s)."

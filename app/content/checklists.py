@@ -17,16 +17,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
+from app.content.base import KEBAB, OPTION_ID, QUESTION_CODE, SEMVER, Items, StrictModel, validate
 from app.content.expressions import Condition
-from app.content.problems import ContentProblem, display_path, pydantic_problems
+from app.content.problems import ContentProblem, display_path
+from app.content.yaml_loading import load_yaml_file
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-QUESTION_ID = r"^[A-Za-z][A-Za-z0-9_-]*$"
-OPTION_VALUE = r"^[a-z0-9][a-z0-9_-]*$"
-SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 UNKNOWN = "unknown"
 NOT_APPLICABLE = "na"
 RESERVED_VALUES = {UNKNOWN, NOT_APPLICABLE}
@@ -34,18 +31,18 @@ SCORED_TYPES = {"scale", "choice", "multi_choice"}
 PROFILE_YES_NO = ("yes", "no")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _iso_date(value: object) -> str:
+    # Unquoted, YAML reads 2026-11-29 as a date object; the files keep dates as quoted text.
     if not isinstance(value, str):
         raise ValueError('must be a quoted ISO date such as "2026-11-29"')
-    date.fromisoformat(value)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f'{value!r} is not a real date such as "2026-11-29"') from None
     return value
 
 
-class ChangelogEntry(Strict):
+class ChangelogEntry(StrictModel):
     version: str = Field(pattern=SEMVER)
     date: str
     changes: str = Field(min_length=1)
@@ -53,10 +50,10 @@ class ChangelogEntry(Strict):
     _date = field_validator("date", mode="before")(_iso_date)
 
 
-class Option(Strict):
+class Option(StrictModel):
     """An answer option. `credit` is used by scored questions; profile options leave it out."""
 
-    value: str = Field(pattern=OPTION_VALUE)
+    value: str = Field(pattern=OPTION_ID)
     label: str = Field(min_length=1)
     credit: float | None = Field(default=None, ge=0, le=1)
 
@@ -69,16 +66,16 @@ class Option(Strict):
         return credit
 
 
-class Scale(Strict):
-    options: tuple[Option, ...] = Field(min_length=2)
+class Scale(StrictModel):
+    options: Items[Option] = Field(min_length=2)
 
 
-class ProfileQuestion(Strict):
-    id: str = Field(pattern=QUESTION_ID)
+class ProfileQuestion(StrictModel):
+    id: str = Field(pattern=QUESTION_CODE)
     text: str = Field(min_length=1)
     help: str = ""
     type: Literal["choice", "multi_choice", "yes_no", "text"]
-    options: tuple[Option, ...] = ()
+    options: Items[Option] = ()
 
     @property
     def choices(self) -> tuple[Option, ...]:
@@ -87,7 +84,7 @@ class ProfileQuestion(Strict):
         return self.options
 
 
-class Reference(Strict):
+class Reference(StrictModel):
     scheme: str = Field(min_length=1)
     clause: str = Field(min_length=1)
 
@@ -95,31 +92,31 @@ class Reference(Strict):
         return f"{self.scheme} {self.clause}"
 
 
-class Knockout(Strict):
-    when: tuple[str, ...] = Field(min_length=1)
+class Knockout(StrictModel):
+    when: Items[str] = Field(min_length=1)
     reason: str = Field(min_length=1)
 
 
-class Cap(Strict):
-    when: tuple[str, ...] = Field(min_length=1)
+class Cap(StrictModel):
+    when: Items[str] = Field(min_length=1)
     band: str
     reason: str = Field(min_length=1)
 
 
-class Question(Strict):
-    id: str = Field(pattern=QUESTION_ID)
+class Question(StrictModel):
+    id: str = Field(pattern=QUESTION_CODE)
     text: str = Field(min_length=1)
     help: str = ""
     type: Literal["scale", "choice", "multi_choice", "text", "url"]
     scale: str | None = None
-    options: tuple[Option, ...] = ()
+    options: Items[Option] = ()
     weight: int = Field(ge=0, le=3)
     allow_na: bool = False
     evidence_required: bool = False
     knockout: Knockout | None = None
     cap: Cap | None = None
     applies_if: Condition | None = None
-    references: tuple[Reference, ...] = ()
+    references: Items[Reference] = ()
     remediation: str = ""
 
     @property
@@ -127,23 +124,23 @@ class Question(Strict):
         return self.type in SCORED_TYPES and self.weight > 0
 
 
-class Section(Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+class Section(StrictModel):
+    id: str = Field(pattern=KEBAB)
     title: str = Field(min_length=1)
     intro: str = ""
     weight: int = Field(ge=1, le=3)
     applies_if: Condition | None = None
-    questions: tuple[Question, ...] = Field(min_length=1)
+    questions: Items[Question] = Field(min_length=1)
 
 
-class Band(Strict):
-    id: str = Field(pattern=SLUG)
+class Band(StrictModel):
+    id: str = Field(pattern=KEBAB)
     label: str = Field(min_length=1)
     min_score: float = Field(ge=0, le=100)
 
 
-class RiskTier(Strict):
-    id: str = Field(pattern=SLUG)
+class RiskTier(StrictModel):
+    id: str = Field(pattern=KEBAB)
     label: str = Field(min_length=1)
     when: Condition | None = None
     min_scores: dict[str, float] = Field(default_factory=dict)
@@ -158,30 +155,30 @@ class RiskTier(Strict):
         return value
 
 
-class Rating(Strict):
-    bands: tuple[Band, ...] = Field(min_length=2)
+class Rating(StrictModel):
+    bands: Items[Band] = Field(min_length=2)
     section_floor: float | None = Field(default=None, ge=0, le=100)
-    risk_tiers: tuple[RiskTier, ...] = Field(min_length=1)
+    risk_tiers: Items[RiskTier] = Field(min_length=1)
 
 
-class CoverageNote(Strict):
+class CoverageNote(StrictModel):
     scheme: str = Field(min_length=1)
     clause: str = Field(min_length=1)
     status: Literal["not_applicable", "covered_elsewhere", "partly_covered"]
     reason: str = Field(min_length=1)
 
 
-class Checklist(Strict):
-    id: str = Field(pattern=SLUG)
+class Checklist(StrictModel):
+    id: str = Field(pattern=KEBAB)
     version: str = Field(pattern=SEMVER)
     title: str = Field(min_length=1)
     published: str
-    changelog: tuple[ChangelogEntry, ...] = Field(min_length=1)
+    changelog: Items[ChangelogEntry] = Field(min_length=1)
     scales: dict[str, Scale] = Field(default_factory=dict)
-    profile: tuple[ProfileQuestion, ...] = ()
-    sections: tuple[Section, ...] = Field(min_length=1)
+    profile: Items[ProfileQuestion] = ()
+    sections: Items[Section] = Field(min_length=1)
     rating: Rating
-    coverage_notes: tuple[CoverageNote, ...] = ()
+    coverage_notes: Items[CoverageNote] = ()
 
     _published = field_validator("published", mode="before")(_iso_date)
 
@@ -418,22 +415,18 @@ def _check_rating(checklist: Checklist, profile, add) -> None:
 
 def parse_checklist(data: object, file: str) -> tuple[Checklist | None, list[ContentProblem]]:
     """Validate already-parsed YAML/JSON data; returns the checklist or every problem found."""
-    if not isinstance(data, dict):
-        return None, [ContentProblem(file, "(file)", "must be a mapping of keys to values")]
-    try:
-        checklist = Checklist.model_validate(data)
-    except ValidationError as error:
-        return None, pydantic_problems(file, error)
+    checklist, problems = validate(Checklist, data, file)
+    if checklist is None:
+        return None, problems
     problems = [ContentProblem(file, path, message) for path, message in cross_check(checklist)]
     return (None if problems else checklist), problems
 
 
 def load_checklist_file(path: Path, root: Path) -> tuple[Checklist | None, list[ContentProblem]]:
     file = display_path(path, root)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        return None, [ContentProblem(file, "(file)", f"not valid YAML: {error}".splitlines()[0])]
+    data, problems = load_yaml_file(path, file)
+    if data is None:
+        return None, problems
     checklist, problems = parse_checklist(data, file)
     if checklist is not None and checklist.id != path.stem:
         return None, [ContentProblem(file, "id", f"must match the file name ({path.stem!r})")]
@@ -450,7 +443,7 @@ def load_checklists(root: Path) -> tuple[dict, list[ContentProblem]]:
     for path in sorted(root.glob("*.y*ml")):
         if path.suffix not in (".yaml", ".yml"):
             continue
-        if not re.match(SLUG, path.stem):
+        if not re.match(KEBAB, path.stem):
             problems.append(
                 ContentProblem(display_path(path, root), "(file)", "file name must be kebab-case")
             )

@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from app.content.base import Items, StrictModel
 
 FORMS = ("equals", "includes", "includes_any", "all", "any", "not")
 
 
-class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class Condition(StrictModel):
+    model_config = ConfigDict(populate_by_name=True)
 
     question: str | None = None
     equals: str | None = None
     includes: str | None = None
-    includes_any: tuple[str, ...] | None = Field(default=None, min_length=1)
-    all_of: tuple[Condition, ...] | None = Field(default=None, alias="all", min_length=1)
-    any_of: tuple[Condition, ...] | None = Field(default=None, alias="any", min_length=1)
+    includes_any: Items[str] | None = Field(default=None, min_length=1)
+    all_of: Items[Condition] | None = Field(default=None, alias="all", min_length=1)
+    any_of: Items[Condition] | None = Field(default=None, alias="any", min_length=1)
     not_: Condition | None = Field(default=None, alias="not")
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""Training modules: the file schemas (pydantic, unknown keys rejected), the loader that checks a
+"""Training modules: the file schemas (strict pydantic, see base.py), the loader that checks a
 `modules/` folder and collects every problem, and the frozen objects the app reads.
 
 Format contract: modules/README.md. Lesson HTML is rendered once here, at load, so requests do no
@@ -10,16 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
+from app.content.base import (
+    HTTPS_URL,
+    KEBAB,
+    LESSON_NAME,
+    OPTION_ID,
+    SEMVER,
+    StrictModel,
+    validate,
+)
 from app.content.markdown import callout_problems, render_markdown
-from app.content.problems import ContentProblem, display_path, pydantic_problems
-
-KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SEMVER = r"^\d+\.\d+\.\d+$"
-LESSON_NAME = r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
-HTTPS_URL = r"^https://[^\s/]+\.[^\s]+$"
+from app.content.problems import ContentProblem, display_path
+from app.content.yaml_loading import load_yaml_file, parse_yaml, read_text
 
 Text = Annotated[str, Field(min_length=1)]
 Kebab = Annotated[str, Field(pattern=KEBAB)]
@@ -28,17 +32,12 @@ Kebab = Annotated[str, Field(pattern=KEBAB)]
 # --- File schemas -------------------------------------------------------------------------------
 
 
-class _Schema(BaseModel):
-    # strict: "5" is not an integer and 1.0 is not a version string; authors quote what they mean.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class SourceSchema(_Schema):
+class SourceSchema(StrictModel):
     title: Text
     url: Annotated[str, Field(pattern=HTTPS_URL)]
 
 
-class ModuleSchema(_Schema):
+class ModuleSchema(StrictModel):
     id: Kebab
     version: Annotated[str, Field(pattern=SEMVER)]
     order: Annotated[int, Field(ge=1)]
@@ -55,20 +54,20 @@ class ModuleSchema(_Schema):
     lessons: Annotated[list[Annotated[str, Field(pattern=LESSON_NAME)]], Field(min_length=1)]
 
 
-class LessonSchema(_Schema):
+class LessonSchema(StrictModel):
     title: Text
     minutes: Annotated[int, Field(ge=1)]
     sources: Annotated[list[SourceSchema], Field(min_length=1)]
 
 
-class OptionSchema(_Schema):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+class OptionSchema(StrictModel):
+    id: Annotated[str, Field(pattern=OPTION_ID)]
     text: Text
     correct: bool
     feedback: Text
 
 
-class QuestionSchema(_Schema):
+class QuestionSchema(StrictModel):
     id: Kebab
     type: Literal["single", "multiple", "true_false"]
     prompt: Text
@@ -77,7 +76,7 @@ class QuestionSchema(_Schema):
     source: SourceSchema
 
 
-class QuizSchema(_Schema):
+class QuizSchema(StrictModel):
     questions: Annotated[list[QuestionSchema], Field(min_length=1)]
 
 
@@ -158,77 +157,15 @@ class Module:
 # --- Loading ------------------------------------------------------------------------------------
 
 
-# libyaml's parser is about ten times faster than the pure-Python one; both are safe loaders.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """Safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 class _Problems(list):
     def add(self, file: str, key_path: str, message: str) -> None:
         self.append(ContentProblem(file, key_path, message))
 
-
-def _parse_yaml(text: str, file: str, problems: _Problems) -> object | None:
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        problems.add(file, "(file)", f"not valid YAML{where}: {problem}")
-        return None
-    if not isinstance(data, dict):
-        problems.add(file, "(file)", "must be a YAML mapping of keys to values")
-        return None
-    return data
-
-
-# Plain-English messages for the pydantic errors authors meet most, keyed by (error type, field).
-_PATTERN_MESSAGES = {
-    "url": "must be a full https:// address",
-    "version": 'must be a version like "1.0.0" (MAJOR.MINOR.PATCH)',
-    "lessons": "must be a lesson file name without .md, like 01-what-is-personal-data",
-}
-_KEBAB_MESSAGE = "must be a kebab-case slug: lower-case letters, digits and single hyphens"
-
-
-def _friendly(problem: ContentProblem, error_type: str) -> ContentProblem:
-    parts = problem.key_path.split(".")
-    name = next((part for part in reversed(parts) if not part.isdigit()), "")
-    message = problem.message
-    if error_type == "string_pattern_mismatch":
-        message = _PATTERN_MESSAGES.get(name, _KEBAB_MESSAGE)
-    elif error_type == "missing":
-        message = "required: add this key"
-    elif error_type == "string_type" and name == "version":
-        message = 'must be a quoted string like "1.0.0" (unquoted, YAML reads a number)'
-    return ContentProblem(problem.file, problem.key_path, message)
-
-
-def _validate(schema: type[BaseModel], data: dict, file: str, problems: _Problems):  # type: ignore[no-untyped-def]
-    try:
-        return schema.model_validate(data)
-    except ValidationError as error:
-        found = pydantic_problems(file, error)
-        types = [item["type"] for item in error.errors()]
-        problems.extend(
-            _friendly(problem, kind) for problem, kind in zip(found, types, strict=True)
-        )
-        return None
+    def collect(self, result: tuple) -> object:
+        """Keep the problems of a `(value, problems)` result and return its value."""
+        value, problems = result
+        self.extend(problems)
+        return value
 
 
 def _source(schema: SourceSchema) -> Source:
@@ -245,10 +182,8 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 
 def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Lesson | None:
     file = display_path(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(file, "(file)", "is not UTF-8 text")
+    text = problems.collect(read_text(path, file))
+    if text is None:
         return None
     parts = split_front_matter(text)
     if parts is None:
@@ -260,12 +195,13 @@ def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Le
         )
         return None
     front, body = parts
-    data = _parse_yaml(front, file, problems)
+    # The front matter starts on the file's second line, after the opening '---'.
+    data = problems.collect(parse_yaml(front, file, first_line=2))
     for message in callout_problems(body):
         problems.add(file, "(body)", message)
     if not body.strip():
         problems.add(file, "(body)", "the lesson has no text after the front matter")
-    schema = _validate(LessonSchema, data, file, problems) if data is not None else None
+    schema = problems.collect(validate(LessonSchema, data, file)) if data is not None else None
     if schema is None:
         return None
     return Lesson(
@@ -307,8 +243,8 @@ def _load_questions(path: Path, root: Path, problems: _Problems) -> tuple[Questi
     if not path.is_file():
         problems.add(file, "(file)", "missing: every module needs a quiz.yaml question bank")
         return None
-    data = _parse_yaml(path.read_text(encoding="utf-8"), file, problems)
-    quiz = _validate(QuizSchema, data, file, problems) if data is not None else None
+    data = problems.collect(load_yaml_file(path, file))
+    quiz = problems.collect(validate(QuizSchema, data, file)) if data is not None else None
     if quiz is None:
         return None
     seen: set[str] = set()
@@ -375,8 +311,8 @@ def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Mod
         found.add(module_file, "(file)", "missing: every module folder needs a module.yaml")
         problems.extend(found)
         return None
-    data = _parse_yaml(module_path.read_text(encoding="utf-8"), module_file, found)
-    meta = _validate(ModuleSchema, data, module_file, found) if data is not None else None
+    data = found.collect(load_yaml_file(module_path, module_file))
+    meta = found.collect(validate(ModuleSchema, data, module_file)) if data is not None else None
     questions = _load_questions(folder / "quiz.yaml", root, found)
     if meta is None:
         problems.extend(found)

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+import click
 
 
 @dataclass(frozen=True, order=True)
@@ -14,13 +17,25 @@ class ContentProblem:
         return f"{self.file}: {self.key_path}: {self.message}"
 
 
-class ContentError(RuntimeError):
-    """Raised at start-up when content is invalid; carries every problem found."""
+class ContentError(click.ClickException):
+    """Raised at start-up when content is invalid; carries every problem found.
+
+    It is a click exception so that under `flask ...` (`flask content check` included: Flask builds
+    the app before it runs any command) the list is printed as plain lines and the command exits
+    1, rather than ending in a traceback. Anywhere else it is an ordinary exception.
+    """
+
+    exit_code = 1
 
     def __init__(self, problems: list[ContentProblem]) -> None:
         self.problems = sorted(problems)
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"Invalid content ({len(self.problems)} problems):\n{lines}")
+
+    def show(self, file: IO | None = None) -> None:
+        for problem in self.problems:
+            click.echo(str(problem), file=file, err=True)
+        click.echo(f"{len(self.problems)} problem(s) found.", file=file, err=True)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -29,21 +44,3 @@ def display_path(path: Path, root: Path) -> str:
         return str(path.relative_to(root.parent))
     except ValueError:
         return str(path)
-
-
-def pydantic_problems(file: str, error: Exception, prefix: str = "") -> list[ContentProblem]:
-    """Turn a pydantic ValidationError into one ContentProblem per error."""
-    from pydantic import ValidationError
-
-    if not isinstance(error, ValidationError):
-        return [ContentProblem(file, prefix or "(file)", str(error))]
-    problems = []
-    for item in error.errors():
-        parts = [prefix] if prefix else []
-        parts += [str(part) for part in item["loc"]]
-        key_path = ".".join(parts) or "(file)"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (not allowed here)"
-        problems.append(ContentProblem(file, key_path, message))
-    return problems

@@ -1,6 +1,5 @@
 """The read-only content registry: modules and checklists loaded once per app."""
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,18 +28,13 @@ def load_content(modules_dir: Path, checklists_dir: Path) -> tuple[ContentRegist
 def init_content(app: Flask) -> None:
     """Load content at start-up; invalid content stops the app with the full list of problems.
 
-    `flask content check` must still start in order to print that list, so it alone is let through
-    (it reloads and reports the content itself).
+    No command is let through: under `flask`, `ContentError` is shown as the plain list of
+    problems and the command exits 1, which is exactly what `flask content check` reports.
     """
     registry, problems = load_content(app.config["MODULES_DIR"], app.config["CHECKLISTS_DIR"])
-    if problems and not _running_content_check():
+    if problems:
         raise ContentError(problems)
     app.extensions["content"] = registry
-
-
-def _running_content_check() -> bool:
-    args = sys.argv[1:]
-    return "content" in args and "check" in args
 
 
 def content() -> ContentRegistry:

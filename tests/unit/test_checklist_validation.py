@@ -55,6 +55,76 @@ def test_invalid_fixture_is_reported_at_its_key_path(path):
     ), f"expected '{match['path']}: ...{match['message']}...' in {rendered}"
 
 
+# Values are taken as written (strict, like modules): each of these was silently accepted before.
+STRICT_REJECTIONS = {
+    "weight-quoted": "sections.0.questions.1.weight: must be a number, not a quoted string",
+    "credit-quoted": "scales.yes_good.options.0.credit: must be a number, not a quoted string",
+    "allow-na-quoted": "sections.1.questions.0.allow_na: must be true or false, not a quoted "
+    "string",
+    "duplicate-yaml-key": "(file): not valid YAML at line 54: duplicate key 'weight' (first at "
+    "line 53)",
+    "section-id-not-kebab": "sections.0.id: must be a kebab-case slug: lower-case letters, digits "
+    "and single hyphens",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRICT_REJECTIONS))
+def test_strict_rejection_is_the_one_problem_reported(name):
+    checklist, problems = load_checklist_file(FIXTURES / f"{name}.yaml", FIXTURES)
+    assert checklist is None
+    assert [str(problem) for problem in problems] == [
+        f"checklists/{name}.yaml: {STRICT_REJECTIONS[name]}"
+    ]
+
+
+def test_strict_problems_are_all_reported_together(tmp_path):
+    text = (FIXTURES / "valid-minimal.yaml").read_text()
+    text = text.replace("    weight: 2\n    options:", '    weight: "2"\n    options:')
+    text = text.replace("allow_na: true", 'allow_na: "yes"').replace("label: Green", "label: 5")
+    path = tmp_path / "valid-minimal.yaml"
+    path.write_text(text)
+    _, problems = load_checklist_file(path, tmp_path)
+    assert [f"{p.key_path}: {p.message}" for p in problems] == [
+        "sections.0.questions.1.weight: must be a number, not a quoted string",
+        "sections.1.questions.0.allow_na: must be true or false, not a quoted string",
+        "rating.bands.0.label: must be text, not a number (quote it to keep it as text)",
+    ]
+
+
+def test_a_definition_stored_as_json_validates_again():
+    # Assessments keep the checklist they were started on as JSON and re-validate it later.
+    import json
+
+    from app.services.procurement.assessments import checklist_definition
+
+    for checklist in load_checklists(ROOT / "checklists")[0].values():
+        stored = json.loads(json.dumps(checklist_definition(checklist)))
+        again = type(checklist).model_validate(stored)
+        assert again == checklist and again.content_hash == checklist.content_hash
+
+
+def test_the_pure_python_loader_is_the_fallback_and_refuses_duplicates_too(monkeypatch):
+    import importlib
+
+    import yaml
+
+    from app.content import yaml_loading
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    try:
+        importlib.reload(yaml_loading)
+        assert yaml_loading.UniqueKeyLoader.__bases__ == (yaml.SafeLoader,)
+        _, problems = load_checklist_file(FIXTURES / "duplicate-yaml-key.yaml", FIXTURES)
+        assert [p.message for p in problems] == [
+            "not valid YAML at line 54: duplicate key 'weight' (first at line 53)"
+        ]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(yaml_loading)
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert yaml_loading.UniqueKeyLoader.__bases__ == (fast,)
+
+
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
     text = (FIXTURES / "valid-minimal.yaml").read_text()
     text = text.replace("weight: 3\n", "weight: 9\n").replace("title: Contract", "title: ''")

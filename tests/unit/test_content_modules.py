@@ -19,6 +19,11 @@ EXPECTED = {
     "unknown-key": f"{M}: colour: unknown key (not allowed here)",
     "id-not-folder-name": f"{M}: id: must match the folder name 'handling-pupil-data'",
     "unquoted-version": f'{M}: version: must be a quoted string like "1.0.0"',
+    # Versions and option ids follow the patterns checklists use (app/content/base.py).
+    "version-leading-zero": f'{M}: version: must be a version like "1.0.0" (MAJOR.MINOR.PATCH, '
+    "no leading zeros)",
+    "option-id-leading-underscore": f"{Q}: questions.1.options.0.id: must be lower-case letters, "
+    "digits, _ and -, starting with a letter or digit",
     "pass-mark-out-of-range": f"{M}: pass_mark: Input should be less than or equal to 100",
     "pass-mark-zero": f"{M}: pass_mark: Input should be greater than or equal to 1",
     "bank-too-small": f"{M}: questions_per_attempt: draws 4 questions but quiz.yaml holds only 3",
@@ -27,13 +32,14 @@ EXPECTED = {
     "unlisted-lesson-file": "handling-pupil-data/lessons/02-sharing-safely.md: (file): lesson is "
     "not listed in module.yaml 'lessons'",
     "lesson-listed-twice": f"{M}: lessons.2: lesson '02-sharing-safely' is listed twice",
-    "lesson-without-sources": f"{L1}: sources: List should have at least 1 item",
+    "lesson-without-sources": f"{L1}: sources: must have at least 1 item",
     "source-not-https": f"{L1}: sources.0.url: must be a full https:// address",
     "missing-front-matter": f"{L1}: (front matter): missing: start the file with a '---' line",
     "unknown-callout": f"{L1}: (body): line 14: unknown callout '::: keypoint'",
     "missing-quiz": f"{Q}: (file): missing: every module needs a quiz.yaml question bank",
     "invalid-yaml": f"{Q}: (file): not valid YAML at line 21",
-    "duplicate-yaml-key": f"{M}: (file): not valid YAML at line 14: duplicate key 'cpd_minutes'",
+    "duplicate-yaml-key": f"{M}: (file): not valid YAML at line 14: duplicate key 'cpd_minutes' "
+    "(first at line 13)",
     "duplicate-question-id": f"{Q}: questions.2.id: question id 'name-not-needed' is used more "
     "than once",
     "duplicate-option-id": f"{Q}: questions.1.options: option id 'a' is used more than once",
@@ -152,3 +158,27 @@ def test_links_are_marked_up_and_safe():
     assert 'href="https://ico.org.uk/"' in html
     assert 'class="govuk-link"' in html
     assert 'rel="noopener noreferrer"' in html
+
+
+def _journey_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(FIXTURES / "journey", tmp_path / "modules")
+    return tmp_path / "modules" / "handling-pupil-data"
+
+
+def test_front_matter_problems_give_the_line_in_the_lesson_file(tmp_path):
+    lesson = _journey_copy(tmp_path) / "lessons" / "01-what-is-personal-data.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("minutes: 4\n", "minutes: 4\nminutes: 5\n", 1), encoding="utf-8")
+    _, problems = load_modules(tmp_path / "modules")
+    assert [str(problem) for problem in problems] == [
+        f"modules/{L1}: (file): not valid YAML at line 4: duplicate key 'minutes' (first at line 3)"
+    ]
+
+
+def test_a_module_file_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
+    folder = _journey_copy(tmp_path)
+    (folder / "quiz.yaml").write_bytes("questions: []\n# caf\u00e9\n".encode("latin-1"))
+    _, problems = load_modules(tmp_path / "modules")
+    assert [str(problem) for problem in problems] == [f"modules/{Q}: (file): is not UTF-8 text"]
