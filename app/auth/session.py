@@ -34,10 +34,5 @@ def hashing() -> PasswordHashing:
     )
 
 
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session of `user` (each carries the old epoch)."""
-    user.session_epoch += 1
-
-
 def start_session(user: User) -> None:
     login_user(user)
