@@ -109,7 +109,6 @@ def join(token: str):
         except AccountError as error:
             form.password.errors.extend(error.problems)
         else:
-            db.session.flush()
             audit.record(
                 "invitation_accepted",
                 actor_id=user.id,

@@ -101,6 +101,7 @@ def accept_invitation(
     user.set_roles(invitation.role_list)
     invitation.accepted_at = now
     session.add(user)
+    session.flush()  # the caller's audit event names the new account
     return user
 
 
