@@ -1,4 +1,5 @@
-"""Flask-Login wiring: sessions carry the user's epoch, so bumping it signs them out everywhere."""
+"""Flask-Login wiring: sessions carry the user's epoch, so bumping it (`User.end_all_sessions`)
+signs them out everywhere; `hashing()` is the argon2id cost from the config."""
 
 from flask import Flask, current_app
 from flask_login import login_user
