@@ -7,9 +7,8 @@ import sys
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
 
-from app.models import School, User, db
+from app.models import Role, db
 
 
 def register_cli(app: Flask) -> None:
@@ -60,7 +59,7 @@ def users_cli() -> None:
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["teacher", "business_manager", "dpo", "school_admin", "trust_admin"]),
+    type=click.Choice([role.value for role in Role]),
     help="Role; repeat for several.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -72,37 +71,28 @@ def users_create(
     Example: echo 'long pass phrase' | flask users create --school "Oak Primary"
     --email head@oak.sch.uk --name "A Head" --role school_admin --password-stdin
     """
-    from app import audit
+    from app import audit, clock
     from app.auth.session import hashing
-    from app.services.accounts.passwords import password_problems
-    from app.services.accounts.staff import normalise_email
+    from app.services.accounts.staff import AccountError, create_account
 
     if not password_stdin:
         raise click.UsageError("Pass --password-stdin and send the password on standard input.")
-    password = sys.stdin.readline().rstrip("\n")
-    email = normalise_email(email)
-    problems = password_problems(password, email=email, name=display_name)
-    if problems:
-        raise click.ClickException("; ".join(problems))
-    if db.session.execute(select(User.id).where(User.email == email)).first():
-        raise click.ClickException(f"A user with email {email} already exists.")
-    school = db.session.execute(
-        select(School).where(School.name == school_name)
-    ).scalar_one_or_none()
-    if school is None:
-        school = School(name=school_name)
-        db.session.add(school)
-        db.session.flush()
-    user = User(
-        school_id=school.id,
-        email=email,
-        display_name=display_name,
-        password_hash=hashing().hash(password),
+    try:
+        user = create_account(
+            db.session,
+            school_name=school_name,
+            email=email,
+            display_name=display_name,
+            roles=list(roles),
+            password=sys.stdin.readline().rstrip("\n"),
+            hashing=hashing(),
+            now=clock.now(),
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record(
+        "user_created_by_cli", school_id=user.school_id, object_type="user", object_id=user.id
     )
-    user.set_roles(list(roles))
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user_created_by_cli", school_id=school.id, object_type="user", object_id=user.id)
     db.session.commit()
     click.echo(user.id)
 

@@ -1,9 +1,11 @@
-"""The service menu: which sections a user sees, by role. Unbuilt sections are simply skipped."""
+"""The service menu: which sections a user sees, by role."""
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from flask_login import current_user
+
+from app.models import Role
 
 
 @dataclass(frozen=True)
@@ -11,29 +13,31 @@ class NavItem:
     endpoint: str
     text: str
     prefix: str
-    roles: tuple[str, ...] = ()  # empty: everyone signed in
+    roles: tuple[Role, ...] = ()  # empty: everyone signed in
 
 
 NAV_ITEMS = (
     NavItem("main.home", "Home", "/home"),
     NavItem("training.my_training", "My training", "/training"),
-    NavItem("procurement.vendors", "Edtech products", "/procurement", ("business_manager", "dpo")),
     NavItem(
-        "oversight.dashboard", "Compliance", "/oversight", ("dpo", "school_admin", "trust_admin")
+        "procurement.vendors", "Edtech products", "/procurement", (Role.BUSINESS_MANAGER, Role.DPO)
     ),
-    NavItem("admin.staff", "Staff", "/admin", ("school_admin", "trust_admin")),
+    NavItem(
+        "oversight.dashboard",
+        "Compliance",
+        "/oversight",
+        (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
+    ),
+    NavItem("admin.staff", "Staff", "/admin", (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)),
 )
 
 
 def navigation_items() -> list[dict]:
-    items = []
-    for item in NAV_ITEMS:
-        if item.endpoint not in current_app.view_functions:
-            continue
-        if item.roles and not current_user.has_role(*item.roles):
-            continue
-        items.append({"href": url_for(item.endpoint), "text": item.text, "prefix": item.prefix})
-    return items
+    return [
+        {"href": url_for(item.endpoint), "text": item.text, "prefix": item.prefix}
+        for item in NAV_ITEMS
+        if not item.roles or current_user.has_role(*item.roles)
+    ]
 
 
 def init_navigation(app: Flask) -> None:

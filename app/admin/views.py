@@ -16,6 +16,7 @@ from app.models import Invitation, OutboxEmail, Role, School, User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.accounts.staff import (
     AccountError,
+    InvitationState,
     change_roles,
     create_invitation,
     deactivate,
@@ -43,7 +44,7 @@ def staff():
         .all()
     )
     now = clock.now()
-    pending = [i for i in invitations if invitation_state(i, now) == "pending"]
+    pending = [i for i in invitations if invitation_state(i, now) == InvitationState.PENDING]
     return render_template(
         "admin/staff.html", users=users, pending=pending, schools=_schools(), form=ConfirmForm()
     )

@@ -1,4 +1,5 @@
-"""Flask-Login wiring: sessions carry the user's epoch, so bumping it signs them out everywhere."""
+"""Flask-Login wiring: sessions carry the user's epoch, so bumping it (`User.end_all_sessions`)
+signs them out everywhere; `hashing()` is the argon2id cost from the config."""
 
 from flask import Flask, current_app
 from flask_login import login_user
@@ -32,11 +33,6 @@ def hashing() -> PasswordHashing:
         time_cost=current_app.config["ARGON2_TIME_COST"],
         memory_cost=current_app.config["ARGON2_MEMORY_COST"],
     )
-
-
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session of `user` (each carries the old epoch)."""
-    user.session_epoch += 1
 
 
 def start_session(user: User) -> None:

@@ -13,21 +13,20 @@ from app.auth.forms import (
     ResetRequestForm,
     SignInForm,
 )
-from app.auth.session import end_all_sessions, hashing, start_session
+from app.auth.session import hashing, start_session
 from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_token
 from app.extensions import limiter
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db
-from app.services.accounts.passwords import password_problems
+from app.services.accounts.passwords import set_password
+from app.services.accounts.sign_in import authenticate
 from app.services.accounts.staff import (
     AccountError,
+    InvitationState,
     accept_invitation,
     invitation_state,
     normalise_email,
 )
-
-# Hashing a dummy password when the email is unknown keeps both paths equally slow.
-_DUMMY_HASH: dict[str, str] = {}
 
 
 def _account_key() -> str:
@@ -60,34 +59,20 @@ def sign_in():
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
-        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        hasher = hashing()
-        if user is None or not user.active:
-            hasher.verify(_dummy_hash(), form.password.data)
-        elif hasher.verify(user.password_hash, form.password.data):
-            if hasher.needs_rehash(user.password_hash):
-                user.password_hash = hasher.hash(form.password.data)
-            user.last_sign_in_at = clock.now()
-            start_session(user)
-            audit.record("sign_in", actor_id=user.id, school_id=user.school_id)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        audit.record(
-            "sign_in_failed",
-            actor_id=user.id if user else None,
-            school_id=user.school_id if user else None,
-            email=email,
+        user = authenticate(
+            db.session,
+            form.email.data,
+            form.password.data,
+            hashing=hashing(),
+            now=clock.now(),
+            record=audit.record,
         )
         db.session.commit()
+        if user is not None:
+            start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form), 200
-
-
-def _dummy_hash() -> str:
-    if "value" not in _DUMMY_HASH:
-        _DUMMY_HASH["value"] = hashing().hash("not-a-real-password-dummy")
-    return _DUMMY_HASH["value"]
 
 
 @bp.post("/sign-out")
@@ -108,39 +93,33 @@ def join(token: str):
     if token_hash:
         stmt = select(Invitation).where(Invitation.token_hash == token_hash)
         invitation = db.session.execute(stmt).scalar_one_or_none()
-    if invitation is None or invitation_state(invitation, clock.now()) != "pending":
+    if invitation is None or invitation_state(invitation, clock.now()) != InvitationState.PENDING:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
     form = JoinForm(display_name=invitation.display_name)
     if form.validate_on_submit():
-        problems = password_problems(
-            form.password.data, email=invitation.email, name=form.display_name.data
-        )
-        if problems:
-            form.password.errors.extend(problems)
+        try:
+            user = accept_invitation(
+                db.session,
+                invitation,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                hashing=hashing(),
+                now=clock.now(),
+            )
+        except AccountError as error:
+            form.password.errors.extend(error.problems)
         else:
-            try:
-                user = accept_invitation(
-                    db.session,
-                    invitation,
-                    display_name=form.display_name.data,
-                    password_hash=hashing().hash(form.password.data),
-                    now=clock.now(),
-                )
-            except AccountError as error:
-                form.password.errors.append(str(error))
-            else:
-                db.session.flush()
-                audit.record(
-                    "invitation_accepted",
-                    actor_id=user.id,
-                    school_id=user.school_id,
-                    object_type="user",
-                    object_id=user.id,
-                )
-                db.session.commit()
-                start_session(user)
-                flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
-                return redirect(url_for("main.home"))
+            audit.record(
+                "invitation_accepted",
+                actor_id=user.id,
+                school_id=user.school_id,
+                object_type="user",
+                object_id=user.id,
+            )
+            db.session.commit()
+            start_session(user)
+            flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+            return redirect(url_for("main.home"))
     return render_template("auth/join.html", form=form, invitation=invitation)
 
 
@@ -177,12 +156,9 @@ def reset_password(token: str):
         return render_template("auth/link_invalid.html", kind="reset"), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        problems = password_problems(form.password.data, email=user.email, name=user.display_name)
-        if problems:
+        if problems := set_password(user, form.password.data, hashing=hashing()):
             form.password.errors.extend(problems)
         else:
-            user.password_hash = hashing().hash(form.password.data)
-            end_all_sessions(user)
             audit.record("password_reset", actor_id=user.id, school_id=user.school_id)
             db.session.commit()
             logout_user()
@@ -199,30 +175,21 @@ def account():
         user = current_user._get_current_object()
         if not hashing().verify(user.password_hash, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")
+        elif problems := set_password(user, form.password.data, hashing=hashing()):
+            form.password.errors.extend(problems)
         else:
-            problems = password_problems(
-                form.password.data, email=user.email, name=user.display_name
-            )
-            if problems:
-                form.password.errors.extend(problems)
-            else:
-                user.password_hash = hashing().hash(form.password.data)
-                end_all_sessions(user)
-                audit.record("password_changed")
-                db.session.commit()
-                start_session(user)  # this session continues with the new epoch
-                flash(
-                    "Your password has been changed. You are signed out everywhere else.", "success"
-                )
-                return redirect(url_for("auth.account"))
+            audit.record("password_changed")
+            db.session.commit()
+            start_session(user)  # this session continues with the new epoch
+            flash("Your password has been changed. You are signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
 
 
 @bp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere():
-    user = current_user._get_current_object()
-    end_all_sessions(user)
+    current_user.end_all_sessions()
     audit.record("signed_out_everywhere")
     db.session.commit()
     logout_user()

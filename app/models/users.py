@@ -71,6 +71,10 @@ class User(UserMixin, SchoolOwned, db.Model):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
+    def end_all_sessions(self) -> None:
+        """Invalidate every session of this user: each carries the old epoch in its cookie."""
+        self.session_epoch = (self.session_epoch or 0) + 1  # None until a new row is flushed
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active

@@ -13,9 +13,9 @@ from app.downloads import csv_download
 from app.models import AuditEvent, School, User, db
 from app.oversight import bp
 from app.oversight.forms import AuditFilterForm
+from app.oversight.views import AUDITORS
 from app.security import managed_school_ids, roles_required, school_scoped
 
-AUDITORS = ("dpo", "trust_admin")
 PAGE_SIZE = 100
 EXPORT_LIMIT = 50_000
 

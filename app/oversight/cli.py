@@ -63,7 +63,7 @@ def reminders_send(dry_run: bool) -> None:
 
 
 def _send(reminder: planner.Reminder) -> None:
-    if reminder.kind == "reviews":
+    if reminder.kind == planner.ReminderKind.REVIEWS:
         template, link = "reminder_reviews", external_url("procurement.vendors")
     else:
         template, link = "reminder_training", external_url("training.my_training")

@@ -10,18 +10,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
+from app.services.oversight.manage import AssignmentTarget
 
 TARGETS = [
-    ("everyone", "Everyone in the school, including people who join later"),
-    ("role", "Everyone with a role, including people who join later"),
-    ("people", "Named people"),
+    (AssignmentTarget.EVERYONE.value, "Everyone in the school, including people who join later"),
+    (AssignmentTarget.ROLE.value, "Everyone with a role, including people who join later"),
+    (AssignmentTarget.PEOPLE.value, "Named people"),
 ]
 
 
 class AssignmentForm(FlaskForm):
     module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
     target = RadioField(
-        "Who must complete it", default="everyone",
+        "Who must complete it", default=AssignmentTarget.EVERYONE.value,
         validators=[DataRequired("Choose who must complete it")],
     )  # fmt: skip
     role = SelectField("Role", validate_choice=False)  # checked in validate_role
@@ -39,7 +40,7 @@ class AssignmentForm(FlaskForm):
     )
 
     def validate_role(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.target.data != "role":
+        if self.target.data != AssignmentTarget.ROLE:
             return
         if not field.data:
             raise ValidationError("Choose the role")
@@ -47,7 +48,7 @@ class AssignmentForm(FlaskForm):
             raise ValidationError("Choose one of the roles listed")
 
     def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.target.data == "people" and not field.data:
+        if self.target.data == AssignmentTarget.PEOPLE and not field.data:
             raise ValidationError("Choose at least one person")
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ exemptions and the school's settings for reminders and retention."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import audit, clock
 from app.form_fields import ConfirmForm
@@ -14,6 +13,7 @@ from app.oversight import bp
 from app.oversight.forms import AssignmentForm, ExemptionForm, SettingsForm
 from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
+from app.services.oversight import manage
 from app.services.oversight.retention import settings_for
 
 
@@ -52,31 +52,19 @@ def new_assignment():
     ]
     form.people.choices = _staff_choices()
     if form.validate_on_submit():
-        targets = form.people.data if form.target.data == "people" else [None]
-        created = []
-        for user_id in targets:
-            assignment = Assignment(
-                school_id=current_user.school_id,
-                module_id=form.module_id.data,
-                user_id=user_id,
-                role=form.role.data if form.target.data == "role" else None,
-                due_date=form.due_date.data,
-                refresher_months=form.refresher_months.data,
-                created_at=clock.now(),
-            )
-            db.session.add(assignment)
-            created.append(assignment)
-        db.session.flush()
-        for assignment in created:
-            audit.record(
-                "assignment_created",
-                object_type="assignment",
-                object_id=assignment.id,
-                module_id=assignment.module_id,
-                role=assignment.role,
-                user_id=assignment.user_id,
-                due_date=assignment.due_date.isoformat() if assignment.due_date else None,
-            )
+        manage.create_assignments(
+            db.session,
+            school_id=current_user.school_id,
+            module_id=form.module_id.data,
+            target=form.target.data,
+            role=form.role.data,
+            user_ids=form.people.data,
+            due_date=form.due_date.data,
+            refresher_months=form.refresher_months.data,
+            now=clock.now(),
+            actor_id=current_user.id,
+            record=audit.record,
+        )
         db.session.commit()
         flash(f"{titles[form.module_id.data]} assigned.", "success")
         return redirect(url_for("oversight.assignments"))
@@ -91,13 +79,7 @@ def delete_assignment(assignment_id: int):
     assignment = get_scoped_or_404(Assignment, assignment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    audit.record(
-        "assignment_deleted",
-        object_type="assignment",
-        object_id=assignment.id,
-        module_id=assignment.module_id,
-    )
-    db.session.delete(assignment)
+    manage.delete_assignment(db.session, assignment, actor_id=current_user.id, record=audit.record)
     db.session.commit()
     flash("Assignment removed. Completed training stays on each person's record.", "success")
     return redirect(url_for("oversight.assignments"))
@@ -111,30 +93,16 @@ def add_exemption(user_id: int):
     form = ExemptionForm()
     form.module_id.choices = [("", "Choose a module")] + list(titles.items())
     if form.validate_on_submit():
-        existing = db.session.execute(
-            select(Exemption).where(
-                Exemption.user_id == user.id, Exemption.module_id == form.module_id.data
-            )
-        ).scalar_one_or_none()
-        if existing is None:
-            exemption = Exemption(
-                school_id=user.school_id,
-                user_id=user.id,
-                module_id=form.module_id.data,
-                reason=form.reason.data.strip(),
-                created_by_id=current_user.id,
-                created_at=clock.now(),
-            )
-            db.session.add(exemption)
-            db.session.flush()
-            audit.record(
-                "exemption_added",
-                school_id=user.school_id,
-                object_type="user",
-                object_id=user.id,
-                module_id=exemption.module_id,
-            )
-            db.session.commit()
+        manage.exempt(
+            db.session,
+            user,
+            form.module_id.data,
+            form.reason.data,
+            now=clock.now(),
+            actor_id=current_user.id,
+            record=audit.record,
+        )
+        db.session.commit()
         flash(f"Exempt from {titles[form.module_id.data]}.", "success")
         return redirect(url_for("oversight.person", user_id=user.id))
     for message in form.module_id.errors + form.reason.errors:
@@ -148,15 +116,8 @@ def delete_exemption(exemption_id: int):
     exemption = get_scoped_or_404(Exemption, exemption_id, managed_school_ids(current_user))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    audit.record(
-        "exemption_removed",
-        school_id=exemption.school_id,
-        object_type="user",
-        object_id=exemption.user_id,
-        module_id=exemption.module_id,
-    )
     user_id = exemption.user_id
-    db.session.delete(exemption)
+    manage.remove_exemption(db.session, exemption, actor_id=current_user.id, record=audit.record)
     db.session.commit()
     flash("Exemption removed.", "success")
     return redirect(url_for("oversight.person", user_id=user_id))
@@ -172,19 +133,15 @@ def settings():
         form.erase_deactivated_after_months.data = current.erase_deactivated_after_months
         form.delete_audit_after_months.data = current.delete_audit_after_months
     if form.validate_on_submit():
-        if current.id is None:
-            db.session.add(current)
-        current.reminders_enabled = form.reminders_enabled.data == "on"
-        current.erase_deactivated_after_months = form.erase_deactivated_after_months.data
-        current.delete_audit_after_months = form.delete_audit_after_months.data
-        current.updated_at = clock.now()
-        audit.record(
-            "settings_changed",
-            object_type="school",
-            object_id=current_user.school_id,
-            reminders=form.reminders_enabled.data,
-            erase_deactivated_after_months=current.erase_deactivated_after_months,
-            delete_audit_after_months=current.delete_audit_after_months,
+        manage.save_settings(
+            db.session,
+            current,
+            reminders_enabled=form.reminders_enabled.data == "on",
+            erase_deactivated_after_months=form.erase_deactivated_after_months.data,
+            delete_audit_after_months=form.delete_audit_after_months.data,
+            now=clock.now(),
+            actor_id=current_user.id,
+            record=audit.record,
         )
         db.session.commit()
         flash("Settings saved.", "success")

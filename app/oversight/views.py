@@ -18,8 +18,9 @@ from app.services.oversight import compliance
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
 
-VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
-MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)
+VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
+MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
+AUDITORS = (Role.DPO, Role.TRUST_ADMIN)  # the audit log
 
 
 def module_titles() -> dict[str, str]:
@@ -71,6 +72,9 @@ def dashboard():
         product_counts=reviews.counts_by_rating_and_decision(products),
         reviews=reviews.reviews_due(products, now.date()),
         today=now.date(),
+        can_audit=current_user.has_role(*AUDITORS),
+        can_manage=current_user.has_role(*MANAGERS),
+        can_see_trust=current_user.has_role(Role.TRUST_ADMIN),
         **_template_globals(),
     )
 

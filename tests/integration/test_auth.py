@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, OutboxEmail, User, db
+from app.services.accounts.passwords import PasswordHashing
 from tests.factories import TEST_PASSWORD
 
 NEW_PASSWORD = "lantern-orchard-meadow-27"
@@ -48,6 +49,16 @@ def test_sign_in_and_out(client, world, csrf):
     assert client.get("/account").status_code == 302
     actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert {"sign_in", "sign_out"} <= set(actions)
+
+
+def test_signing_in_upgrades_a_hash_made_at_another_cost(client, world, csrf):
+    teacher = world.user("A", "teacher")
+    teacher.password_hash = PasswordHashing(time_cost=2, memory_cost=2048).hash(TEST_PASSWORD)
+    db.session.commit()
+    assert _sign_in(client, teacher.email, csrf=csrf).status_code == 302
+    db.session.refresh(teacher)
+    assert teacher.password_hash.startswith("$argon2id$v=19$m=1024,t=1,")  # the testing cost
+    assert teacher.last_sign_in_at is not None
 
 
 def test_wrong_password_gives_one_message_and_is_audited(client, world, csrf):

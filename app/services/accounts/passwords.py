@@ -1,4 +1,5 @@
-"""Password rules (length, personal details, common passwords) and argon2id hashing."""
+"""Password rules (length, personal details, common passwords), argon2id hashing, and
+`set_password`, the one way a password is given to an account (no Flask imports)."""
 
 import gzip
 import re
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.models import User
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -63,3 +66,25 @@ class PasswordHashing:
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)
+
+    def verify_against_dummy(self, password: str) -> None:
+        """Take as long as `verify` does when there is no account to check, so the time a
+        sign-in takes does not tell whether an email address has an account."""
+        self.verify(_dummy_hash(self), password)
+
+
+@cache
+def _dummy_hash(hashing: PasswordHashing) -> str:
+    return hashing.hash("not-a-real-password-dummy")
+
+
+def set_password(user: User, password: str, *, hashing: PasswordHashing) -> list[str]:
+    """Give `user` a new password if it meets the rules, and end every session they have (each
+    carries the old epoch; a caller keeping its own session starts a new one). Returns the
+    problems, empty on success; with problems nothing changes."""
+    problems = password_problems(password, email=user.email or "", name=user.display_name or "")
+    if problems:
+        return problems
+    user.password_hash = hashing.hash(password)
+    user.end_all_sessions()
+    return []

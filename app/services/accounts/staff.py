@@ -1,30 +1,43 @@
-"""Account rules: invitations, accepting them, and role changes (no Flask imports)."""
+"""Account rules: invitations and accepting them, accounts made from the command line, role
+changes, deactivation (no Flask imports; the caller audits and commits)."""
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Invitation, Role, User, UserRole
+from app.models import Invitation, Role, School, User, UserRole
+from app.services.accounts.passwords import PasswordHashing, set_password
 
 
 class AccountError(ValueError):
-    """A rule was broken; the message is shown to the user as it is."""
+    """A rule was broken; each of `problems` is shown to the user as it is."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+class InvitationState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def invitation_state(invitation: Invitation, now: datetime) -> str:
-    """pending, accepted, revoked or expired."""
+def invitation_state(invitation: Invitation, now: datetime) -> InvitationState:
     if invitation.accepted_at is not None:
-        return "accepted"
+        return InvitationState.ACCEPTED
     if invitation.revoked_at is not None:
-        return "revoked"
+        return InvitationState.REVOKED
     if invitation.expires_at <= now:
-        return "expired"
-    return "pending"
+        return InvitationState.EXPIRED
+    return InvitationState.PENDING
 
 
 def create_invitation(
@@ -46,7 +59,7 @@ def create_invitation(
         raise AccountError("Someone with this email address already has an account")
     # A newer invitation replaces any pending one for the same person.
     for old in session.execute(select(Invitation).where(Invitation.email == email)).scalars():
-        if invitation_state(old, now) == "pending":
+        if invitation_state(old, now) == InvitationState.PENDING:
             old.revoked_at = now
     invitation = Invitation(
         school_id=school_id,
@@ -67,10 +80,13 @@ def accept_invitation(
     invitation: Invitation,
     *,
     display_name: str,
-    password_hash: str,
+    password: str,
+    hashing: PasswordHashing,
     now: datetime,
 ) -> User:
-    if invitation_state(invitation, now) != "pending":
+    """The new account, with the invitation's school and roles. Raises AccountError when the
+    invitation cannot be used or the password breaks a rule (then nothing is added)."""
+    if invitation_state(invitation, now) != InvitationState.PENDING:
         raise AccountError("This invitation link has already been used or has expired")
     if session.execute(select(User.id).where(User.email == invitation.email)).first():
         raise AccountError("Someone with this email address already has an account")
@@ -78,12 +94,41 @@ def accept_invitation(
         school_id=invitation.school_id,
         email=invitation.email,
         display_name=display_name.strip(),
-        password_hash=password_hash,
         created_at=now,
     )
+    if problems := set_password(user, password, hashing=hashing):
+        raise AccountError(*problems)
     user.set_roles(invitation.role_list)
     invitation.accepted_at = now
     session.add(user)
+    session.flush()  # the caller's audit event names the new account
+    return user
+
+
+def create_account(
+    session: Session,
+    *,
+    school_name: str,
+    email: str,
+    display_name: str,
+    roles: list[str],
+    password: str,
+    hashing: PasswordHashing,
+    now: datetime,
+) -> User:
+    """An account made without an invitation (`flask users create`, for a school's first
+    admin), in the school of that name, which is created if there is none. Raises AccountError
+    when the password breaks a rule or the email address already has an account."""
+    user = User(email=normalise_email(email), display_name=display_name.strip(), created_at=now)
+    if problems := set_password(user, password, hashing=hashing):
+        raise AccountError(*problems)
+    if session.execute(select(User.id).where(User.email == user.email)).first():
+        raise AccountError(f"A user with email {user.email} already exists.")
+    school = session.execute(select(School).where(School.name == school_name)).scalar_one_or_none()
+    user.school = school or School(name=school_name)
+    user.set_roles(roles)
+    session.add(user)
+    session.flush()
     return user
 
 
@@ -113,7 +158,7 @@ def deactivate(session: Session, user: User, *, now: datetime) -> None:
         raise AccountError("A school must keep at least one active school admin")
     user.active = False
     user.deactivated_at = now
-    user.session_epoch += 1
+    user.end_all_sessions()
 
 
 def reactivate(user: User) -> None:

@@ -16,7 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ROLE_LABELS, Invitation, Role, User
-from app.services.accounts.staff import create_invitation, invitation_state, normalise_email
+from app.services.accounts.staff import (
+    InvitationState,
+    create_invitation,
+    invitation_state,
+    normalise_email,
+)
 
 MAX_ROWS = 1000
 EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -38,7 +43,9 @@ def _role_aliases() -> dict[str, str]:
         aliases[role.value] = role.value
         aliases[role.value.replace("_", " ")] = role.value
         aliases[ROLE_LABELS[role].lower()] = role.value
-    aliases.update({"staff": "teacher", "dpl": "dpo", "data protection lead": "dpo"})
+    aliases.update(
+        {"staff": Role.TEACHER.value, "dpl": Role.DPO.value, "data protection lead": Role.DPO.value}
+    )
     return aliases
 
 
@@ -175,7 +182,7 @@ def known_emails(session: Session, emails: Iterable[str], now: datetime) -> tupl
     emails = {normalise_email(e) for e in emails if e}
     accounts = set(session.execute(select(User.email).where(User.email.in_(emails))).scalars())
     invitations = session.execute(select(Invitation).where(Invitation.email.in_(emails))).scalars()
-    pending = {i.email for i in invitations if invitation_state(i, now) == "pending"}
+    pending = {i.email for i in invitations if invitation_state(i, now) == InvitationState.PENDING}
     return accounts, pending
 
 

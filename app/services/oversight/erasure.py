@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Table, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, OutboxEmail, User
+from app.models import AuditEvent, OutboxEmail, Role, User
 from app.models.base import db
 from app.models.training import Certificate
 from app.services.procurement.decisions import snapshot_hash
@@ -106,7 +106,7 @@ def erase_user(session: Session, user: User, *, acting_user: User, now: datetime
         raise ErasureError("You cannot erase your own account: ask another admin")
     if is_erased(user):
         raise ErasureError("This account has already been erased")
-    if "school_admin" in user.roles and user.active:
+    if Role.SCHOOL_ADMIN in user.roles and user.active:
         from app.services.accounts.staff import count_active_school_admins
 
         if count_active_school_admins(session, user.school_id) <= 1:
@@ -128,7 +128,7 @@ def erase_user(session: Session, user: User, *, acting_user: User, now: datetime
     user.active = False
     user.deactivated_at = user.deactivated_at or now
     user.last_sign_in_at = None
-    user.session_epoch += 1
+    user.end_all_sessions()
     user.set_roles([])
     session.flush()
     scrub_everywhere(session, user.school_id, needles, report)

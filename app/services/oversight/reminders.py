@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,9 +36,14 @@ REMIND_ABOUT = (
 StageKey = tuple[str, str, str]  # (topic, stage, cycle)
 
 
+class ReminderKind(StrEnum):
+    TRAINING = "training"  # to a member of staff, about their modules
+    REVIEWS = "reviews"  # to a business manager, about vendor decisions due for review
+
+
 @dataclass
 class Reminder:
-    kind: str  # "training" or "reviews"
+    kind: ReminderKind
     school_id: int
     recipient_key: str
     email: str
@@ -79,8 +85,8 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
         outstanding = by_person.get(person.key)
         if not outstanding:
             continue
-        reminder = Reminder("training", person.school_id, person.key, person.email, person.name,
-                            invited=not person.joined)  # fmt: skip
+        reminder = Reminder(ReminderKind.TRAINING, person.school_id, person.key, person.email,
+                            person.name, invited=not person.joined)  # fmt: skip
         for item in outstanding:
             key = (f"module:{item.module_id}", item.status.value, str(item.due_date or "none"))
             if (person.key, *key) not in sent:

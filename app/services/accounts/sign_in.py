@@ -1,0 +1,51 @@
+"""Signing in: find the account, check the password, upgrade the stored hash when the argon2
+cost has changed since it was made, and record the attempt. No Flask imports: the caller passes
+the hashing, the time and `app.audit.record`, then starts the session and commits."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import User
+from app.services.accounts.passwords import PasswordHashing
+from app.services.accounts.staff import normalise_email
+
+# Writes one audit event: app.audit.record in the app, a list's append-like fake in tests.
+AuditRecord = Callable[..., object]
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    hashing: PasswordHashing,
+    now: datetime,
+    record: AuditRecord,
+) -> User | None:
+    """The active account with this email address and password, or None.
+
+    An unknown address, a deactivated account and a wrong password all take the same time and
+    give the same None, so the answer never tells which. A success is recorded as `sign_in` and
+    stamps `last_sign_in_at`; a failure as `sign_in_failed` with the address tried.
+    """
+    email = normalise_email(email)
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None or not user.active:
+        hashing.verify_against_dummy(password)
+    elif hashing.verify(user.password_hash, password):
+        if hashing.needs_rehash(user.password_hash):
+            # Same password, stronger hash: no reason to end the user's other sessions.
+            user.password_hash = hashing.hash(password)
+        user.last_sign_in_at = now
+        record("sign_in", actor_id=user.id, school_id=user.school_id)
+        return user
+    record(
+        "sign_in_failed",
+        actor_id=user.id if user else None,
+        school_id=user.school_id if user else None,
+        email=email,
+    )
+    return None
