@@ -4,12 +4,13 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from app.content.registry import content
+from app.models import Role
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
 from app.services.procurement.assessments import changes_since, checklist_for, compute
 from app.services.procurement.reports import build_snapshot
 
-ROLES = ("business_manager", "dpo")
+ROLES = (Role.BUSINESS_MANAGER, Role.DPO)
 
 
 def load_vendor(vendor_id: int) -> Vendor:

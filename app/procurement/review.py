@@ -1,14 +1,12 @@
 """The review page (score, rating and their explanation), the decision, reviews due and compare."""
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit, clock
 from app.form_fields import ConfirmForm
 from app.models import db
-from app.models.procurement import DECISIONS, Vendor
+from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
@@ -18,17 +16,13 @@ from app.procurement.common import (
     read_only_redirect,
 )
 from app.procurement.forms import DecisionForm
-from app.procurement.vendors import register_row
 from app.security import roles_required, school_scoped
 from app.services.procurement.assessments import StaleAssessment, bump_version
 from app.services.procurement.decision_records import record_decision
-from app.services.procurement.decisions import (
-    REVIEW_WINDOW_DAYS,
-    ConditionInput,
-    DecisionError,
-    check_decision,
-)
+from app.services.procurement.decisions import ConditionInput, DecisionError, check_decision
 from app.services.procurement.reports import report_view
+from app.services.procurement.reviews import REVIEW_WINDOW_DAYS, products_due_for_review
+from app.services.procurement.scoring import LimitKind
 
 
 @bp.get("/assessments/<int:assessment_id>/review")
@@ -67,10 +61,13 @@ def decision(assessment_id: int):
     if form.validate_on_submit():
         today = clock.now().date()
         conditions = _conditions(form)
-        outcome = form.outcome.data
         try:
-            check_decision(
-                outcome, form.reason.data, conditions, top_band=result["top_band"], today=today
+            outcome = check_decision(
+                form.outcome.data,
+                form.reason.data,
+                conditions,
+                top_band=result["top_band"],
+                today=today,
             )
             bump_version(db.session, assessment, int(request.form.get("version", "0") or 0))
         except DecisionError as error:
@@ -86,7 +83,7 @@ def decision(assessment_id: int):
         else:
             _record(assessment, form, outcome, conditions, result, today)
             db.session.commit()
-            flash(f"Decision recorded: {DECISIONS[outcome]}.", "success")
+            flash(f"Decision recorded: {outcome.label}.", "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
     return render_template(
         "procurement/decision.html",
@@ -127,23 +124,13 @@ def _record(assessment, form, outcome, conditions, result, today) -> None:
 @roles_required(*ROLES)
 def reviews_due():
     today = clock.now().date()
-    horizon = today + timedelta(days=REVIEW_WINDOW_DAYS)
-    vendors = db.session.execute(school_scoped(Vendor)).scalars()
-    rows = []
-    for vendor in vendors:
-        decided = vendor.latest_decided
-        if decided and decided.valid_until and decided.valid_until <= horizon:
-            rows.append(
-                {
-                    "vendor": vendor,
-                    "assessment": decided,
-                    "days": (decided.valid_until - today).days,
-                    "newer_draft": not vendor.latest_assessment.decided,
-                }
-            )
-    rows.sort(key=lambda row: row["assessment"].valid_until)
+    rows = products_due_for_review(db.session, [current_user.school_id], today)
     return render_template(
-        "procurement/reviews.html", rows=rows, window=REVIEW_WINDOW_DAYS, confirm=ConfirmForm()
+        "procurement/reviews.html",
+        rows=rows,
+        today=today,
+        window=REVIEW_WINDOW_DAYS,
+        confirm=ConfirmForm(),
     )
 
 
@@ -174,8 +161,6 @@ def compare():
         columns=columns,
         titles=titles,
         error=error,
-        today=clock.now().date(),
-        register_row=register_row,
     )
 
 
@@ -188,5 +173,5 @@ def _column(vendor: Vendor) -> dict:
         "assessment": assessment,
         "result": result,
         "scores": {s["title"]: s["score"] for s in result["sections"]},
-        "knockouts": [lim for lim in result["limits"] if lim["kind"] == "knockout"],
+        "knockouts": [lim for lim in result["limits"] if lim["kind"] == LimitKind.KNOCKOUT],
     }

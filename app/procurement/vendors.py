@@ -1,10 +1,7 @@
 """The vendor register: list (search and filter), add, view, edit and delete products."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_
 
 from app import audit, clock
 from app.content.registry import content
@@ -14,69 +11,31 @@ from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
 from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
-from app.security import roles_required, school_scoped
+from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
-from app.services.procurement.decisions import review_state
-
-FILTERS = {
-    "": "All products",
-    "not_assessed": "Not assessed yet",
-    "in_progress": "Assessment in progress",
-    "approve": "Approved",
-    "conditional": "Approved with conditions",
-    "reject": "Rejected",
-    "review_due": "Review due or expired",
-}
-
-
-def register_row(vendor: Vendor, today: date) -> dict:
-    latest, decided = vendor.latest_assessment, vendor.latest_decided
-    rating = None
-    if decided is not None and decided.snapshot:
-        result = decided.snapshot["result"]
-        rating = {"band": result["band"], "label": result["band_label"], "score": result["score"]}
-    return {
-        "vendor": vendor,
-        "in_progress": latest is not None and not latest.decided,
-        "decided": decided,
-        "rating": rating,
-        "review": review_state(decided.valid_until, today) if decided else None,
-    }
-
-
-def _matches(row: dict, wanted: str) -> bool:
-    if not wanted:
-        return True
-    if wanted == "not_assessed":
-        return row["vendor"].latest_assessment is None
-    if wanted == "in_progress":
-        return row["in_progress"]
-    if wanted == "review_due":
-        return row["review"] is not None
-    return row["decided"] is not None and row["decided"].decision == wanted
+from app.services.procurement.register import RegisterFilter, vendor_register
 
 
 @bp.get("/")
 @roles_required(*ROLES)
 def vendors():
     query = (request.args.get("q") or "").strip()[:100]
-    wanted = request.args.get("status", "")
-    wanted = wanted if wanted in FILTERS else ""
-    stmt = school_scoped(Vendor).order_by(Vendor.product, Vendor.id)
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(or_(Vendor.product.ilike(like), Vendor.name.ilike(like)))
+    try:
+        wanted = RegisterFilter(request.args.get("status", ""))
+    except ValueError:
+        wanted = RegisterFilter.ALL
     today = clock.now().date()
-    rows = [register_row(v, today) for v in db.session.execute(stmt).scalars()]
-    rows = [row for row in rows if _matches(row, wanted)]
-    any_vendor = bool(rows) or db.session.execute(school_scoped(Vendor).limit(1)).first()
+    register = vendor_register(
+        db.session, current_user.school_id, search=query, wanted=wanted, today=today
+    )
     return render_template(
         "procurement/vendors.html",
-        rows=rows,
+        rows=register.rows,
         query=query,
         wanted=wanted,
-        filters=FILTERS,
-        any_vendor=any_vendor,
+        filters=list(RegisterFilter),
+        any_vendor=register.any_product,
+        today=today,
     )
 
 
@@ -124,7 +83,6 @@ def vendor(vendor_id: int):
     return render_template(
         "procurement/vendor.html",
         vendor=vendor,
-        row=register_row(vendor, clock.now().date()),
         start=start,
         confirm=ConfirmForm(),
         categories=categories,

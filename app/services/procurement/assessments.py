@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -294,6 +295,25 @@ def conflicts(assessment: Assessment, questions: list[Question], since_version: 
     ]
 
 
+class SectionProgress(StrEnum):
+    NOT_APPLICABLE = "not_applicable"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return SECTION_PROGRESS_LABELS[self]
+
+
+SECTION_PROGRESS_LABELS = {
+    SectionProgress.NOT_APPLICABLE: "Does not apply",
+    SectionProgress.NOT_STARTED: "Not started",
+    SectionProgress.IN_PROGRESS: "In progress",
+    SectionProgress.COMPLETE: "Complete",
+}
+
+
 @dataclass(frozen=True)
 class SectionStatus:
     section: Section
@@ -302,12 +322,12 @@ class SectionStatus:
     total: int
 
     @property
-    def status(self) -> str:
+    def status(self) -> SectionProgress:
         if not self.applies:
-            return "not_applicable"
+            return SectionProgress.NOT_APPLICABLE
         if self.total and self.answered >= self.total:
-            return "complete"
-        return "in_progress" if self.answered else "not_started"
+            return SectionProgress.COMPLETE
+        return SectionProgress.IN_PROGRESS if self.answered else SectionProgress.NOT_STARTED
 
 
 def section_statuses(checklist: Checklist, assessment: Assessment) -> list[SectionStatus]:

@@ -7,7 +7,7 @@ Used by the decision page and by the demo seeds, so both record decisions the sa
 from collections.abc import Callable
 from datetime import date
 
-from app.models.procurement import DECISIONS, Assessment, Condition
+from app.models.procurement import Assessment, AssessmentStatus, Condition, Decision
 from app.services.procurement.decisions import (
     ConditionInput,
     departs_from_rating,
@@ -19,7 +19,7 @@ from app.services.procurement.decisions import (
 def record_decision(
     assessment: Assessment,
     *,
-    outcome: str,
+    outcome: Decision,
     reason: str,
     signed_off_by: str,
     recorded_by: str,
@@ -34,10 +34,11 @@ def record_decision(
     `result` is the scored result as serialised in the snapshot (band flags and score). Returns
     the decision record stored in the snapshot.
     """
+    outcome = Decision(outcome)
     until = valid_until(outcome, today, conditions, top_band=result["top_band"])
     decision = {
         "outcome": outcome,
-        "label": DECISIONS[outcome],
+        "label": outcome.label,
         "reason": reason.strip(),
         "signed_off_by": signed_off_by.strip(),
         "recorded_by": recorded_by,
@@ -49,10 +50,10 @@ def record_decision(
         ],
     }
     snapshot = snapshot_with(decision)
-    snapshot["assessment"]["status"] = "decided"
+    snapshot["assessment"]["status"] = AssessmentStatus.DECIDED
     assessment.snapshot = snapshot
     assessment.snapshot_hash = snapshot_hash(snapshot)
-    assessment.status = "decided"
+    assessment.status = AssessmentStatus.DECIDED
     assessment.decision = outcome
     assessment.decision_reason = decision["reason"]
     assessment.decided_by_id = decided_by_id
