@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
-from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
+from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.util.hashing import sha256_json
 
@@ -187,12 +187,12 @@ def score_assessment(
             given = answers.get(question.id, AnswerInput())
             graded[question.id] = _grade(checklist, question, given, applies, problems)
 
-    sections = [_section_result(s, graded, section_applies[s.id]) for s in checklist.sections]
-    applicable = [s for s in sections if s.applicable and s.score is not None]
-    total_weight = sum(s.weight for s in applicable)
+    tallies = {s.id: _tally(s, graded, section_applies[s.id]) for s in checklist.sections}
+    sections = [tally.result() for tally in tallies.values()]
+    applicable = [tally for tally in tallies.values() if tally.applicable]
+    total_weight = sum(tally.section.weight for tally in applicable)
     raw_score = (
-        sum(s.weight * _raw_section_score(checklist, s.section_id, graded) for s in applicable)
-        / total_weight
+        sum(tally.section.weight * tally.raw_score for tally in applicable) / total_weight
         if total_weight
         else 0.0
     )
@@ -217,7 +217,7 @@ def score_assessment(
     band = checklist.rating.bands[band_index]
     blocking = {lim.question_id for lim in limits if lim.question_id}
     questions = [
-        _question_result(checklist, g, total_weight, graded, blocking) for g in graded.values()
+        _question_result(checklist, g, total_weight, tallies, blocking) for g in graded.values()
     ]
     order = {q.question_id: index for index, q in enumerate(questions)}
     points_lost = sorted(
@@ -364,30 +364,43 @@ def _normalise_profile(checklist: Checklist, profile: Mapping[str, object]) -> d
 # --- sections, limits, explanation ----------------------------------------------------------
 
 
-def _raw_section_score(checklist: Checklist, section_id: str, graded) -> float:
-    section = checklist.sections_by_id[section_id]
-    rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
-    possible = sum(g.question.weight for g in rows)
-    return 100 * sum(g.question.weight * (g.credit or 0) for g in rows) / possible
+@dataclass(frozen=True)
+class _SectionTally:
+    """One section's scored questions and its average, worked out once per result."""
+
+    section: Section
+    applies: bool
+    rows: list[_Graded]  # scored, applicable questions (N/A included)
+    in_score: list[_Graded]  # the questions in the average (N/A excluded)
+    possible: int  # their weights
+    earned: float
+
+    @property
+    def applicable(self) -> bool:
+        return self.applies and bool(self.in_score)
+
+    @property
+    def raw_score(self) -> float:
+        return 100 * self.earned / self.possible
+
+    def result(self) -> SectionResult:
+        return SectionResult(
+            section_id=self.section.id,
+            title=self.section.title,
+            weight=self.section.weight,
+            applicable=self.applicable,
+            score=round(self.raw_score, 1) if self.applicable else None,
+            questions=len(self.rows),
+            answered=sum(g.status in COUNTS_AS_ANSWERED for g in self.rows),
+        )
 
 
-def _section_result(section, graded, applies: bool) -> SectionResult:
+def _tally(section: Section, graded: dict[str, _Graded], applies: bool) -> _SectionTally:
     rows = [graded[q.id] for q in section.questions if graded[q.id].counts]
     in_score = [g for g in rows if g.in_denominator]
-    score = None
-    if applies and in_score:
-        possible = sum(g.question.weight for g in in_score)
-        earned = sum(g.question.weight * (g.credit or 0) for g in in_score)
-        score = round(100 * earned / possible, 1)
-    return SectionResult(
-        section_id=section.id,
-        title=section.title,
-        weight=section.weight,
-        applicable=applies and bool(in_score),
-        score=score,
-        questions=len(rows),
-        answered=sum(g.status in COUNTS_AS_ANSWERED for g in rows),
-    )
+    possible = sum(g.question.weight for g in in_score)
+    earned = sum(g.question.weight * (g.credit or 0) for g in in_score)
+    return _SectionTally(section, applies, rows, in_score, possible, earned)
 
 
 def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]:
@@ -455,15 +468,14 @@ def _question_limit(checklist, kind, band, rule, g: _Graded, reason: str | None 
     )
 
 
-def _question_result(checklist, g: _Graded, total_weight, graded, blocking) -> QuestionResult:
+def _question_result(checklist, g: _Graded, total_weight, tallies, blocking) -> QuestionResult:
     question = g.question
     section = checklist.section_of[question.id]
     points_lost = impact = 0.0
     if g.in_denominator and total_weight:
         missing = 1 - (g.credit or 0)
         points_lost = round(question.weight * missing, 2)
-        section_rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
-        possible = sum(r.question.weight for r in section_rows)
+        possible = tallies[section.id].possible
         impact = round(
             100 * section.weight / total_weight * question.weight / possible * missing, 2
         )
