@@ -35,17 +35,27 @@ def decided_product(
     }  # fmt: skip
     vendor.assessments.append(
         Assessment(
-            school_id=school.id, checklist_id="quick-edtech-check", checklist_version="1.0.0",
-            checklist_definition={"sections": ["x" * 200] * 50}, status=AssessmentStatus.DECIDED,
-            decision=decision, decided_on=created.date(), valid_until=valid_until,
-            snapshot=snapshot, snapshot_hash="0" * 64, created_at=created,
+            school_id=school.id,
+            checklist_id="quick-edtech-check",
+            checklist_version="1.0.0",
+            checklist_definition={"sections": ["x" * 200] * 50},
+            status=AssessmentStatus.DECIDED,
+            decision=decision,
+            decided_on=created.date(),
+            valid_until=valid_until,
+            snapshot=snapshot,
+            snapshot_hash="0" * 64,
+            created_at=created,
         )  # fmt: skip
     )
     if draft_after:
         vendor.assessments.append(
             Assessment(
-                school_id=school.id, checklist_id="quick-edtech-check",
-                checklist_version="1.0.0", checklist_definition={}, created_at=utcnow(),
+                school_id=school.id,
+                checklist_id="quick-edtech-check",
+                checklist_version="1.0.0",
+                checklist_definition={},
+                created_at=utcnow(),
             )  # fmt: skip
         )
     if commit:

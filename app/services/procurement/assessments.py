@@ -79,20 +79,42 @@ def start_assessment(
             question = checklist.questions.get(old.question_id)
             if question is None or not still_valid(checklist, question, old.value):
                 continue
-            assessment.answers.append(
-                Answer(
-                    school_id=vendor.school_id,
-                    question_id=old.question_id,
-                    value=old.value,
-                    note=old.note,
-                    evidence=list(old.evidence or []),
-                    changed_in_version=1,
-                    updated_by_id=user_id,
-                    updated_by_name=user_name,
-                    updated_at=now,
-                )
-            )
+            put_answer(
+                assessment, old.question_id, old.value, old.note or "", old.evidence or [],
+                user_id=user_id, user_name=user_name, now=now, existing={},
+            )  # fmt: skip
     return assessment
+
+
+def put_answer(
+    assessment: Assessment,
+    question_id: str,
+    value: str | list[str] | None,
+    note: str,
+    evidence: list[str],
+    *,
+    user_id: int | None,
+    user_name: str,
+    now: datetime,
+    existing: dict[str, Answer] | None = None,
+) -> Answer:
+    """Create or change the assessment's answer to one question: the one place Answer rows are
+    written (filling in, re-assessing, importing, the demo). The answer is stamped with the
+    assessment's current version, so a stale save can show whose change it met.
+
+    `existing` is the assessment's answers by question id when the caller already has them
+    (`{}` for a new assessment), saving a lookup per answer.
+    """
+    answers = assessment.answers_by_question() if existing is None else existing
+    answer = answers.get(question_id)
+    if answer is None:
+        answer = Answer(school_id=assessment.school_id, question_id=question_id)
+        assessment.answers.append(answer)
+        answers[question_id] = answer
+    answer.value, answer.note, answer.evidence = value, note, list(evidence)
+    answer.changed_in_version = assessment.version
+    answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
+    return answer
 
 
 def still_valid(checklist: Checklist, question: Question, value) -> bool:
@@ -260,14 +282,12 @@ def save_section(
         new = (typed.value, typed.note, typed.evidence)
         if answer is not None and (answer.value, answer.note or "", answer.evidence or []) == new:
             continue
-        if answer is None:
-            if new == (None, "", []):
-                continue
-            answer = Answer(school_id=assessment.school_id, question_id=qid)
-            assessment.answers.append(answer)
-        answer.value, answer.note, answer.evidence = typed.value, typed.note, typed.evidence
-        answer.changed_in_version = assessment.version
-        answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
+        if answer is None and new == (None, "", []):
+            continue
+        put_answer(
+            assessment, qid, typed.value, typed.note, typed.evidence,
+            user_id=user_id, user_name=user_name, now=now, existing=existing,
+        )  # fmt: skip
         changed += 1
     return changed
 
