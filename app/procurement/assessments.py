@@ -59,7 +59,7 @@ def assessment(assessment_id: int):
         total=total,
         percent=round(100 * answered / total) if total else 0,
         confirm=ConfirmForm(),
-        changes=change_list(assessment, checklist),
+        changes=change_list(assessment),
     )
 
 
@@ -144,7 +144,7 @@ def section(assessment_id: int, section_id: str):
             _save(assessment, parsed, expected)
         except StaleAssessment:
             db.session.rollback()
-            others = conflicts(assessment, questions, expected)
+            others = conflicts(assessment.answers, questions, expected)
             version = assessment.version
             saved_ok = not others
             if saved_ok:  # someone saved another section: nothing here clashes, so save ours

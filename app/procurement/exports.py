@@ -14,7 +14,7 @@ from app.downloads import download, json_download, pdf_download
 from app.models import db
 from app.pdf import cache_key_for, render_pdf
 from app.procurement import bp
-from app.procurement.common import ROLES, current_snapshot, load_assessment, vendor_facts
+from app.procurement.common import ROLES, current_snapshot, load_assessment
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
@@ -43,7 +43,7 @@ def export_json(assessment_id: int):
     assessment = load_assessment(assessment_id)
     snapshot = current_snapshot(assessment)
     document = transfer.export_document(
-        vendor=snapshot["vendor"] if assessment.decided else vendor_facts(assessment.vendor),
+        vendor=snapshot["vendor"],
         assessment=assessment,
         result=snapshot["result"],
         exported_at=clock.now().isoformat(timespec="seconds"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -53,7 +54,6 @@ def start_assessment(
     user_name: str,
     now: datetime,
     previous: Assessment | None = None,
-    previous_checklist: Checklist | None = None,
 ) -> Assessment:
     """A new draft on the current checklist version, pre-filled from `previous` when given."""
     assessment = Assessment(
@@ -305,14 +305,10 @@ def bump_version(session: Session, assessment: Assessment, expected_version: int
     session.refresh(assessment)
 
 
-def conflicts(assessment: Assessment, questions: list[Question], since_version: int) -> list:
+def conflicts(answers: Iterable[Answer], questions: list[Question], since_version: int) -> list:
     """Answers in these questions that someone changed after `since_version`."""
     ids = {q.id for q in questions}
-    return [
-        a
-        for a in assessment.answers
-        if a.question_id in ids and a.changed_in_version > since_version
-    ]
+    return [a for a in answers if a.question_id in ids and a.changed_in_version > since_version]
 
 
 class SectionProgress(StrEnum):
@@ -375,15 +371,16 @@ class Change:
 
 
 def changes_since(
-    checklist: Checklist, assessment: Assessment, previous: Assessment, previous_checklist
+    checklist: Checklist,
+    answers: Mapping[str, object],
+    previous_checklist: Checklist,
+    previous_answers: Mapping[str, object],
 ) -> list[Change]:
-    """Answers that differ from the previous assessment of the same product."""
-    now, then = assessment.answers_by_question(), previous.answers_by_question()
+    """Answers (question id -> value) that differ from the previous assessment of the product,
+    in the current checklist's order, each labelled in its own checklist version."""
     changes = []
     for question in checklist.questions.values():
-        new, old = now.get(question.id), then.get(question.id)
-        new_value = new.value if new else None
-        old_value = old.value if old else None
+        new_value, old_value = answers.get(question.id), previous_answers.get(question.id)
         if _same(new_value, old_value):
             continue
         before = _label(previous_checklist, question.id, old_value)

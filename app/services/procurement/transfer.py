@@ -1,7 +1,7 @@
 """Moving assessments between instances: the JSON export document and its validated import
 (no Flask imports). An import creates a new product and a draft assessment; decisions are never
 imported, because each school signs off for itself. The demo seeds its products through the same
-import, from files in this format (app/procurement/demo/)."""
+import, from files in this format (app/procurement/demo_products/)."""
 
 from __future__ import annotations
 
