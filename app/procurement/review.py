@@ -21,7 +21,11 @@ from app.services.procurement.assessments import StaleAssessment, bump_version
 from app.services.procurement.decision_records import record_decision
 from app.services.procurement.decisions import ConditionInput, DecisionError, check_decision
 from app.services.procurement.reports import report_view
-from app.services.procurement.reviews import REVIEW_WINDOW_DAYS, products_due_for_review
+from app.services.procurement.reviews import (
+    REVIEW_WINDOW_DAYS,
+    product_states,
+    products_due_for_review,
+)
 from app.services.procurement.scoring import LimitKind
 
 
@@ -137,17 +141,21 @@ def reviews_due():
 @bp.get("/compare")
 @roles_required(*ROLES)
 def compare():
-    vendors = list(db.session.execute(school_scoped(Vendor).order_by(Vendor.product)).scalars())
-    assessed = [v for v in vendors if v.latest_assessment is not None]
     try:
         wanted = [int(value) for value in request.args.getlist("vendor")]
     except ValueError:
         abort(400)
-    chosen = [v for v in assessed if v.id in wanted]
+    products = product_states(db.session, [current_user.school_id])
+    assessed = [p for p in products if not p.not_assessed]
+    chosen_ids = [p.vendor_id for p in assessed if p.vendor_id in wanted]
     error = None
-    if request.args and not 2 <= len(chosen) <= 4:
+    if request.args and not 2 <= len(chosen_ids) <= 4:
         error = "Choose between two and four products to compare"
-        chosen = []
+        chosen_ids = []
+    # Only the two to four chosen products are loaded in full.
+    chosen = db.session.execute(
+        school_scoped(Vendor).where(Vendor.id.in_(chosen_ids)).order_by(Vendor.product, Vendor.id)
+    ).scalars()
     columns = [_column(vendor) for vendor in chosen]
     titles: list[str] = []
     for column in columns:
