@@ -1,6 +1,6 @@
 """Shared helpers for procurement views: scoped loading, the pinned checklist, live snapshots."""
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.content.registry import content
@@ -19,6 +19,14 @@ def load_vendor(vendor_id: int) -> Vendor:
 
 def load_assessment(assessment_id: int) -> Assessment:
     return get_scoped_or_404(Assessment, assessment_id)
+
+
+def form_version() -> int:
+    """The assessment version the form was opened at (its hidden `version` field)."""
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
 
 
 def checklist_of(assessment: Assessment):

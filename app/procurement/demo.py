@@ -4,8 +4,9 @@ The first demo school gets the invented products in `app/procurement/demo_produc
 file each, in the export format (what /procurement/assessments/<id>/export.json produces, with the
 scored result left out because an import recomputes it). Each file is seeded through the import
 service, so the demo exercises import too; its `decision` is then recorded through the decision
-service, with the dates moved so that it was decided today. One product is on the quick checklist
-and three on the full UK bank (approved, approved with conditions, rejected by a knock-out).
+service (with the decision page's rule checks), moved to today. One product is on the quick
+checklist and three on the full UK bank (approved, approved with conditions, rejected by a
+knock-out).
 """
 
 import json
@@ -17,8 +18,8 @@ from sqlalchemy import select
 
 from app.models import Role, School, User, db
 from app.models.base import utcnow
-from app.models.procurement import Decision, Vendor
-from app.services.procurement.decision_records import record_decision
+from app.models.procurement import Vendor
+from app.services.procurement.decision_records import decide
 from app.services.procurement.decisions import ConditionInput
 from app.services.procurement.snapshots import live_snapshot
 from app.services.procurement.transfer import import_assessment
@@ -74,17 +75,19 @@ def _seed_product(school, manager, name: str, raw: bytes, document: dict, checkl
     def snapshot_with(record: dict | None) -> dict:
         return live_snapshot(assessment, checklists, school_name=school.name, decision=record)
 
-    record_decision(
+    decide(
+        db.session,
         assessment,
-        outcome=Decision(decision["outcome"]),
+        outcome=decision["outcome"],
         reason=decision["reason"],
-        signed_off_by=person,
-        recorded_by=person,
-        decided_by_id=manager.id if manager else None,
         conditions=[
             ConditionInput(c["text"], c["owner"], date.fromisoformat(c["due_on"]) + shift)
             for c in decision["conditions"]
         ],
+        signed_off_by=person,
+        recorded_by=person,
+        decided_by_id=manager.id if manager else None,
+        expected_version=assessment.version,
         result=snapshot_with(None)["result"],
         today=today,
         snapshot_with=snapshot_with,

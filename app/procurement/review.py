@@ -12,14 +12,15 @@ from app.procurement.common import (
     ROLES,
     checklist_of,
     current_snapshot,
+    form_version,
     load_assessment,
     read_only_redirect,
 )
 from app.procurement.forms import DecisionForm
 from app.security import roles_required, school_scoped
-from app.services.procurement.assessments import StaleAssessment, bump_version
-from app.services.procurement.decision_records import record_decision
-from app.services.procurement.decisions import ConditionInput, DecisionError, check_decision
+from app.services.procurement.assessments import StaleAssessment
+from app.services.procurement.decision_records import decide
+from app.services.procurement.decisions import ConditionInput, DecisionError
 from app.services.procurement.reports import report_view
 from app.services.procurement.reviews import (
     REVIEW_WINDOW_DAYS,
@@ -63,17 +64,21 @@ def decision(assessment_id: int):
     result = snapshot["result"]
     problem = None
     if form.validate_on_submit():
-        today = clock.now().date()
-        conditions = _conditions(form)
         try:
-            outcome = check_decision(
-                form.outcome.data,
-                form.reason.data,
-                conditions,
-                top_band=result["top_band"],
-                today=today,
+            decision = decide(
+                db.session,
+                assessment,
+                outcome=form.outcome.data,
+                reason=form.reason.data,
+                conditions=_conditions(form),
+                signed_off_by=form.signed_off_by.data,
+                recorded_by=current_user.display_name,
+                decided_by_id=current_user.id,
+                expected_version=form_version(),
+                result=result,
+                today=clock.now().date(),
+                snapshot_with=lambda record: current_snapshot(assessment, record),
             )
-            bump_version(db.session, assessment, int(request.form.get("version", "0") or 0))
         except DecisionError as error:
             problem = str(error)
         except StaleAssessment:
@@ -85,9 +90,18 @@ def decision(assessment_id: int):
             )
             return redirect(url_for("procurement.decision", assessment_id=assessment.id))
         else:
-            _record(assessment, form, outcome, conditions, result, today)
+            audit.record(
+                "assessment_decided",
+                object_type="assessment",
+                object_id=assessment.id,
+                outcome=decision["outcome"],
+                rating=result["band"],
+                score=result["score"],
+                departs_from_rating=decision["departs_from_rating"] or None,
+                snapshot_hash=assessment.snapshot_hash,
+            )
             db.session.commit()
-            flash(f"Decision recorded: {outcome.label}.", "success")
+            flash(f"Decision recorded: {decision['label']}.", "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
     return render_template(
         "procurement/decision.html",
@@ -96,31 +110,6 @@ def decision(assessment_id: int):
         result=result,
         problem=problem,
         checklist=checklist_of(assessment),
-    )
-
-
-def _record(assessment, form, outcome, conditions, result, today) -> None:
-    decision = record_decision(
-        assessment,
-        outcome=outcome,
-        reason=form.reason.data,
-        signed_off_by=form.signed_off_by.data,
-        recorded_by=current_user.display_name,
-        decided_by_id=current_user.id,
-        conditions=conditions,
-        result=result,
-        today=today,
-        snapshot_with=lambda decision: current_snapshot(assessment, decision),
-    )
-    audit.record(
-        "assessment_decided",
-        object_type="assessment",
-        object_id=assessment.id,
-        outcome=outcome,
-        rating=result["band"],
-        score=result["score"],
-        departs_from_rating=decision["departs_from_rating"] or None,
-        snapshot_hash=assessment.snapshot_hash,
     )
 
 
