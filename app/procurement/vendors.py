@@ -7,13 +7,12 @@ from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
 from app.models import db
-from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
 from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
 from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
-from app.services.procurement.register import RegisterFilter, vendor_register
+from app.services.procurement.register import RegisterFilter, save_vendor, vendor_register
 
 
 @bp.get("/")
@@ -39,32 +38,12 @@ def vendors():
     )
 
 
-def _apply(form: VendorForm, vendor: Vendor) -> None:
-    for name in (
-        "name",
-        "product",
-        "website",
-        "contact_name",
-        "contact_email",
-        "purpose",
-        "pupils_covered",
-        "contract_start",
-        "contract_end",
-    ):
-        value = getattr(form, name).data
-        setattr(vendor, name, value.strip() if isinstance(value, str) else value)
-    vendor.data_categories = list(form.data_categories.data or [])
-
-
 @bp.route("/vendors/new", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def vendor_new():
     form = VendorForm()
     if form.validate_on_submit():
-        vendor = Vendor(school_id=current_user.school_id)
-        _apply(form, vendor)
-        db.session.add(vendor)
-        db.session.flush()
+        vendor = save_vendor(db.session, form.data, school_id=current_user.school_id)
         audit.record("vendor_added", object_type="vendor", object_id=vendor.id)
         db.session.commit()
         flash(f"{vendor.product} added to the register.", "success")
@@ -104,7 +83,7 @@ def vendor_edit(vendor_id: int):
     vendor = load_vendor(vendor_id)
     form = VendorForm(obj=vendor)
     if form.validate_on_submit():
-        _apply(form, vendor)
+        save_vendor(db.session, form.data, school_id=vendor.school_id, vendor=vendor)
         audit.record("vendor_changed", object_type="vendor", object_id=vendor.id)
         db.session.commit()
         flash("Product details saved.", "success")

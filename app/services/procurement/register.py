@@ -1,6 +1,8 @@
-"""The vendor register: every product of a school with its state, searched and filtered (no Flask
-imports). A constant number of statements whatever the number of products."""
+"""The vendor register: every product of a school with its state, searched and filtered (a
+constant number of statements whatever the number of products), and adding or changing a
+product's details (no Flask imports)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -65,3 +67,32 @@ def vendor_register(
         is not None
     )
     return Register(rows, any_product)
+
+
+VENDOR_FIELDS = (
+    "name",
+    "product",
+    "website",
+    "contact_name",
+    "contact_email",
+    "purpose",
+    "pupils_covered",
+    "contract_start",
+    "contract_end",
+)
+
+
+def save_vendor(
+    session: Session, facts: Mapping[str, object], *, school_id: int, vendor: Vendor | None = None
+) -> Vendor:
+    """Add a product to the register (no `vendor`) or change its details, from validated facts
+    (a form's data or an imported document's vendor); text is stripped, other keys ignored."""
+    if vendor is None:
+        vendor = Vendor(school_id=school_id)
+        session.add(vendor)
+    for name in VENDOR_FIELDS:
+        value = facts.get(name)
+        setattr(vendor, name, value.strip() if isinstance(value, str) else value)
+    vendor.data_categories = list(facts.get("data_categories") or [])
+    session.flush()
+    return vendor

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist
-from app.models.procurement import Assessment, Vendor
+from app.models.procurement import Assessment
 from app.services.procurement.assessments import URL, put_answer, start_assessment, still_valid
+from app.services.procurement.register import save_vendor
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1
@@ -150,8 +151,7 @@ def import_assessment(
     document, checklist, problems, notes = parse_import(data, checklists)
     if document is None or checklist is None:
         return ImportOutcome(problems=problems)
-    vendor = Vendor(school_id=school_id, **document.vendor.model_dump())
-    session.add(vendor)
+    vendor = save_vendor(session, document.vendor.model_dump(), school_id=school_id)
     assessment = start_assessment(
         session, vendor, checklist, user_id=user_id, user_name=user_name, now=now
     )
