@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.models.procurement import NOT_DECIDED, Assessment, AssessmentStatus, Decision, Vendor
@@ -135,9 +135,9 @@ def product_states(
             Assessment.status,
             Assessment.decision,
             Assessment.valid_until,
-            result["band"].as_string(),
-            result["band_label"].as_string(),
-            result["score"].as_float(),
+            result["band"].as_string().label("band"),
+            result["band_label"].as_string().label("band_label"),
+            result["score"].as_float().label("score"),
         )
         .where(Assessment.school_id.in_(school_ids))
         .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
@@ -146,36 +146,30 @@ def product_states(
         assessments = assessments.where(
             Assessment.vendor_id.in_(vendors.with_only_columns(Vendor.id))
         )
-    latest: dict[int, tuple] = {}
-    decided: dict[int, tuple] = {}
+    latest: dict[int, Row] = {}
+    decided: dict[int, Row] = {}
     for row in session.execute(assessments):  # later rows win
-        latest[row[0]] = row
-        if row[2] == AssessmentStatus.DECIDED:
-            decided[row[0]] = row
-    states = []
-    for vendor_id, school_id, product, supplier in vendor_rows:
-        state = ProductState(vendor_id, school_id, product, supplier)
-        if vendor_id in latest:
-            newest, done = latest[vendor_id], decided.get(vendor_id)
-            state = ProductState(
-                vendor_id, school_id, product, supplier,
-                latest_id=newest[1], latest_status=AssessmentStatus(newest[2]),
-                **(_decided_fields(done) if done else {}),
-            )  # fmt: skip
-        states.append(state)
-    return states
+        latest[row.vendor_id] = row
+        if row.status == AssessmentStatus.DECIDED:
+            decided[row.vendor_id] = row
+    return [_state(vendor, latest.get(vendor.id), decided.get(vendor.id)) for vendor in vendor_rows]
 
 
-def _decided_fields(row: tuple) -> dict:
-    _, assessment_id, _, decision, until, band, band_label, score = row
-    return {
-        "decided_id": assessment_id,
-        "decision": Decision(decision) if decision else None,
-        "valid_until": until,
-        "band": band,
-        "band_label": band_label,
-        "score": score,
-    }
+def _state(vendor: Row, newest: Row | None, done: Row | None) -> ProductState:
+    return ProductState(
+        vendor_id=vendor.id,
+        school_id=vendor.school_id,
+        product=vendor.product,
+        supplier=vendor.name,
+        latest_id=newest.id if newest else None,
+        latest_status=newest.status if newest else None,
+        decided_id=done.id if done else None,
+        decision=done.decision if done else None,
+        valid_until=done.valid_until if done else None,
+        band=done.band if done else None,
+        band_label=done.band_label if done else None,
+        score=done.score if done else None,
+    )
 
 
 def reviews_due(products: Sequence[ProductState], today: date) -> list[ProductState]:
