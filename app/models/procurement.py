@@ -9,19 +9,58 @@ scored result is frozen in `snapshot` (with its SHA-256) and the assessment is r
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
 
-DRAFT = "draft"
-DECIDED = "decided"
-DECISIONS = {
-    "approve": "Approve",
-    "conditional": "Approve with conditions",
-    "reject": "Reject",
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    DECIDED = "decided"
+
+    @property
+    def label(self) -> str:
+        return ASSESSMENT_STATUS_LABELS[self]
+
+
+ASSESSMENT_STATUS_LABELS = {
+    AssessmentStatus.DRAFT: "Draft",
+    AssessmentStatus.DECIDED: "Decided",
 }
+
+
+class Decision(StrEnum):
+    """The outcome a school records; the rules for each are in services/procurement/decisions."""
+
+    APPROVE = "approve"
+    CONDITIONAL = "conditional"
+    REJECT = "reject"
+
+    @property
+    def label(self) -> str:
+        return DECISION_LABELS[self]
+
+
+DECISION_LABELS = {
+    Decision.APPROVE: "Approve",
+    Decision.CONDITIONAL: "Approve with conditions",
+    Decision.REJECT: "Reject",
+}
+NOT_DECIDED = "Not decided yet"
+
+
+def _stored_as_value(enum: type[StrEnum]) -> Enum:
+    """A VARCHAR(20) holding the enum's value (as before), read back as the enum member."""
+    return Enum(
+        enum,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 class Vendor(SchoolOwned, db.Model):
@@ -57,7 +96,13 @@ class Vendor(SchoolOwned, db.Model):
 
     @property
     def latest_decided(self) -> Assessment | None:
-        return next((a for a in self.assessments if a.status == DECIDED), None)
+        return next((a for a in self.assessments if a.decided), None)
+
+    @property
+    def in_progress(self) -> bool:
+        """The newest assessment is a draft (a first assessment or a re-assessment)."""
+        latest = self.latest_assessment
+        return latest is not None and not latest.decided
 
 
 class Assessment(SchoolOwned, db.Model):
@@ -66,7 +111,9 @@ class Assessment(SchoolOwned, db.Model):
     checklist_id: Mapped[str] = mapped_column(String(100))
     checklist_version: Mapped[str] = mapped_column(String(20))
     checklist_definition: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    status: Mapped[AssessmentStatus] = mapped_column(
+        _stored_as_value(AssessmentStatus), default=AssessmentStatus.DRAFT
+    )
     profile: Mapped[dict] = mapped_column(JSON, default=dict)
     profile_done: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -78,7 +125,7 @@ class Assessment(SchoolOwned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    decision: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[Decision | None] = mapped_column(_stored_as_value(Decision))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_by_name: Mapped[str | None] = mapped_column(String(200))
@@ -98,11 +145,11 @@ class Assessment(SchoolOwned, db.Model):
 
     @property
     def decided(self) -> bool:
-        return self.status == DECIDED
+        return self.status == AssessmentStatus.DECIDED
 
     @property
     def decision_label(self) -> str:
-        return DECISIONS.get(self.decision or "", "Not decided")
+        return self.decision.label if self.decision else NOT_DECIDED
 
     def answers_by_question(self) -> dict[str, Answer]:
         return {answer.question_id: answer for answer in self.answers}

@@ -55,7 +55,7 @@ def dashboard():
     people, items = compliance.compliance_items(db.session, [school_id], titles, now)
     shown = compliance.filter_items(items, role, module_id)
     per_module = compliance.by_module(shown)
-    products = reviews.product_decisions(db.session, [school_id])
+    products = reviews.product_states(db.session, [school_id])
     return render_template(
         "oversight/dashboard.html",
         school=compliance.school_names(db.session, [school_id])[school_id],
@@ -71,6 +71,7 @@ def dashboard():
         expiring=compliance.with_status(shown, [Compliance.EXPIRING]),
         product_counts=reviews.counts_by_rating_and_decision(products),
         reviews=reviews.reviews_due(products, now.date()),
+        review_window=reviews.REVIEW_WINDOW_DAYS,
         today=now.date(),
         can_audit=current_user.has_role(*AUDITORS),
         can_manage=current_user.has_role(*MANAGERS),
@@ -145,9 +146,8 @@ def trust():
     for p in people:
         staff[p.school_id] += 1
     tallies = compliance.by_school(items)
-    products = reviews.product_decisions(db.session, school_ids)
     reviews_by_school: dict[int, int] = {}
-    for product in reviews.reviews_due(products, now.date()):
+    for product in reviews.products_due_for_review(db.session, school_ids, now.date()):
         reviews_by_school[product.school_id] = reviews_by_school.get(product.school_id, 0) + 1
     names = compliance.school_names(db.session, school_ids)
     return render_template(

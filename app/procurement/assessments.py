@@ -13,6 +13,7 @@ from app.procurement.common import (
     ROLES,
     change_list,
     checklist_of,
+    form_version,
     load_assessment,
     read_only_redirect,
 )
@@ -30,13 +31,6 @@ from app.services.procurement.assessments import (
     start_assessment,
 )
 from app.services.procurement.scoring import answer_label
-
-
-def _form_version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -59,7 +53,7 @@ def assessment(assessment_id: int):
         total=total,
         percent=round(100 * answered / total) if total else 0,
         confirm=ConfirmForm(),
-        changes=change_list(assessment, checklist),
+        changes=change_list(assessment),
     )
 
 
@@ -75,7 +69,7 @@ def profile(assessment_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         values, errors = parse_profile_form(checklist, request.form)
-        expected = _form_version()
+        expected = form_version()
         if not errors:
             try:
                 bump_version(
@@ -138,13 +132,13 @@ def section(assessment_id: int, section_id: str):
             abort(400)
         parsed = parse_section_form(checklist, questions, request.form)
         typed, errors = parsed.typed, parsed.errors
-        expected = _form_version()
+        expected = form_version()
         saved_ok = True
         try:
             _save(assessment, parsed, expected)
         except StaleAssessment:
             db.session.rollback()
-            others = conflicts(assessment, questions, expected)
+            others = conflicts(assessment.answers, questions, expected)
             version = assessment.version
             saved_ok = not others
             if saved_ok:  # someone saved another section: nothing here clashes, so save ours

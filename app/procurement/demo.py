@@ -1,23 +1,39 @@
 """Demo records for the procurement half (idempotent: runs on every `make run`).
 
-The first demo school gets the invented products in `demo_products.py`, each with a decided
-assessment: one on the quick checklist, and three on the full UK bank (approved, approved with
-conditions, rejected by a knock-out), so a newcomer sees realistic results and reports at once.
+The first demo school gets the invented products in `app/procurement/demo_products/*.json`, one
+file each, in the export format (what /procurement/assessments/<id>/export.json produces, with the
+scored result left out because an import recomputes it). Each file is seeded through the import
+service, so the demo exercises import too; its `decision` is then recorded through the decision
+service (with the decision page's rule checks), moved to today. One product is on the quick
+checklist and three on the full UK bank (approved, approved with conditions, rejected by a
+knock-out).
 """
 
-from datetime import timedelta
+import json
+from datetime import date
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.models import Role, School, User, db
 from app.models.base import utcnow
-from app.models.procurement import Answer, Vendor
-from app.procurement.demo_products import PRODUCTS, DemoProduct
-from app.services.procurement.assessments import applicable_questions, compute, start_assessment
-from app.services.procurement.decision_records import record_decision
+from app.models.procurement import Vendor
+from app.services.procurement.decision_records import decide
 from app.services.procurement.decisions import ConditionInput
-from app.services.procurement.reports import build_snapshot
+from app.services.procurement.snapshots import live_snapshot
+from app.services.procurement.transfer import import_assessment
+
+DEMO_FILES = Path(__file__).resolve().parent / "demo_products"
+FALLBACK_NAME = "Demo business manager"
+
+
+class DemoFileError(RuntimeError):
+    """A demo file no longer imports (for example after a questionnaire changed)."""
+
+
+def demo_files() -> list[Path]:
+    return sorted(DEMO_FILES.glob("*.json"))
 
 
 def seed(schools: list[School], users: list[User]) -> None:
@@ -28,104 +44,50 @@ def seed(schools: list[School], users: list[User]) -> None:
         (u for u in users if u.school_id == school.id and u.has_role(Role.BUSINESS_MANAGER)), None
     )
     checklists = current_app.extensions["content"].checklists
-    for product in PRODUCTS:
-        checklist = checklists.get(product.checklist_id)
-        if checklist is not None and not _exists(school, product):
-            _seed_product(school, manager, checklist, product)
+    for path in demo_files():
+        raw = path.read_bytes()
+        document = json.loads(raw)
+        if document["checklist"]["id"] in checklists and not _exists(school, document):
+            _seed_product(school, manager, path.name, raw, document, checklists)
 
 
-def _exists(school: School, product: DemoProduct) -> bool:
+def _exists(school: School, document: dict) -> bool:
     stmt = select(Vendor.id).where(
-        Vendor.school_id == school.id, Vendor.product == product.vendor["product"]
+        Vendor.school_id == school.id, Vendor.product == document["vendor"]["product"]
     )
     return db.session.execute(stmt).first() is not None
 
 
-def _answers(checklist, product: DemoProduct) -> dict:
-    """The product's story, plus the preferred answer (with evidence) everywhere else."""
-    answers = dict(product.answers)
-    if not product.answer_the_rest:
-        return answers
-    site = product.vendor["website"].rstrip("/")
-    for section in checklist.sections:
-        for question in applicable_questions(checklist, section, product.profile):
-            if question.id in answers:
-                continue
-            if question.type == "url":
-                answers[question.id] = (f"{site}/trust", "", [])
-            elif question.type == "text":
-                answers[question.id] = ("Described in the supplier's trust centre.", "", [])
-            elif question.scored:
-                best = max(checklist.options_for(question), key=lambda option: option.credit or 0)
-                value = [best.value] if question.type == "multi_choice" else best.value
-                evidence = (
-                    [f"{site}/trust#{question.id.lower()}"] if question.evidence_required else []
-                )
-                answers[question.id] = (value, "", evidence)
-    return answers
-
-
-def _seed_product(school: School, manager: User | None, checklist, product: DemoProduct) -> None:
-    vendor = Vendor(school_id=school.id, **product.vendor)
-    db.session.add(vendor)
+def _seed_product(school, manager, name: str, raw: bytes, document: dict, checklists) -> None:
     now = utcnow()
-    name = manager.display_name if manager else "Demo business manager"
-    assessment = start_assessment(
-        db.session,
-        vendor,
-        checklist,
-        user_id=manager.id if manager else None,
-        user_name=name,
-        now=now,
-    )
-    assessment.profile = dict(product.profile)
-    assessment.profile_done = True
-    for question_id, (value, note, evidence) in _answers(checklist, product).items():
-        assessment.answers.append(
-            Answer(
-                school_id=school.id,
-                question_id=question_id,
-                value=value,
-                note=note,
-                evidence=evidence,
-                updated_by_name=name,
-                updated_at=now,
-            )
-        )
-    db.session.flush()
+    person = manager.display_name if manager else FALLBACK_NAME
+    imported = import_assessment(
+        db.session, raw, checklists, school_id=school.id,
+        user_id=manager.id if manager else None, user_name=person, now=now,
+    )  # fmt: skip
+    if imported.assessment is None:
+        raise DemoFileError(f"{name} does not import: {'; '.join(imported.problems)}")
+    assessment = imported.assessment
+    decision = document["decision"]
     today = now.date()
-    result = compute(assessment, checklist)
+    shift = today - date.fromisoformat(decision["decided_on"])
 
-    def snapshot_with(decision: dict) -> dict:
-        return build_snapshot(
-            checklist=checklist,
-            result=result,
-            school_name=school.name,
-            vendor={
-                **product.vendor,
-                "contact_name": None,
-                "contact_email": None,
-                "contract_start": None,
-                "contract_end": None,
-            },  # fmt: skip
-            profile=assessment.profile,
-            assessment_id=assessment.id,
-            started_on=today,
-            status="decided",
-            decision=decision,
-        )
+    def snapshot_with(record: dict | None) -> dict:
+        return live_snapshot(assessment, checklists, school_name=school.name, decision=record)
 
-    record_decision(
+    decide(
+        db.session,
         assessment,
-        outcome=product.outcome,
-        reason=product.reason,
-        signed_off_by=name,
-        recorded_by=name,
-        decided_by_id=manager.id if manager else None,
+        outcome=decision["outcome"],
+        reason=decision["reason"],
         conditions=[
-            ConditionInput(text, name, today + timedelta(days=days))
-            for text, days in product.conditions
+            ConditionInput(c["text"], c["owner"], date.fromisoformat(c["due_on"]) + shift)
+            for c in decision["conditions"]
         ],
+        signed_off_by=person,
+        recorded_by=person,
+        decided_by_id=manager.id if manager else None,
+        expected_version=assessment.version,
         result=snapshot_with(None)["result"],
         today=today,
         snapshot_with=snapshot_with,

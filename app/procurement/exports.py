@@ -4,8 +4,6 @@ A decided report is rendered from the frozen snapshot and cached by its hash, so
 document every time and is served from disk after the first render.
 """
 
-import json
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -14,15 +12,13 @@ from app import audit, clock
 from app.content.registry import content
 from app.downloads import download, json_download, pdf_download
 from app.models import db
-from app.models.procurement import Answer, Vendor
 from app.pdf import cache_key_for, render_pdf
 from app.procurement import bp
-from app.procurement.common import ROLES, current_snapshot, load_assessment, vendor_facts
+from app.procurement.common import ROLES, current_snapshot, load_assessment
 from app.procurement.forms import ImportForm
 from app.security import roles_required
-from app.services.procurement.assessments import start_assessment
+from app.services.procurement import transfer
 from app.services.procurement.reports import answers_csv, report_view
-from app.services.procurement.transfer import export_document, parse_import
 from app.util.dates import long_date
 
 REPORT_TEMPLATE = "pdf/report.html"
@@ -46,8 +42,8 @@ def _audit_export(assessment, kind: str) -> None:
 def export_json(assessment_id: int):
     assessment = load_assessment(assessment_id)
     snapshot = current_snapshot(assessment)
-    document = export_document(
-        vendor=snapshot["vendor"] if assessment.decided else vendor_facts(assessment.vendor),
+    document = transfer.export_document(
+        vendor=snapshot["vendor"],
         assessment=assessment,
         result=snapshot["result"],
         exported_at=clock.now().isoformat(timespec="seconds"),
@@ -93,57 +89,27 @@ def import_assessment():
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        try:
-            data = json.loads(form.document.data.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            problems = ["The file is not valid JSON. Choose a file exported from this service."]
-        else:
-            document, checklist, problems, notes = parse_import(data, content().checklists)
-            if document is not None:
-                assessment = _create_from(document, checklist)
-                for note in notes[:10]:
-                    flash(note, "info")
-                flash("Assessment imported as a new draft. Check every answer.", "success")
-                return redirect(url_for("procurement.assessment", assessment_id=assessment.id))
-    return render_template("procurement/import.html", form=form, problems=problems)
-
-
-def _create_from(document, checklist):
-    vendor = Vendor(
-        school_id=current_user.school_id,
-        **document.vendor.model_dump(exclude={"contract_start", "contract_end"}),
-    )
-    db.session.add(vendor)
-    now = clock.now()
-    assessment = start_assessment(
-        db.session,
-        vendor,
-        checklist,
-        user_id=current_user.id,
-        user_name=current_user.display_name,
-        now=now,
-    )
-    assessment.profile = document.profile
-    assessment.profile_done = bool(document.profile)
-    for answer in document.answers:
-        assessment.answers.append(
-            Answer(
-                school_id=current_user.school_id,
-                question_id=answer.question_id,
-                value=answer.value,
-                note=answer.note,
-                evidence=answer.evidence,
-                updated_by_id=current_user.id,
-                updated_by_name=current_user.display_name,
-                updated_at=now,
-            )
+        outcome = transfer.import_assessment(
+            db.session,
+            form.document.data.read(),
+            content().checklists,
+            school_id=current_user.school_id,
+            user_id=current_user.id,
+            user_name=current_user.display_name,
+            now=clock.now(),
         )
-    db.session.flush()
-    audit.record(
-        "assessment_imported",
-        object_type="assessment",
-        object_id=assessment.id,
-        answers=len(document.answers),
-    )
-    db.session.commit()
-    return assessment
+        problems = outcome.problems
+        if outcome.assessment is not None:
+            assessment_id = outcome.assessment.id
+            audit.record(
+                "assessment_imported",
+                object_type="assessment",
+                object_id=assessment_id,
+                **outcome.audit,
+            )
+            db.session.commit()
+            for note in outcome.notes[:10]:
+                flash(note, "info")
+            flash("Assessment imported as a new draft. Check every answer.", "success")
+            return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
+    return render_template("procurement/import.html", form=form, problems=problems)

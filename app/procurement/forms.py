@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
+from app.models.procurement import Decision
 
 DATA_CATEGORY_LABELS = [
     ("contact", "Names and contact details"),
@@ -116,11 +117,7 @@ class ConditionForm(Form):
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         "Decision",
-        choices=[
-            SelectChoice("approve", "Approve"),
-            SelectChoice("conditional", "Approve with conditions"),
-            SelectChoice("reject", "Reject"),
-        ],
+        choices=[SelectChoice(decision.value, decision.label) for decision in Decision],
         validators=[DataRequired("Choose a decision")],
     )
     reason = TextAreaField(

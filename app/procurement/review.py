@@ -1,34 +1,33 @@
 """The review page (score, rating and their explanation), the decision, reviews due and compare."""
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit, clock
 from app.form_fields import ConfirmForm
 from app.models import db
-from app.models.procurement import DECISIONS, Vendor
+from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
     checklist_of,
     current_snapshot,
+    form_version,
     load_assessment,
     read_only_redirect,
 )
 from app.procurement.forms import DecisionForm
-from app.procurement.vendors import register_row
 from app.security import roles_required, school_scoped
-from app.services.procurement.assessments import StaleAssessment, bump_version
-from app.services.procurement.decision_records import record_decision
-from app.services.procurement.decisions import (
-    REVIEW_WINDOW_DAYS,
-    ConditionInput,
-    DecisionError,
-    check_decision,
-)
+from app.services.procurement.assessments import StaleAssessment
+from app.services.procurement.decision_records import decide
+from app.services.procurement.decisions import ConditionInput, DecisionError
 from app.services.procurement.reports import report_view
+from app.services.procurement.reviews import (
+    REVIEW_WINDOW_DAYS,
+    product_states,
+    products_due_for_review,
+)
+from app.services.procurement.scoring import LimitKind
 
 
 @bp.get("/assessments/<int:assessment_id>/review")
@@ -65,14 +64,21 @@ def decision(assessment_id: int):
     result = snapshot["result"]
     problem = None
     if form.validate_on_submit():
-        today = clock.now().date()
-        conditions = _conditions(form)
-        outcome = form.outcome.data
         try:
-            check_decision(
-                outcome, form.reason.data, conditions, top_band=result["top_band"], today=today
+            decision = decide(
+                db.session,
+                assessment,
+                outcome=form.outcome.data,
+                reason=form.reason.data,
+                conditions=_conditions(form),
+                signed_off_by=form.signed_off_by.data,
+                recorded_by=current_user.display_name,
+                decided_by_id=current_user.id,
+                expected_version=form_version(),
+                result=result,
+                today=clock.now().date(),
+                snapshot_with=lambda record: current_snapshot(assessment, record),
             )
-            bump_version(db.session, assessment, int(request.form.get("version", "0") or 0))
         except DecisionError as error:
             problem = str(error)
         except StaleAssessment:
@@ -84,9 +90,18 @@ def decision(assessment_id: int):
             )
             return redirect(url_for("procurement.decision", assessment_id=assessment.id))
         else:
-            _record(assessment, form, outcome, conditions, result, today)
+            audit.record(
+                "assessment_decided",
+                object_type="assessment",
+                object_id=assessment.id,
+                outcome=decision["outcome"],
+                rating=result["band"],
+                score=result["score"],
+                departs_from_rating=decision["departs_from_rating"] or None,
+                snapshot_hash=assessment.snapshot_hash,
+            )
             db.session.commit()
-            flash(f"Decision recorded: {DECISIONS[outcome]}.", "success")
+            flash(f"Decision recorded: {decision['label']}.", "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
     return render_template(
         "procurement/decision.html",
@@ -98,69 +113,38 @@ def decision(assessment_id: int):
     )
 
 
-def _record(assessment, form, outcome, conditions, result, today) -> None:
-    decision = record_decision(
-        assessment,
-        outcome=outcome,
-        reason=form.reason.data,
-        signed_off_by=form.signed_off_by.data,
-        recorded_by=current_user.display_name,
-        decided_by_id=current_user.id,
-        conditions=conditions,
-        result=result,
-        today=today,
-        snapshot_with=lambda decision: current_snapshot(assessment, decision),
-    )
-    audit.record(
-        "assessment_decided",
-        object_type="assessment",
-        object_id=assessment.id,
-        outcome=outcome,
-        rating=result["band"],
-        score=result["score"],
-        departs_from_rating=decision["departs_from_rating"] or None,
-        snapshot_hash=assessment.snapshot_hash,
-    )
-
-
 @bp.get("/reviews")
 @roles_required(*ROLES)
 def reviews_due():
     today = clock.now().date()
-    horizon = today + timedelta(days=REVIEW_WINDOW_DAYS)
-    vendors = db.session.execute(school_scoped(Vendor)).scalars()
-    rows = []
-    for vendor in vendors:
-        decided = vendor.latest_decided
-        if decided and decided.valid_until and decided.valid_until <= horizon:
-            rows.append(
-                {
-                    "vendor": vendor,
-                    "assessment": decided,
-                    "days": (decided.valid_until - today).days,
-                    "newer_draft": not vendor.latest_assessment.decided,
-                }
-            )
-    rows.sort(key=lambda row: row["assessment"].valid_until)
+    rows = products_due_for_review(db.session, [current_user.school_id], today)
     return render_template(
-        "procurement/reviews.html", rows=rows, window=REVIEW_WINDOW_DAYS, confirm=ConfirmForm()
+        "procurement/reviews.html",
+        rows=rows,
+        today=today,
+        window=REVIEW_WINDOW_DAYS,
+        confirm=ConfirmForm(),
     )
 
 
 @bp.get("/compare")
 @roles_required(*ROLES)
 def compare():
-    vendors = list(db.session.execute(school_scoped(Vendor).order_by(Vendor.product)).scalars())
-    assessed = [v for v in vendors if v.latest_assessment is not None]
     try:
         wanted = [int(value) for value in request.args.getlist("vendor")]
     except ValueError:
         abort(400)
-    chosen = [v for v in assessed if v.id in wanted]
+    products = product_states(db.session, [current_user.school_id])
+    assessed = [p for p in products if not p.not_assessed]
+    chosen_ids = [p.vendor_id for p in assessed if p.vendor_id in wanted]
     error = None
-    if request.args and not 2 <= len(chosen) <= 4:
+    if request.args and not 2 <= len(chosen_ids) <= 4:
         error = "Choose between two and four products to compare"
-        chosen = []
+        chosen_ids = []
+    # Only the two to four chosen products are loaded in full.
+    chosen = db.session.execute(
+        school_scoped(Vendor).where(Vendor.id.in_(chosen_ids)).order_by(Vendor.product, Vendor.id)
+    ).scalars()
     columns = [_column(vendor) for vendor in chosen]
     titles: list[str] = []
     for column in columns:
@@ -174,8 +158,6 @@ def compare():
         columns=columns,
         titles=titles,
         error=error,
-        today=clock.now().date(),
-        register_row=register_row,
     )
 
 
@@ -188,5 +170,5 @@ def _column(vendor: Vendor) -> dict:
         "assessment": assessment,
         "result": result,
         "scores": {s["title"]: s["score"] for s in result["sections"]},
-        "knockouts": [lim for lim in result["limits"] if lim["kind"] == "knockout"],
+        "knockouts": [lim for lim in result["limits"] if lim["kind"] == LimitKind.KNOCKOUT],
     }

@@ -1,100 +1,41 @@
 """The vendor register: list (search and filter), add, view, edit and delete products."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_
 
 from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
 from app.models import db
-from app.models.procurement import Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, load_vendor
 from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
-from app.security import roles_required, school_scoped
+from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
-from app.services.procurement.decisions import review_state
-
-FILTERS = {
-    "": "All products",
-    "not_assessed": "Not assessed yet",
-    "in_progress": "Assessment in progress",
-    "approve": "Approved",
-    "conditional": "Approved with conditions",
-    "reject": "Rejected",
-    "review_due": "Review due or expired",
-}
-
-
-def register_row(vendor: Vendor, today: date) -> dict:
-    latest, decided = vendor.latest_assessment, vendor.latest_decided
-    rating = None
-    if decided is not None and decided.snapshot:
-        result = decided.snapshot["result"]
-        rating = {"band": result["band"], "label": result["band_label"], "score": result["score"]}
-    return {
-        "vendor": vendor,
-        "in_progress": latest is not None and not latest.decided,
-        "decided": decided,
-        "rating": rating,
-        "review": review_state(decided.valid_until, today) if decided else None,
-    }
-
-
-def _matches(row: dict, wanted: str) -> bool:
-    if not wanted:
-        return True
-    if wanted == "not_assessed":
-        return row["vendor"].latest_assessment is None
-    if wanted == "in_progress":
-        return row["in_progress"]
-    if wanted == "review_due":
-        return row["review"] is not None
-    return row["decided"] is not None and row["decided"].decision == wanted
+from app.services.procurement.register import RegisterFilter, save_vendor, vendor_register
 
 
 @bp.get("/")
 @roles_required(*ROLES)
 def vendors():
     query = (request.args.get("q") or "").strip()[:100]
-    wanted = request.args.get("status", "")
-    wanted = wanted if wanted in FILTERS else ""
-    stmt = school_scoped(Vendor).order_by(Vendor.product, Vendor.id)
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(or_(Vendor.product.ilike(like), Vendor.name.ilike(like)))
+    try:
+        wanted = RegisterFilter(request.args.get("status", ""))
+    except ValueError:
+        wanted = RegisterFilter.ALL
     today = clock.now().date()
-    rows = [register_row(v, today) for v in db.session.execute(stmt).scalars()]
-    rows = [row for row in rows if _matches(row, wanted)]
-    any_vendor = bool(rows) or db.session.execute(school_scoped(Vendor).limit(1)).first()
+    register = vendor_register(
+        db.session, current_user.school_id, search=query, wanted=wanted, today=today
+    )
     return render_template(
         "procurement/vendors.html",
-        rows=rows,
+        rows=register.rows,
         query=query,
         wanted=wanted,
-        filters=FILTERS,
-        any_vendor=any_vendor,
+        filters=list(RegisterFilter),
+        any_vendor=register.any_product,
+        today=today,
     )
-
-
-def _apply(form: VendorForm, vendor: Vendor) -> None:
-    for name in (
-        "name",
-        "product",
-        "website",
-        "contact_name",
-        "contact_email",
-        "purpose",
-        "pupils_covered",
-        "contract_start",
-        "contract_end",
-    ):
-        value = getattr(form, name).data
-        setattr(vendor, name, value.strip() if isinstance(value, str) else value)
-    vendor.data_categories = list(form.data_categories.data or [])
 
 
 @bp.route("/vendors/new", methods=["GET", "POST"])
@@ -102,10 +43,7 @@ def _apply(form: VendorForm, vendor: Vendor) -> None:
 def vendor_new():
     form = VendorForm()
     if form.validate_on_submit():
-        vendor = Vendor(school_id=current_user.school_id)
-        _apply(form, vendor)
-        db.session.add(vendor)
-        db.session.flush()
+        vendor = save_vendor(db.session, form.data, school_id=current_user.school_id)
         audit.record("vendor_added", object_type="vendor", object_id=vendor.id)
         db.session.commit()
         flash(f"{vendor.product} added to the register.", "success")
@@ -124,7 +62,6 @@ def vendor(vendor_id: int):
     return render_template(
         "procurement/vendor.html",
         vendor=vendor,
-        row=register_row(vendor, clock.now().date()),
         start=start,
         confirm=ConfirmForm(),
         categories=categories,
@@ -146,7 +83,7 @@ def vendor_edit(vendor_id: int):
     vendor = load_vendor(vendor_id)
     form = VendorForm(obj=vendor)
     if form.validate_on_submit():
-        _apply(form, vendor)
+        save_vendor(db.session, form.data, school_id=vendor.school_id, vendor=vendor)
         audit.record("vendor_changed", object_type="vendor", object_id=vendor.id)
         db.session.commit()
         flash("Product details saved.", "success")

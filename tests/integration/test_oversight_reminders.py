@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.models import OutboxEmail, db
 from app.models.oversight import SchoolSettings
-from app.models.procurement import DECIDED, Assessment, Vendor
+from app.models.procurement import Assessment, AssessmentStatus, Decision, Vendor
 from tests.factories import NOW, assign, certify, set_clock
 
 
@@ -52,8 +52,8 @@ def test_business_managers_hear_about_reviews_at_30_7_and_1_days(world, runner, 
             checklist_id="c",
             checklist_version="1",
             checklist_definition={},
-            status=DECIDED,
-            decision="approve",
+            status=AssessmentStatus.DECIDED,
+            decision=Decision.APPROVE,
             decided_on=date(2024, 6, 30),
             valid_until=valid_until,
             snapshot={"result": {"band_label": "Low risk"}},

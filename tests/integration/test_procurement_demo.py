@@ -1,9 +1,15 @@
-"""The demo school shows realistic decided assessments on the full UK bank straight away."""
+"""The demo school shows realistic decided assessments on the full UK bank straight away, seeded
+from the export-format files in app/procurement/demo_products/ through the import service."""
+
+import json
+from datetime import date
 
 from sqlalchemy import func, select
 
 from app.models import db
-from app.models.procurement import Assessment
+from app.models.procurement import Assessment, Decision, Vendor
+from app.procurement.demo import demo_files
+from app.services.procurement.transfer import parse_import
 
 
 def _decided_on_uk_bank():
@@ -28,3 +34,63 @@ def test_demo_assessments_are_not_duplicated(runner):
     count = db.session.execute(select(func.count()).select_from(Assessment)).scalar_one()
     runner.invoke(args=["demo"])
     assert db.session.execute(select(func.count()).select_from(Assessment)).scalar_one() == count
+
+
+def test_demo_products_ratings_and_decisions(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    seeded = {
+        a.vendor.product: a
+        for a in db.session.execute(select(Assessment)).scalars()
+    }  # fmt: skip
+    summary = {
+        product: (a.checklist_id, a.decision, a.snapshot["result"]["band"])
+        for product, a in seeded.items()
+    }
+    assert summary == {
+        "Spellbound Phonics": ("quick-edtech-check", Decision.CONDITIONAL, "amber"),
+        "Numbers Garden": ("uk-schools-edtech", Decision.APPROVE, "green"),
+        "ClassTalk Messenger": ("uk-schools-edtech", Decision.CONDITIONAL, "amber"),
+        "BrightQuiz Free": ("uk-schools-edtech", Decision.REJECT, "red"),
+    }
+    limits = seeded["BrightQuiz Free"].snapshot["result"]["limits"]
+    assert sorted(lim["question_id"] for lim in limits if lim["kind"] == "knockout") == [
+        "B02",
+        "B03",
+    ]
+
+
+def _offset(day: str | None, base: date) -> int | None:
+    return None if day is None else (date.fromisoformat(day) - base).days
+
+
+def test_every_demo_file_imports_cleanly_and_its_decision_is_the_one_recorded(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    files = demo_files()
+    assert len(files) == 4
+    for path in files:
+        document = json.loads(path.read_text())
+        parsed, _, problems, notes = parse_import(document, app.extensions["content"].checklists)
+        assert (problems, notes) == ([], []), path.name
+        assert len(parsed.answers) == len(document["answers"])
+        product = document["vendor"]["product"]
+        stored = db.session.execute(
+            select(Assessment).join(Vendor).where(Vendor.product == product)
+        ).scalar_one()
+        assert {a.question_id: a.value for a in stored.answers} == {
+            a["question_id"]: a["value"] for a in document["answers"]
+        }
+        # The file's decision, as an export shows it, is what the demo records (moved to today).
+        expected, recorded = document["decision"], stored.snapshot["decision"]
+        decided_on = date.fromisoformat(expected["decided_on"])
+        for key in ("outcome", "label", "reason", "departs_from_rating"):
+            assert recorded[key] == expected[key], (path.name, key)
+        today = date.fromisoformat(recorded["decided_on"])
+        assert _offset(recorded["valid_until"], today) == _offset(
+            expected["valid_until"], decided_on
+        )
+        assert [
+            (c["text"], c["owner"], _offset(c["due_on"], today)) for c in recorded["conditions"]
+        ] == [
+            (c["text"], c["owner"], _offset(c["due_on"], decided_on))
+            for c in expected["conditions"]
+        ], path.name

@@ -18,10 +18,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import School
+from app.models import Role, School
 from app.models.oversight import SchoolSettings, SentReminder
 from app.services.oversight.compliance import compliance_items
-from app.services.procurement.reviews import product_decisions, review_stage
+from app.services.procurement.reviews import product_states, review_stage
 from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
 from app.util.dates import long_date
 
@@ -104,20 +104,20 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
 def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:  # type: ignore[no-untyped-def]
     today = now.date()
     due_by_school: dict[int, list] = defaultdict(list)
-    for product in product_decisions(session, school_ids):
+    for product in product_states(session, school_ids):
         stage = review_stage(product.valid_until, today)
         if stage is not None:
             due_by_school[product.school_id].append((product, stage))
     reminders = []
     for person in people:
-        if not person.joined or "business_manager" not in person.roles:
+        if not person.joined or Role.BUSINESS_MANAGER not in person.roles:
             continue
         due = due_by_school.get(person.school_id)
         if not due:
             continue
         reminder = Reminder("reviews", person.school_id, person.key, person.email, person.name)
         for product, stage in due:
-            key = (f"review:{product.assessment_id}", str(stage), product.valid_until.isoformat())
+            key = (f"review:{product.decided_id}", str(stage), product.valid_until.isoformat())
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
             days = (product.valid_until - today).days
@@ -128,7 +128,7 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
             )
             reminder.lines.append(
                 f"- {product.product} ({product.supplier}): the decision "
-                f"“{product.decision}” {when}"
+                f"“{product.decision_label}” {when}"
             )
         if reminder.new_stages:
             reminders.append(reminder)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -52,7 +54,6 @@ def start_assessment(
     user_name: str,
     now: datetime,
     previous: Assessment | None = None,
-    previous_checklist: Checklist | None = None,
 ) -> Assessment:
     """A new draft on the current checklist version, pre-filled from `previous` when given."""
     assessment = Assessment(
@@ -78,20 +79,42 @@ def start_assessment(
             question = checklist.questions.get(old.question_id)
             if question is None or not still_valid(checklist, question, old.value):
                 continue
-            assessment.answers.append(
-                Answer(
-                    school_id=vendor.school_id,
-                    question_id=old.question_id,
-                    value=old.value,
-                    note=old.note,
-                    evidence=list(old.evidence or []),
-                    changed_in_version=1,
-                    updated_by_id=user_id,
-                    updated_by_name=user_name,
-                    updated_at=now,
-                )
-            )
+            put_answer(
+                assessment, old.question_id, old.value, old.note or "", old.evidence or [],
+                user_id=user_id, user_name=user_name, now=now, existing={},
+            )  # fmt: skip
     return assessment
+
+
+def put_answer(
+    assessment: Assessment,
+    question_id: str,
+    value: str | list[str] | None,
+    note: str,
+    evidence: list[str],
+    *,
+    user_id: int | None,
+    user_name: str,
+    now: datetime,
+    existing: dict[str, Answer] | None = None,
+) -> Answer:
+    """Create or change the assessment's answer to one question: the one place Answer rows are
+    written (filling in, re-assessing, importing, the demo). The answer is stamped with the
+    assessment's current version, so a stale save can show whose change it met.
+
+    `existing` is the assessment's answers by question id when the caller already has them
+    (`{}` for a new assessment), saving a lookup per answer.
+    """
+    answers = assessment.answers_by_question() if existing is None else existing
+    answer = answers.get(question_id)
+    if answer is None:
+        answer = Answer(school_id=assessment.school_id, question_id=question_id)
+        assessment.answers.append(answer)
+        answers[question_id] = answer
+    answer.value, answer.note, answer.evidence = value, note, list(evidence)
+    answer.changed_in_version = assessment.version
+    answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
+    return answer
 
 
 def still_valid(checklist: Checklist, question: Question, value) -> bool:
@@ -259,14 +282,12 @@ def save_section(
         new = (typed.value, typed.note, typed.evidence)
         if answer is not None and (answer.value, answer.note or "", answer.evidence or []) == new:
             continue
-        if answer is None:
-            if new == (None, "", []):
-                continue
-            answer = Answer(school_id=assessment.school_id, question_id=qid)
-            assessment.answers.append(answer)
-        answer.value, answer.note, answer.evidence = typed.value, typed.note, typed.evidence
-        answer.changed_in_version = assessment.version
-        answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
+        if answer is None and new == (None, "", []):
+            continue
+        put_answer(
+            assessment, qid, typed.value, typed.note, typed.evidence,
+            user_id=user_id, user_name=user_name, now=now, existing=existing,
+        )  # fmt: skip
         changed += 1
     return changed
 
@@ -284,14 +305,29 @@ def bump_version(session: Session, assessment: Assessment, expected_version: int
     session.refresh(assessment)
 
 
-def conflicts(assessment: Assessment, questions: list[Question], since_version: int) -> list:
+def conflicts(answers: Iterable[Answer], questions: list[Question], since_version: int) -> list:
     """Answers in these questions that someone changed after `since_version`."""
     ids = {q.id for q in questions}
-    return [
-        a
-        for a in assessment.answers
-        if a.question_id in ids and a.changed_in_version > since_version
-    ]
+    return [a for a in answers if a.question_id in ids and a.changed_in_version > since_version]
+
+
+class SectionProgress(StrEnum):
+    NOT_APPLICABLE = "not_applicable"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return SECTION_PROGRESS_LABELS[self]
+
+
+SECTION_PROGRESS_LABELS = {
+    SectionProgress.NOT_APPLICABLE: "Does not apply",
+    SectionProgress.NOT_STARTED: "Not started",
+    SectionProgress.IN_PROGRESS: "In progress",
+    SectionProgress.COMPLETE: "Complete",
+}
 
 
 @dataclass(frozen=True)
@@ -302,12 +338,12 @@ class SectionStatus:
     total: int
 
     @property
-    def status(self) -> str:
+    def status(self) -> SectionProgress:
         if not self.applies:
-            return "not_applicable"
+            return SectionProgress.NOT_APPLICABLE
         if self.total and self.answered >= self.total:
-            return "complete"
-        return "in_progress" if self.answered else "not_started"
+            return SectionProgress.COMPLETE
+        return SectionProgress.IN_PROGRESS if self.answered else SectionProgress.NOT_STARTED
 
 
 def section_statuses(checklist: Checklist, assessment: Assessment) -> list[SectionStatus]:
@@ -335,15 +371,16 @@ class Change:
 
 
 def changes_since(
-    checklist: Checklist, assessment: Assessment, previous: Assessment, previous_checklist
+    checklist: Checklist,
+    answers: Mapping[str, object],
+    previous_checklist: Checklist,
+    previous_answers: Mapping[str, object],
 ) -> list[Change]:
-    """Answers that differ from the previous assessment of the same product."""
-    now, then = assessment.answers_by_question(), previous.answers_by_question()
+    """Answers (question id -> value) that differ from the previous assessment of the product,
+    in the current checklist's order, each labelled in its own checklist version."""
     changes = []
     for question in checklist.questions.values():
-        new, old = now.get(question.id), then.get(question.id)
-        new_value = new.value if new else None
-        old_value = old.value if old else None
+        new_value, old_value = answers.get(question.id), previous_answers.get(question.id)
         if _same(new_value, old_value):
             continue
         before = _label(previous_checklist, question.id, old_value)

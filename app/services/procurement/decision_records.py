@@ -1,25 +1,65 @@
-"""Freezing a decision onto an assessment: the decision record, the frozen snapshot and its hash,
-the valid-until date and the conditions (no Flask imports; the caller audits and commits).
+"""Freezing a decision onto an assessment: the rules checked, the version claimed, the decision
+record, the frozen snapshot and its hash, the valid-until date and the conditions (no Flask
+imports; the caller audits and commits).
 
-Used by the decision page and by the demo seeds, so both record decisions the same way.
+`decide` is what the decision page and the demo seeds call, so both record decisions the same way.
 """
 
 from collections.abc import Callable
 from datetime import date
 
-from app.models.procurement import DECISIONS, Assessment, Condition
+from sqlalchemy.orm import Session
+
+from app.models.procurement import Assessment, AssessmentStatus, Condition, Decision
+from app.services.procurement.assessments import bump_version
 from app.services.procurement.decisions import (
     ConditionInput,
+    check_decision,
     departs_from_rating,
     snapshot_hash,
     valid_until,
 )
 
 
-def record_decision(
+def decide(
+    session: Session,
     assessment: Assessment,
     *,
     outcome: str,
+    reason: str,
+    conditions: list[ConditionInput],
+    signed_off_by: str,
+    recorded_by: str,
+    decided_by_id: int | None,
+    expected_version: int,
+    result: dict,
+    today: date,
+    snapshot_with: Callable[[dict], dict],
+) -> dict:
+    """Check the decision rules against `result`, the live result as the person deciding saw it
+    (DecisionError), claim the assessment at `expected_version` (StaleAssessment if someone saved
+    since, so that result is still current), then freeze the decision. Returns the decision
+    record, as stored in the snapshot."""
+    checked = check_decision(outcome, reason, conditions, top_band=result["top_band"], today=today)
+    bump_version(session, assessment, expected_version)
+    return record_decision(
+        assessment,
+        outcome=checked,
+        reason=reason,
+        signed_off_by=signed_off_by,
+        recorded_by=recorded_by,
+        decided_by_id=decided_by_id,
+        conditions=conditions,
+        result=result,
+        today=today,
+        snapshot_with=snapshot_with,
+    )
+
+
+def record_decision(
+    assessment: Assessment,
+    *,
+    outcome: Decision,
     reason: str,
     signed_off_by: str,
     recorded_by: str,
@@ -34,10 +74,11 @@ def record_decision(
     `result` is the scored result as serialised in the snapshot (band flags and score). Returns
     the decision record stored in the snapshot.
     """
+    outcome = Decision(outcome)
     until = valid_until(outcome, today, conditions, top_band=result["top_band"])
     decision = {
         "outcome": outcome,
-        "label": DECISIONS[outcome],
+        "label": outcome.label,
         "reason": reason.strip(),
         "signed_off_by": signed_off_by.strip(),
         "recorded_by": recorded_by,
@@ -49,10 +90,10 @@ def record_decision(
         ],
     }
     snapshot = snapshot_with(decision)
-    snapshot["assessment"]["status"] = "decided"
+    snapshot["assessment"]["status"] = AssessmentStatus.DECIDED
     assessment.snapshot = snapshot
     assessment.snapshot_hash = snapshot_hash(snapshot)
-    assessment.status = "decided"
+    assessment.status = AssessmentStatus.DECIDED
     assessment.decision = outcome
     assessment.decision_reason = decision["reason"]
     assessment.decided_by_id = decided_by_id

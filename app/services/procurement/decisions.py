@@ -14,13 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.models.procurement import Decision
 from app.util.dates import add_months
 from app.util.hashing import sha256_json
 
-APPROVE, CONDITIONAL, REJECT = "approve", "conditional", "reject"
 TOP_BAND_MONTHS = 12
 CONDITIONAL_MAX_MONTHS = 6
-REVIEW_WINDOW_DAYS = 60
 
 
 class DecisionError(ValueError):
@@ -35,11 +34,11 @@ class ConditionInput:
 
 
 def valid_until(
-    outcome: str, decided_on: date, conditions: list[ConditionInput], *, top_band: bool
+    outcome: Decision, decided_on: date, conditions: list[ConditionInput], *, top_band: bool
 ) -> date | None:
-    if outcome == APPROVE:
+    if outcome == Decision.APPROVE:
         return add_months(decided_on, TOP_BAND_MONTHS if top_band else CONDITIONAL_MAX_MONTHS)
-    if outcome == CONDITIONAL:
+    if outcome == Decision.CONDITIONAL:
         cap = add_months(decided_on, CONDITIONAL_MAX_MONTHS)
         return min([cap] + [c.due_on for c in conditions])
     return None
@@ -47,38 +46,29 @@ def valid_until(
 
 def check_decision(
     outcome: str, reason: str, conditions: list[ConditionInput], *, top_band: bool, today: date
-) -> None:
-    """Raise DecisionError with a clear message if this decision breaks a rule."""
-    if outcome not in (APPROVE, CONDITIONAL, REJECT):
+) -> Decision:
+    """The outcome as a Decision; raises DecisionError with a clear message if it breaks a rule."""
+    if outcome not in set(Decision):
         raise DecisionError("Choose approve, approve with conditions or reject")
+    outcome = Decision(outcome)
     if not reason.strip():
         raise DecisionError("Give the reason for the decision")
-    if outcome == APPROVE and not top_band:
+    if outcome == Decision.APPROVE and not top_band:
         raise DecisionError(
             "Only a product in the top rating band can be approved outright: "
             "approve with conditions or reject"
         )
-    if outcome == CONDITIONAL and not conditions:
+    if outcome == Decision.CONDITIONAL and not conditions:
         raise DecisionError("Add at least one condition, with an owner and a due date")
     for condition in conditions:
         if condition.due_on < today:
             raise DecisionError(f"The due date for “{condition.text[:40]}” is in the past")
+    return outcome
 
 
-def departs_from_rating(outcome: str, *, bottom_band: bool) -> bool:
-    return bottom_band and outcome != REJECT
+def departs_from_rating(outcome: Decision, *, bottom_band: bool) -> bool:
+    return bottom_band and outcome != Decision.REJECT
 
 
 def snapshot_hash(snapshot: dict) -> str:
     return sha256_json(snapshot)
-
-
-def review_state(valid_until_on: date | None, today: date) -> str | None:
-    """expired, due (within the review window) or None."""
-    if valid_until_on is None:
-        return None
-    if valid_until_on < today:
-        return "expired"
-    if (valid_until_on - today).days <= REVIEW_WINDOW_DAYS:
-        return "due"
-    return None

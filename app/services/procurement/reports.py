@@ -9,27 +9,36 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 
 from app.content.checklists import Checklist
-from app.services.procurement.scoring import Result
+from app.services.procurement.scoring import LimitKind, QuestionStatus, Result
 from app.util.csv_cells import csv_text
 
 SNAPSHOT_FORMAT = 1
 CHILDRENS_CODE = "Children's Code"
-STATUS_ORDER = ["not_met", "partly_met", "met"]
-STATUS_LABELS = {
-    "met": "Met",
-    "partly_met": "Partly met",
-    "not_met": "Not met or not known",
-    "not_applicable": "Not applicable",
+
+
+class CodeStatus(StrEnum):
+    """How far a product meets one Children's Code standard, worst first."""
+
+    NOT_MET = "not_met"
+    PARTLY_MET = "partly_met"
+    MET = "met"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return CODE_STATUS_LABELS[self]
+
+
+CODE_STATUS_LABELS = {
+    CodeStatus.MET: "Met",
+    CodeStatus.PARTLY_MET: "Partly met",
+    CodeStatus.NOT_MET: "Not met or not known",
+    CodeStatus.NOT_APPLICABLE: "Not applicable",
 }
-LIMIT_LABELS = {
-    "knockout": "Knock-out",
-    "cap": "Cap",
-    "unresolved_knockout": "Knock-out not resolved",
-    "section_floor": "Section below the floor",
-    "evidence_coverage": "Not enough evidence",
-}
+WORST_FIRST = [CodeStatus.NOT_MET, CodeStatus.PARTLY_MET, CodeStatus.MET]
 
 
 def build_snapshot(
@@ -87,24 +96,26 @@ def childrens_code_summary(checklist: Checklist, result: Result) -> list[dict]:
     rows = []
     for clause in sorted(clauses, key=_natural):
         statuses = [_status(q) for q in clauses[clause]]
-        counted = [s for s in statuses if s != "not_applicable"]
-        status = min(counted, key=STATUS_ORDER.index) if counted else "not_applicable"
+        counted = [s for s in statuses if s != CodeStatus.NOT_APPLICABLE]
+        status = min(counted, key=WORST_FIRST.index) if counted else CodeStatus.NOT_APPLICABLE
         rows.append(
             {
                 "clause": clause,
                 "status": status,
-                "label": STATUS_LABELS[status],
+                "label": status.label,
                 "questions": [q.question_id for q in clauses[clause]],
             }
         )
     return rows
 
 
-def _status(question) -> str:
-    if question.status in ("gated_out", "na"):
-        return "not_applicable"
+def _status(question) -> CodeStatus:
+    if question.status in (QuestionStatus.GATED_OUT, QuestionStatus.NOT_APPLICABLE):
+        return CodeStatus.NOT_APPLICABLE
     credit = question.credit or 0
-    return "met" if credit >= 1 else ("partly_met" if credit > 0 else "not_met")
+    if credit >= 1:
+        return CodeStatus.MET
+    return CodeStatus.PARTLY_MET if credit > 0 else CodeStatus.NOT_MET
 
 
 def _natural(text: str) -> list:
@@ -123,7 +134,7 @@ def report_view(snapshot: dict) -> dict:
     for meta in snapshot["sections"]:
         rows = [q for q in questions if q["section_id"] == meta["id"]]
         sections.append(meta | {"result": section_scores.get(meta["id"]), "questions": rows})
-    limits = [lim | {"kind_label": LIMIT_LABELS[lim["kind"]]} for lim in result["limits"]]
+    limits = [lim | {"kind_label": LimitKind(lim["kind"]).label} for lim in result["limits"]]
     return {
         "snapshot": snapshot,
         "result": result,
@@ -206,6 +217,6 @@ def answers_csv(snapshot: dict) -> str:
             " ".join(q["evidence"]),
         ]
         for q in result["questions"]
-        if q["status"] != "gated_out"
+        if q["status"] != QuestionStatus.GATED_OUT
     ]
     return csv_text(CSV_COLUMNS, rows)

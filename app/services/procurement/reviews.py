@@ -1,89 +1,190 @@
-"""The procurement side of oversight: each product's current decision and rating, and which
-decisions need reviewing soon. Reads the procurement engine's tables; two queries whatever the
-number of products. No Flask imports."""
+"""Each product's current state (newest assessment, latest decision, rating) and the one rule for
+when a decision needs reviewing. No Flask imports.
+
+The rule: a decision is *due for review* from `REVIEW_WINDOW_DAYS` days before its valid-until
+date, and has *lapsed* once that date has passed (it is still valid on the date itself). The
+Reviews due page, the vendor register's tags and filter, the oversight dashboard's vendor panel and
+the trust view all ask `review_state`, so they always list the same products.
+
+Reminder emails are a separate idea, built on the same dates: business managers hear at
+`REMINDER_STAGES` days before the valid-until date (a lapsed decision counts as the last stage).
+Every stage lies inside the review window, so an email never names a product the pages do not list.
+
+`product_states` reads every product of the given schools in two statements whatever their
+number, selecting only the columns the pages need (no answers, no frozen snapshot).
+"""
+
+from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from app.models.procurement import DECIDED, DECISIONS, Assessment, Vendor
+from app.models.procurement import NOT_DECIDED, Assessment, AssessmentStatus, Decision, Vendor
 
-REVIEW_STAGES = (30, 7, 1)  # reminder thresholds, days before a decision's valid-until date
-NOT_DECIDED = "Not decided yet"
+REVIEW_WINDOW_DAYS = 60
+REMINDER_STAGES = (30, 7, 1)  # days before the valid-until date; tightest last
 NOT_RATED = "Not rated yet"
+
+if max(REMINDER_STAGES) > REVIEW_WINDOW_DAYS:  # pragma: no cover - a guard on the constants
+    raise ValueError("every reminder stage must fall inside the review window")
+
+
+class ReviewState(StrEnum):
+    DUE = "due"
+    LAPSED = "lapsed"
+
+    @property
+    def label(self) -> str:
+        return REVIEW_LABELS[self]
+
+
+REVIEW_LABELS = {
+    ReviewState.DUE: "Review due",
+    ReviewState.LAPSED: "Lapsed",
+}
+
+
+def review_state(valid_until: date | None, today: date) -> ReviewState | None:
+    """Lapsed (the valid-until date has passed), due (within the window) or None."""
+    if valid_until is None:
+        return None
+    days_left = (valid_until - today).days
+    if days_left < 0:
+        return ReviewState.LAPSED
+    if days_left <= REVIEW_WINDOW_DAYS:
+        return ReviewState.DUE
+    return None
+
+
+def review_stage(valid_until: date | None, today: date) -> int | None:
+    """The tightest reminder stage reached (30, 7 or 1 days; a lapsed decision counts as 1)."""
+    if review_state(valid_until, today) is None:
+        return None
+    days_left = (valid_until - today).days
+    reached = [stage for stage in REMINDER_STAGES if days_left <= stage]
+    return min(reached) if reached else None
 
 
 @dataclass(frozen=True)
-class ProductDecision:
+class ProductState:
+    """One registered product: its newest assessment and its latest decided one."""
+
     vendor_id: int
     school_id: int
     product: str
     supplier: str
-    assessment_id: int | None
-    decision: str  # label
-    rating: str  # band label from the frozen result
-    valid_until: date | None
+    latest_id: int | None = None  # the newest assessment, draft or decided
+    latest_status: AssessmentStatus | None = None
+    decided_id: int | None = None  # the newest decided assessment
+    decision: Decision | None = None
+    valid_until: date | None = None
+    band: str | None = None
+    band_label: str | None = None
+    score: float | None = None
+
+    @property
+    def not_assessed(self) -> bool:
+        return self.latest_id is None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.latest_status == AssessmentStatus.DRAFT
+
+    @property
+    def newer_draft(self) -> bool:
+        """A re-assessment has started since the latest decision."""
+        return self.in_progress and self.decided_id is not None
+
+    @property
+    def decision_label(self) -> str:
+        return self.decision.label if self.decision else NOT_DECIDED
+
+    @property
+    def rating(self) -> str:
+        return self.band_label or NOT_RATED
+
+    def review(self, today: date) -> ReviewState | None:
+        return review_state(self.valid_until, today)
+
+    def days_left(self, today: date) -> int | None:
+        return (self.valid_until - today).days if self.valid_until else None
 
 
-def product_decisions(session: Session, school_ids: Sequence[int]) -> list[ProductDecision]:
-    """Every product with its latest decided assessment (or none), by product name."""
-    vendors = session.execute(
-        select(Vendor.id, Vendor.school_id, Vendor.product, Vendor.name)
-        .where(Vendor.school_id.in_(school_ids))
-        .order_by(Vendor.product, Vendor.id)
-    ).all()
-    decided = session.execute(
+def product_states(
+    session: Session, school_ids: Sequence[int], *, search: str = ""
+) -> list[ProductState]:
+    """Every product of these schools (whose product or supplier contains `search`), by name."""
+    vendors = select(Vendor.id, Vendor.school_id, Vendor.product, Vendor.name).where(
+        Vendor.school_id.in_(school_ids)
+    )
+    if search:
+        like = f"%{search}%"
+        vendors = vendors.where(Vendor.product.ilike(like) | Vendor.name.ilike(like))
+    vendor_rows = session.execute(vendors.order_by(Vendor.product, Vendor.id)).all()
+    result = Assessment.snapshot["result"]
+    assessments = (
         select(
             Assessment.vendor_id,
             Assessment.id,
+            Assessment.status,
             Assessment.decision,
             Assessment.valid_until,
-            Assessment.snapshot["result"]["band_label"].as_string(),
+            result["band"].as_string().label("band"),
+            result["band_label"].as_string().label("band_label"),
+            result["score"].as_float().label("score"),
         )
-        .where(Assessment.school_id.in_(school_ids), Assessment.status == DECIDED)
-        .order_by(Assessment.decided_on, Assessment.id)
-    ).all()
-    latest = {row[0]: row for row in decided}  # later rows win
-    products = []
-    for vendor_id, school_id, product, supplier in vendors:
-        row = latest.get(vendor_id)
-        products.append(
-            ProductDecision(
-                vendor_id,
-                school_id,
-                product,
-                supplier,
-                row[1] if row else None,
-                DECISIONS.get(row[2], NOT_DECIDED) if row else NOT_DECIDED,
-                (row[4] or NOT_RATED) if row else NOT_RATED,
-                row[3] if row else None,
-            )
+        .where(Assessment.school_id.in_(school_ids))
+        .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
+    )
+    if search:
+        assessments = assessments.where(
+            Assessment.vendor_id.in_(vendors.with_only_columns(Vendor.id))
         )
-    return products
+    latest: dict[int, Row] = {}
+    decided: dict[int, Row] = {}
+    for row in session.execute(assessments):  # later rows win
+        latest[row.vendor_id] = row
+        if row.status == AssessmentStatus.DECIDED:
+            decided[row.vendor_id] = row
+    return [_state(vendor, latest.get(vendor.id), decided.get(vendor.id)) for vendor in vendor_rows]
 
 
-def counts_by_rating_and_decision(products: Sequence[ProductDecision]) -> list[tuple]:
-    """[(rating, decision, count)], most common first."""
-    counts = Counter((p.rating, p.decision) for p in products)
+def _state(vendor: Row, newest: Row | None, done: Row | None) -> ProductState:
+    return ProductState(
+        vendor_id=vendor.id,
+        school_id=vendor.school_id,
+        product=vendor.product,
+        supplier=vendor.name,
+        latest_id=newest.id if newest else None,
+        latest_status=newest.status if newest else None,
+        decided_id=done.id if done else None,
+        decision=done.decision if done else None,
+        valid_until=done.valid_until if done else None,
+        band=done.band if done else None,
+        band_label=done.band_label if done else None,
+        score=done.score if done else None,
+    )
+
+
+def reviews_due(products: Sequence[ProductState], today: date) -> list[ProductState]:
+    """Products whose decision is due for review or has lapsed, soonest first."""
+    due = [p for p in products if p.review(today) is not None]
+    return sorted(due, key=lambda p: (p.valid_until, p.product, p.vendor_id))
+
+
+def products_due_for_review(
+    session: Session, school_ids: Sequence[int], today: date
+) -> list[ProductState]:
+    return reviews_due(product_states(session, school_ids), today)
+
+
+def counts_by_rating_and_decision(products: Sequence[ProductState]) -> list[tuple]:
+    """[(rating, decision, count)] by label, most common first."""
+    counts = Counter((p.rating, p.decision_label) for p in products)
     return sorted(((r, d, n) for (r, d), n in counts.items()), key=lambda x: (-x[2], x[0], x[1]))
-
-
-def review_stage(valid_until: date | None, today: date) -> int | None:
-    """The tightest reminder threshold reached (30, 7 or 1 days; a lapsed date counts as 1)."""
-    if valid_until is None:
-        return None
-    days_left = (valid_until - today).days
-    reached = [stage for stage in REVIEW_STAGES if days_left <= stage]
-    return min(reached) if reached else None
-
-
-def reviews_due(
-    products: Sequence[ProductDecision], today: date, within_days: int = REVIEW_STAGES[0]
-) -> list[ProductDecision]:
-    """Decisions whose valid-until date is within `within_days` or already past, soonest first."""
-    due = [p for p in products if p.valid_until and (p.valid_until - today).days <= within_days]
-    return sorted(due, key=lambda p: (p.valid_until, p.product))

@@ -21,13 +21,57 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
-from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
+from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.util.hashing import sha256_json
 
 ENGINE_VERSION = "1.0.0"
 EVIDENCE_MISSING_CREDIT_CAP = 0.5
+
+
+class QuestionStatus(StrEnum):
+    ANSWERED = "answered"
+    UNKNOWN = "unknown"
+    UNANSWERED = "unanswered"
+    NOT_APPLICABLE = "na"
+    GATED_OUT = "gated_out"  # its section, or the question, does not apply to this profile
+    UNSCORED = "unscored"
+    INVALID = "invalid"  # not an answer this question allows: earns nothing, and is reported
+
+
+NOT_KNOWN_YET = (QuestionStatus.UNKNOWN, QuestionStatus.UNANSWERED, QuestionStatus.INVALID)
+COUNTS_AS_ANSWERED = (QuestionStatus.ANSWERED, QuestionStatus.NOT_APPLICABLE)
+
+
+class LimitKind(StrEnum):
+    """The rules that can lower a rating below its score band."""
+
+    KNOCKOUT = "knockout"
+    CAP = "cap"
+    UNRESOLVED_KNOCKOUT = "unresolved_knockout"
+    SECTION_FLOOR = "section_floor"
+    EVIDENCE_COVERAGE = "evidence_coverage"
+
+    @property
+    def label(self) -> str:
+        return LIMIT_LABELS[self]
+
+
+LIMIT_LABELS = {
+    LimitKind.KNOCKOUT: "Knock-out",
+    LimitKind.CAP: "Cap",
+    LimitKind.UNRESOLVED_KNOCKOUT: "Knock-out not resolved",
+    LimitKind.SECTION_FLOOR: "Section below the floor",
+    LimitKind.EVIDENCE_COVERAGE: "Not enough evidence",
+}
+
+
+class GapReason(StrEnum):
+    UNKNOWN = "unknown"
+    UNANSWERED = "unanswered"
+    EVIDENCE_MISSING = "evidence_missing"
 
 
 @dataclass(frozen=True)
@@ -46,7 +90,7 @@ class QuestionResult:
     text: str
     type: str
     weight: int
-    status: str  # answered | unknown | unanswered | na | gated_out | unscored | invalid
+    status: QuestionStatus
     answer: str | list[str] | None
     answer_label: str
     credit: float | None
@@ -74,7 +118,7 @@ class SectionResult:
 
 @dataclass(frozen=True)
 class Limit:
-    kind: str  # knockout | cap | unresolved_knockout | section_floor | evidence_coverage
+    kind: LimitKind
     band: str
     band_label: str
     reason: str
@@ -89,7 +133,7 @@ class Limit:
 class EvidenceGap:
     question_id: str
     text: str
-    reason: str  # unknown | unanswered | evidence_missing
+    reason: GapReason
 
 
 @dataclass(frozen=True)
@@ -143,12 +187,12 @@ def score_assessment(
             given = answers.get(question.id, AnswerInput())
             graded[question.id] = _grade(checklist, question, given, applies, problems)
 
-    sections = [_section_result(s, graded, section_applies[s.id]) for s in checklist.sections]
-    applicable = [s for s in sections if s.applicable and s.score is not None]
-    total_weight = sum(s.weight for s in applicable)
+    tallies = {s.id: _tally(s, graded, section_applies[s.id]) for s in checklist.sections}
+    sections = [tally.result() for tally in tallies.values()]
+    applicable = [tally for tally in tallies.values() if tally.applicable]
+    total_weight = sum(tally.section.weight for tally in applicable)
     raw_score = (
-        sum(s.weight * _raw_section_score(checklist, s.section_id, graded) for s in applicable)
-        / total_weight
+        sum(tally.section.weight * tally.raw_score for tally in applicable) / total_weight
         if total_weight
         else 0.0
     )
@@ -160,8 +204,12 @@ def score_assessment(
     score_band = next(b for b in band_ids if score >= thresholds[b])
 
     scored = [g for g in graded.values() if g.counts]
-    answered_coverage = _percent(sum(g.status in ("answered", "na") for g in scored), len(scored))
-    needs_evidence = [g for g in scored if g.question.evidence_required and g.status != "na"]
+    answered_coverage = _percent(sum(g.status in COUNTS_AS_ANSWERED for g in scored), len(scored))
+    needs_evidence = [
+        g
+        for g in scored
+        if g.question.evidence_required and g.status != QuestionStatus.NOT_APPLICABLE
+    ]
     evidence_coverage = _percent(sum(bool(g.evidence) for g in needs_evidence), len(needs_evidence))
 
     limits = _limits(checklist, graded, sections, tier, evidence_coverage)
@@ -169,7 +217,7 @@ def score_assessment(
     band = checklist.rating.bands[band_index]
     blocking = {lim.question_id for lim in limits if lim.question_id}
     questions = [
-        _question_result(checklist, g, total_weight, graded, blocking) for g in graded.values()
+        _question_result(checklist, g, total_weight, tallies, blocking) for g in graded.values()
     ]
     order = {q.question_id: index for index, q in enumerate(questions)}
     points_lost = sorted(
@@ -214,7 +262,7 @@ def score_assessment(
 class _Graded:
     question: Question
     applies: bool
-    status: str
+    status: QuestionStatus
     value: str | tuple[str, ...] | None
     credit: float | None
     evidence_missing: bool
@@ -228,18 +276,20 @@ class _Graded:
 
     @property
     def in_denominator(self) -> bool:
-        return self.counts and self.status != "na"
+        return self.counts and self.status != QuestionStatus.NOT_APPLICABLE
 
     @property
     def rule_value(self) -> str | tuple[str, ...] | None:
         """The value knock-out and cap rules see: unanswered counts as unknown."""
-        return UNKNOWN if self.status in ("unknown", "unanswered", "invalid") else self.value
+        return UNKNOWN if self.status in NOT_KNOWN_YET else self.value
 
     @property
-    def gap_reason(self) -> str | None:
-        if self.status in ("unknown", "unanswered", "invalid"):
-            return "unknown" if self.status == "unknown" else "unanswered"
-        return "evidence_missing" if self.evidence_missing else None
+    def gap_reason(self) -> GapReason | None:
+        if self.status in NOT_KNOWN_YET:
+            if self.status == QuestionStatus.UNKNOWN:
+                return GapReason.UNKNOWN
+            return GapReason.UNANSWERED
+        return GapReason.EVIDENCE_MISSING if self.evidence_missing else None
 
 
 def _grade(checklist, question: Question, given: AnswerInput, applies: bool, problems) -> _Graded:
@@ -247,29 +297,40 @@ def _grade(checklist, question: Question, given: AnswerInput, applies: bool, pro
     evidence = tuple(sorted({e.strip() for e in given.evidence if e and e.strip()}))
     value = _normalise_value(question, given.value)
     if not applies:
-        return _Graded(question, False, "gated_out", None, None, False, "", ())
+        return _Graded(question, False, QuestionStatus.GATED_OUT, None, None, False, "", ())
     if not question.scored:
         text = value if isinstance(value, str) else None
-        return _Graded(question, True, "unscored", text, None, False, note, evidence)
+        return _Graded(question, True, QuestionStatus.UNSCORED, text, None, False, note, evidence)
     if value is None:
-        return _Graded(question, True, "unanswered", None, 0.0, False, note, evidence)
+        return _Graded(question, True, QuestionStatus.UNANSWERED, None, 0.0, False, note, evidence)
     if value == UNKNOWN:
-        return _Graded(question, True, "unknown", UNKNOWN, 0.0, False, note, evidence)
+        return _Graded(question, True, QuestionStatus.UNKNOWN, UNKNOWN, 0.0, False, note, evidence)
     if value == NOT_APPLICABLE:
         if question.allow_na:
-            return _Graded(question, True, "na", NOT_APPLICABLE, None, False, note, evidence)
+            return _Graded(
+                question,
+                True,
+                QuestionStatus.NOT_APPLICABLE,
+                NOT_APPLICABLE,
+                None,
+                False,
+                note,
+                evidence,
+            )
         problems.append(f"{question.id}: N/A is not allowed for this question")
-        return _Graded(question, True, "invalid", None, 0.0, False, note, evidence)
+        return _Graded(question, True, QuestionStatus.INVALID, None, 0.0, False, note, evidence)
     credits = {option.value: option.credit or 0.0 for option in checklist.options_for(question)}
     chosen = value if isinstance(value, tuple) else (value,)
     if not chosen or any(v not in credits for v in chosen):
         problems.append(f"{question.id}: {value!r} is not an answer to this question")
-        return _Graded(question, True, "invalid", None, 0.0, False, note, evidence)
+        return _Graded(question, True, QuestionStatus.INVALID, None, 0.0, False, note, evidence)
     credit = min(1.0, sum(credits[v] for v in chosen))
     evidence_missing = question.evidence_required and not evidence and credit > 0
     if evidence_missing:
         credit = min(credit, EVIDENCE_MISSING_CREDIT_CAP)
-    return _Graded(question, True, "answered", value, credit, evidence_missing, note, evidence)
+    return _Graded(
+        question, True, QuestionStatus.ANSWERED, value, credit, evidence_missing, note, evidence
+    )
 
 
 def _normalise_value(question: Question, value: object) -> str | tuple[str, ...] | None:
@@ -303,30 +364,43 @@ def _normalise_profile(checklist: Checklist, profile: Mapping[str, object]) -> d
 # --- sections, limits, explanation ----------------------------------------------------------
 
 
-def _raw_section_score(checklist: Checklist, section_id: str, graded) -> float:
-    section = checklist.sections_by_id[section_id]
-    rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
-    possible = sum(g.question.weight for g in rows)
-    return 100 * sum(g.question.weight * (g.credit or 0) for g in rows) / possible
+@dataclass(frozen=True)
+class _SectionTally:
+    """One section's scored questions and its average, worked out once per result."""
+
+    section: Section
+    applies: bool
+    rows: list[_Graded]  # scored, applicable questions (N/A included)
+    in_score: list[_Graded]  # the questions in the average (N/A excluded)
+    possible: int  # their weights
+    earned: float
+
+    @property
+    def applicable(self) -> bool:
+        return self.applies and bool(self.in_score)
+
+    @property
+    def raw_score(self) -> float:
+        return 100 * self.earned / self.possible
+
+    def result(self) -> SectionResult:
+        return SectionResult(
+            section_id=self.section.id,
+            title=self.section.title,
+            weight=self.section.weight,
+            applicable=self.applicable,
+            score=round(self.raw_score, 1) if self.applicable else None,
+            questions=len(self.rows),
+            answered=sum(g.status in COUNTS_AS_ANSWERED for g in self.rows),
+        )
 
 
-def _section_result(section, graded, applies: bool) -> SectionResult:
+def _tally(section: Section, graded: dict[str, _Graded], applies: bool) -> _SectionTally:
     rows = [graded[q.id] for q in section.questions if graded[q.id].counts]
     in_score = [g for g in rows if g.in_denominator]
-    score = None
-    if applies and in_score:
-        possible = sum(g.question.weight for g in in_score)
-        earned = sum(g.question.weight * (g.credit or 0) for g in in_score)
-        score = round(100 * earned / possible, 1)
-    return SectionResult(
-        section_id=section.id,
-        title=section.title,
-        weight=section.weight,
-        applicable=applies and bool(in_score),
-        score=score,
-        questions=len(rows),
-        answered=sum(g.status in ("answered", "na") for g in rows),
-    )
+    possible = sum(g.question.weight for g in in_score)
+    earned = sum(g.question.weight * (g.credit or 0) for g in in_score)
+    return _SectionTally(section, applies, rows, in_score, possible, earned)
 
 
 def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]:
@@ -334,17 +408,19 @@ def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]
     bottom, second = bands[-1], bands[1]
     limits: list[Limit] = []
     for g in graded.values():
-        if not g.counts or g.status == "na":
+        if not g.counts or g.status == QuestionStatus.NOT_APPLICABLE:
             continue
         question, seen = g.question, _rule_values(g.rule_value)
         fired = False
         if question.knockout and seen & set(question.knockout.when):
-            limits.append(_question_limit(checklist, "knockout", bottom, question.knockout, g))
+            limits.append(
+                _question_limit(checklist, LimitKind.KNOCKOUT, bottom, question.knockout, g)
+            )
             continue
         if question.cap and seen & set(question.cap.when):
             limits.append(
                 _question_limit(
-                    checklist, "cap", checklist.band(question.cap.band), question.cap, g
+                    checklist, LimitKind.CAP, checklist.band(question.cap.band), question.cap, g
                 )
             )
             fired = True
@@ -352,7 +428,7 @@ def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]
             why = "no evidence was given" if g.evidence_missing else "the answer is not known yet"
             reason = f"Knock-out question not resolved: {why}. {question.knockout.reason}"
             limits.append(
-                _question_limit(checklist, "unresolved_knockout", second, None, g, reason)
+                _question_limit(checklist, LimitKind.UNRESOLVED_KNOCKOUT, second, None, g, reason)
             )
     floor = checklist.rating.section_floor
     for section in sections:
@@ -360,14 +436,14 @@ def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]
             reason = (
                 f"Section “{section.title}” scored {section.score:g}, below the floor of {floor:g}."
             )
-            limits.append(Limit("section_floor", second.id, second.label, reason))
+            limits.append(Limit(LimitKind.SECTION_FLOOR, second.id, second.label, reason))
     minimum = tier.min_evidence_coverage
     if minimum is not None and evidence_coverage < minimum:
         reason = (
             f"Evidence coverage is {evidence_coverage:g}%, below the {minimum:g}% required for "
             f"the {tier.label.lower()} tier."
         )
-        limits.append(Limit("evidence_coverage", second.id, second.label, reason))
+        limits.append(Limit(LimitKind.EVIDENCE_COVERAGE, second.id, second.label, reason))
     return limits
 
 
@@ -392,15 +468,14 @@ def _question_limit(checklist, kind, band, rule, g: _Graded, reason: str | None 
     )
 
 
-def _question_result(checklist, g: _Graded, total_weight, graded, blocking) -> QuestionResult:
+def _question_result(checklist, g: _Graded, total_weight, tallies, blocking) -> QuestionResult:
     question = g.question
     section = checklist.section_of[question.id]
     points_lost = impact = 0.0
     if g.in_denominator and total_weight:
         missing = 1 - (g.credit or 0)
         points_lost = round(question.weight * missing, 2)
-        section_rows = [graded[q.id] for q in section.questions if graded[q.id].in_denominator]
-        possible = sum(r.question.weight for r in section_rows)
+        possible = tallies[section.id].possible
         impact = round(
             100 * section.weight / total_weight * question.weight / possible * missing, 2
         )
@@ -412,7 +487,9 @@ def _question_result(checklist, g: _Graded, total_weight, graded, blocking) -> Q
         weight=question.weight,
         status=g.status,
         answer=_plain(g.value),
-        answer_label=answer_label(checklist, question, g.value) if g.status != "gated_out" else "",
+        answer_label=answer_label(checklist, question, g.value)
+        if g.status != QuestionStatus.GATED_OUT
+        else "",
         credit=g.credit,
         evidence_required=question.evidence_required,
         evidence_missing=g.evidence_missing,

@@ -1,15 +1,22 @@
 """Moving assessments between instances: the JSON export document and its validated import
-(no Flask imports). An import creates a new draft; decisions are never imported, because each
-school signs off for itself."""
+(no Flask imports). An import creates a new product and a draft assessment; decisions are never
+imported, because each school signs off for itself. The demo seeds its products through the same
+import, from files in this format (app/procurement/demo_products/)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist
-from app.services.procurement.assessments import URL, still_valid
+from app.models.procurement import Assessment
+from app.services.procurement.assessments import URL, put_answer, start_assessment, still_valid
+from app.services.procurement.register import save_vendor
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1
@@ -110,3 +117,51 @@ def parse_import(
         key: value for key, value in document.profile.items() if key in checklist.profile_by_id
     }
     return document, checklist, [], notes
+
+
+NOT_JSON = "The file is not valid JSON. Choose a file exported from this service."
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the new draft (None when `problems` stopped it), notes about answers
+    that were skipped or moved to another questionnaire version, and the audit detail."""
+
+    assessment: Assessment | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    audit: dict = field(default_factory=dict)
+
+
+def import_assessment(
+    session: Session,
+    raw: bytes | str,
+    checklists: dict[str, Checklist],
+    *,
+    school_id: int,
+    user_id: int | None,
+    user_name: str,
+    now: datetime,
+) -> ImportOutcome:
+    """Validate an exported document and create its product, draft assessment and answers."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return ImportOutcome(problems=[NOT_JSON])
+    document, checklist, problems, notes = parse_import(data, checklists)
+    if document is None or checklist is None:
+        return ImportOutcome(problems=problems)
+    vendor = save_vendor(session, document.vendor.model_dump(), school_id=school_id)
+    assessment = start_assessment(
+        session, vendor, checklist, user_id=user_id, user_name=user_name, now=now
+    )
+    assessment.profile = document.profile
+    assessment.profile_done = bool(document.profile)
+    for answer in document.answers:
+        put_answer(
+            assessment, answer.question_id, answer.value, answer.note, answer.evidence,
+            user_id=user_id, user_name=user_name, now=now, existing={},
+        )  # fmt: skip
+    session.flush()
+    detail = {"answers": len(document.answers), "skipped": len(notes) or None}
+    return ImportOutcome(assessment, notes=notes, audit=detail)

@@ -1,0 +1,61 @@
+"""The live snapshot of an assessment: what its report shows right now, and what a decision
+freezes (no Flask imports). Built the same way by the pages, the decision and the demo seeds."""
+
+from __future__ import annotations
+
+from app.content.checklists import Checklist
+from app.models.procurement import Assessment, Vendor
+from app.services.procurement.assessments import changes_since, checklist_for, compute
+from app.services.procurement.reports import build_snapshot
+
+
+def vendor_facts(vendor: Vendor) -> dict:
+    return {
+        "name": vendor.name,
+        "product": vendor.product,
+        "website": vendor.website,
+        "contact_name": vendor.contact_name,
+        "contact_email": vendor.contact_email,
+        "purpose": vendor.purpose,
+        "data_categories": list(vendor.data_categories or []),
+        "pupils_covered": vendor.pupils_covered,
+        "contract_start": vendor.contract_start.isoformat() if vendor.contract_start else None,
+        "contract_end": vendor.contract_end.isoformat() if vendor.contract_end else None,
+    }
+
+
+def change_list(assessment: Assessment, checklists: dict[str, Checklist]) -> list[dict]:
+    """What changed since the previous assessment of the same product (none for a first one)."""
+    previous = assessment.previous
+    if previous is None:
+        return []
+    changes = changes_since(
+        checklist_for(assessment, checklists),
+        {answer.question_id: answer.value for answer in assessment.answers},
+        checklist_for(previous, checklists),
+        {answer.question_id: answer.value for answer in previous.answers},
+    )
+    return [vars(change) for change in changes]
+
+
+def live_snapshot(
+    assessment: Assessment,
+    checklists: dict[str, Checklist],
+    *,
+    school_name: str,
+    decision: dict | None = None,
+) -> dict:
+    """The snapshot as it would be frozen now, with `decision` when one is being recorded."""
+    checklist = checklist_for(assessment, checklists)
+    return build_snapshot(
+        checklist=checklist,
+        result=compute(assessment, checklist),
+        school_name=school_name,
+        vendor=vendor_facts(assessment.vendor),
+        profile=assessment.profile or {},
+        assessment_id=assessment.id,
+        started_on=assessment.created_at.date(),
+        status=assessment.status,
+        decision=decision,
+        changes=change_list(assessment, checklists),
+    )
