@@ -123,7 +123,7 @@ def cached_route_figures(app, snapshot: dict, runs: int) -> dict:
         user.set_roles(["business_manager"])
         vendor = Vendor(school_id=school.id, name="Benchmark Ltd", product="Benchmark")
         assessment = Assessment(
-            school_id=school.id, vendor=vendor, checklist_id=CHECKLIST, checklist_version="1.0.0",
+            school_id=school.id, vendor=vendor, checklist_id=CHECKLIST, checklist_version="1.0.1",
             checklist_definition={}, status="decided", snapshot=snapshot,
             snapshot_hash=snapshot_hash(snapshot), decision="conditional", created_at=utcnow(),
         )  # fmt: skip
