@@ -35,7 +35,14 @@ def teacher(world):
     return world.user("A", "teacher")
 
 
+def _read_every_lesson(client, csrf) -> None:
+    for slug in ("01-what-is-personal-data", "02-sharing-safely"):
+        lesson = f"/training/modules/{MODULE_ID}/lessons/{slug}"
+        assert client.post(lesson, data={"csrf_token": csrf(client, lesson)}).status_code == 302
+
+
 def _start(client, csrf) -> QuizAttempt:
+    _read_every_lesson(client, csrf)
     token = csrf(client, f"/training/modules/{MODULE_ID}")
     response = client.post(f"/training/modules/{MODULE_ID}/check", data={"csrf_token": token})
     assert response.status_code == 302
@@ -82,7 +89,8 @@ def test_reading_lessons_marks_progress_and_continues(modules, teacher, signed_i
     assert "Continue where you left off" in module_page
     assert "/lessons/02-sharing-safely" in module_page
     overview = client.get("/training/").get_data(as_text=True)
-    assert "In progress" in overview and "33% complete" in overview
+    assert "In progress" in overview and "1 of 2 lessons read" in overview
+    assert 'value="50"' in overview
     client.post(first, data={"csrf_token": csrf(client, first)})  # reading twice changes nothing
     assert len(db.session.execute(select(LessonProgress)).all()) == 1
 
@@ -126,10 +134,16 @@ def test_fail_then_retake_with_a_fresh_draw_then_pass(modules, teacher, signed_i
     assert response.headers["Location"].endswith(f"/training/attempts/{attempt.id}/result")
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You did not pass this time" in result and "0%" in result
-    question = attempt.questions[0]
-    correct_text = next(o["text"] for o in question["options"] if o["correct"])
-    assert str(escape(correct_text)) in result and str(escape(question["explanation"])) in result
-    assert question["source"]["url"] in result
+    # Which answers were wrong and why (the chosen option's feedback), but not the right ones.
+    for question in attempt.questions:
+        chosen = next(o for o in question["options"] if not o["correct"])
+        assert str(escape(chosen["feedback"])) in result
+        for option in question["options"]:
+            if option["correct"]:
+                assert str(escape(option["text"])) not in result, option["text"]
+        assert str(escape(question["explanation"])) not in result
+        assert question["source"]["url"] in result
+    assert "Correct answer" not in result
     assert db.session.execute(select(Certificate)).first() is None
     # A submitted attempt cannot be answered again.
     again = _submit(client, csrf, attempt, correct_answers(attempt.questions))
@@ -147,6 +161,11 @@ def test_fail_then_retake_with_a_fresh_draw_then_pass(modules, teacher, signed_i
     assert certificate.expires_at.date().year == certificate.issued_at.date().year + 1
     html = client.get(f"/training/attempts/{retake.id}/result").get_data(as_text=True)
     assert "You passed" in html and f"/training/certificates/{certificate.id}" in html
+    # Once passed, the failed attempt shows its right answers and explanations too.
+    earlier = client.get(f"/training/attempts/{attempt.id}/result").get_data(as_text=True)
+    question = attempt.questions[0]
+    correct_text = next(o["text"] for o in question["options"] if o["correct"])
+    assert str(escape(correct_text)) in earlier and str(escape(question["explanation"])) in earlier
     overview = client.get("/training/").get_data(as_text=True)
     assert "Passed" in overview and "View certificate" in overview
 
