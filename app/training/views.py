@@ -36,7 +36,7 @@ CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 CERTIFICATE_LAYOUT_VERSION = "2"  # bump when the certificate template changes (cache key)
 
 
-def _module_or_404(module_id: str):  # type: ignore[no-untyped-def]
+def module_or_404(module_id: str):  # type: ignore[no-untyped-def]
     module = content().modules.get(module_id)
     if module is None:
         abort(404)
@@ -88,13 +88,13 @@ def _module_page(module, problem: str | None = None, status: int = 200):  # type
 @bp.get("/modules/<module_id>")
 @login_required
 def module(module_id: str):
-    return _module_page(_module_or_404(module_id))
+    return _module_page(module_or_404(module_id))
 
 
 @bp.get("/modules/<module_id>/lessons/<lesson_slug>")
 @login_required
 def lesson(module_id: str, lesson_slug: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
     previous, following = module.neighbours(lesson)
     read = lesson.slug in read_slugs(
@@ -114,7 +114,7 @@ def lesson(module_id: str, lesson_slug: str):
 @bp.post("/modules/<module_id>/lessons/<lesson_slug>")
 @login_required
 def mark_read(module_id: str, lesson_slug: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -133,7 +133,7 @@ def mark_read(module_id: str, lesson_slug: str):
 @bp.post("/modules/<module_id>/check")
 @login_required
 def start_check(module_id: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
