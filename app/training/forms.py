@@ -4,7 +4,7 @@ reassignment of a superseded module."""
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from app import clock
 from app.form_fields import DateInput
@@ -40,7 +40,7 @@ class ReassignForm(FlaskForm):
     due_date = DateInput(
         "Due date",
         description="For example 2027-03-31.",
-        validators=[DataRequired("Enter the due date for the new version")],
+        validators=[InputRequired("Enter the due date for the new version")],
     )
 
     def validate_due_date(self, field: DateInput) -> None:

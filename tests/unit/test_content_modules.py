@@ -17,8 +17,7 @@ L1 = "handling-pupil-data/lessons/01-what-is-personal-data.md"
 
 EXPECTED = {
     "unknown-key": f"{M}: colour: unknown key (not allowed here)",
-    "check-opens-unknown-value": f"{M}: check_opens: Input should be 'after-lessons' or "
-    "'any-time'",
+    "check-opens-unknown-value": f"{M}: check_opens: Input should be 'after-lessons' or 'any-time'",
     "id-not-folder-name": f"{M}: id: must match the folder name 'handling-pupil-data'",
     "unquoted-version": f'{M}: version: must be a quoted string like "1.0.0"',
     # Versions and option ids follow the patterns checklists use (app/content/base.py).
