@@ -60,7 +60,8 @@ def my_training():
     assigned, optional = records.my_training(
         db.session, current_user, list(content().modules.values()), clock.now()
     )
-    started = any(row.status != "not_started" for row in assigned + optional)
+    rows = assigned + optional
+    started = any(row.status != "not_started" or row.certificate for row in rows)
     return render_template(
         "training/my_training.html", assigned=assigned, optional=optional, started=started
     )

@@ -110,6 +110,7 @@ def test_reassigning_asks_for_the_new_version_by_the_due_date(
     card = signed_in(teacher).get("/training/").get_data(as_text=True)
     assert f"Due by {due.day} {due:%B %Y}" in card
     assert "your school asks you to take version 2.0.0" in card
+    assert "You have not started any training yet" not in card
     # Asking again finds nobody left to reassign.
     _reassign(client, csrf, due.isoformat())
     assert len(db.session.execute(select(Assignment)).all()) == 2
