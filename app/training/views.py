@@ -28,7 +28,7 @@ from app.pdf import cache_key_for, render_pdf
 from app.security import get_scoped_or_404
 from app.services.training import quiz, records
 from app.services.training.certificates import certificate_state, superseded_by
-from app.services.training.progress import next_lesson, read_slugs
+from app.services.training.progress import next_lesson
 from app.training import bp, verify_bp
 from app.training.forms import VerifyForm
 
@@ -98,9 +98,7 @@ def lesson(module_id: str, lesson_slug: str):
     module = module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
     previous, following = module.neighbours(lesson)
-    read = lesson.slug in read_slugs(
-        module, records.lessons_read(db.session, current_user, module.id)
-    )
+    read = lesson.slug in records.read_in(db.session, current_user, module)
     return render_template(
         "training/lesson.html",
         module=module,

@@ -57,6 +57,11 @@ def lessons_read(
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
 
 
+def read_in(session: Session, user: User, module: Module) -> set[str]:
+    """Slugs of the module's lessons the user has read under its current major version."""
+    return read_slugs(module, lessons_read(session, user, module.id))
+
+
 def record_lesson_read(
     session: Session, user: User, module: Module, lesson_slug: str, now: datetime
 ) -> None:
@@ -135,7 +140,7 @@ def start_attempt(
     questions seen least often first. Raises CheckNotOpen while lessons are unread (for a
     module whose check opens after the lessons) or the school's wait after a failure lasts."""
     attempts = attempts_for(session, user, module.id)
-    read = read_slugs(module, lessons_read(session, user, module.id))
+    read = read_in(session, user, module)
     gate = gate_for(session, user, module, attempts, read, now)
     if gate.unread:
         raise CheckNotOpen(gate)
@@ -232,7 +237,7 @@ def _maybe_issue(
         return None
     if module is None or module.version != attempt.module_version:
         return None  # the module changed under an open attempt: no certificate for old content
-    read = read_slugs(module, lessons_read(session, user, module.id))
+    read = read_in(session, user, module)
     minutes = {lesson.slug: lesson.minutes for lesson in module.lessons}
     certificate = Certificate(
         school_id=user.school_id,
@@ -267,7 +272,7 @@ class ModulePage:
 
 
 def module_page(session: Session, user: User, module: Module, now: datetime) -> ModulePage:
-    read = read_slugs(module, lessons_read(session, user, module.id))
+    read = read_in(session, user, module)
     attempts = attempts_for(session, user, module.id)
     certificates = certificates_for(session, user, module.id)
     return ModulePage(
@@ -305,7 +310,7 @@ def review_attempt(
         certificate = certificates[0]
     gate = None
     if module is not None:
-        read = read_slugs(module, lessons_read(session, user, module.id))
+        read = read_in(session, user, module)
         gate = gate_for(session, user, module, attempts, read, now)
     return AttemptReview(result, certificate, attempt.passed or passed_since, gate)
 
