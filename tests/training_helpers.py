@@ -33,3 +33,25 @@ def form_data(answers: dict[str, list[str]], token: str) -> dict:
     for question_id, chosen in answers.items():
         data[f"q-{question_id}"] = chosen
     return data
+
+
+def lesson_url(slug: str, module_id: str = MODULE_ID) -> str:
+    return f"/training/modules/{module_id}/lessons/{slug}"
+
+
+def read_lessons(client, csrf, slugs, module_id: str = MODULE_ID) -> None:
+    """Mark lessons read, as "Mark as read and continue" does."""
+    for slug in slugs:
+        url = lesson_url(slug, module_id)
+        assert client.post(url, data={"csrf_token": csrf(client, url)}).status_code == 302
+
+
+def request_check(client, csrf, module_id: str = MODULE_ID):
+    """POST "Start the knowledge check": a redirect to the new attempt, or the refusal."""
+    token = csrf(client, f"/training/modules/{module_id}")
+    return client.post(f"/training/modules/{module_id}/check", data={"csrf_token": token})
+
+
+def submit(client, csrf, attempt, answers, module_id: str = MODULE_ID):
+    token = csrf(client, f"/training/modules/{module_id}")
+    return client.post(f"/training/attempts/{attempt.id}", data=form_data(answers, token))

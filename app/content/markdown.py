@@ -3,7 +3,8 @@ containers (`::: key-point`, `::: in-your-school`), GOV.UK Frontend classes, the
 
 Raw HTML in a lesson is never passed through: markdown-it escapes it (html=False) and nh3 removes
 anything outside a short allow-list, so no script, style or event handler survives. Tables lose
-markdown-it's `style="text-align"` (the CSP forbids inline styles) and get header scopes.
+markdown-it's `style="text-align"` (the CSP forbids inline styles), get header scopes, and each
+body cell carries its column's header as `data-label` so a phone can stack the table.
 """
 
 import re
@@ -19,7 +20,7 @@ _CLASSES = {
     "paragraph_open": "govuk-body",
     "bullet_list_open": "govuk-list govuk-list--bullet",
     "ordered_list_open": "govuk-list govuk-list--number",
-    "table_open": "govuk-table",
+    "table_open": "govuk-table app-table-stack",
     "thead_open": "govuk-table__head",
     "tbody_open": "govuk-table__body",
     "tr_open": "govuk-table__row",
@@ -41,13 +42,43 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre", "a",
     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "div", "span",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"*": {"class"}, "a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class"},
+    "a": {"href", "title"},
+    "th": {"scope"},
+    "td": {"data-label"},
+    "ol": {"start"},
+}
 
 _CONTAINER_LINE = re.compile(r"^\s{0,3}(:{3,})\s*(\S*)\s*$")
 
 
+def _label_table_cells(tokens: list[Token]) -> None:
+    """Give each body cell its column's header text as `data-label`, which a phone shows before
+    the value when the table is stacked into one block per row (`.app-table-stack`)."""
+    headers: list[str] = []
+    column = 0
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            headers = []
+        elif token.type == "th_open" and index + 1 < len(tokens):
+            headers.append(_plain_text(tokens[index + 1]))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
+
+
+def _plain_text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or () if child.content).strip()
+
+
 def _add_classes(state) -> None:  # type: ignore[no-untyped-def]
-    """Core rule: give every block the GOV.UK class it needs; tables lose inline alignment."""
+    """Core rule: give every block the GOV.UK class it needs; tables lose inline alignment and
+    their cells are labelled with their column's header."""
+    _label_table_cells(state.tokens)
     for token in _walk(state.tokens):
         css = _CLASSES.get(token.type)
         if token.type == "heading_open":

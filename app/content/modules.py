@@ -7,6 +7,7 @@ Markdown work.
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,6 +28,13 @@ from app.content.yaml_loading import load_yaml_file, parse_yaml, read_text
 
 Text = Annotated[str, Field(min_length=1)]
 Kebab = Annotated[str, Field(pattern=KEBAB)]
+
+
+class CheckOpens(StrEnum):
+    """When a module's knowledge check can be started (module.yaml `check_opens`)."""
+
+    AFTER_LESSONS = "after-lessons"  # once every lesson is marked read (the default)
+    ANY_TIME = "any-time"  # straight away, for a module staff may test out of
 
 
 # --- File schemas -------------------------------------------------------------------------------
@@ -51,6 +59,7 @@ class ModuleSchema(StrictModel):
     pass_mark: Annotated[int, Field(ge=1, le=100)]
     questions_per_attempt: Annotated[int, Field(ge=1)]
     certificate_validity_months: Annotated[int, Field(ge=1)]
+    check_opens: Literal["after-lessons", "any-time"] = "after-lessons"
     lessons: Annotated[list[Annotated[str, Field(pattern=LESSON_NAME)]], Field(min_length=1)]
 
 
@@ -138,6 +147,7 @@ class Module:
     certificate_validity_months: int
     lessons: tuple[Lesson, ...]
     questions: tuple[Question, ...]
+    check_opens: CheckOpens = CheckOpens.AFTER_LESSONS
     _lesson_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -346,6 +356,7 @@ def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Mod
         certificate_validity_months=meta.certificate_validity_months,
         lessons=lessons,
         questions=questions,
+        check_opens=CheckOpens(meta.check_opens),
     )
 
 

@@ -24,6 +24,8 @@ class SchoolSettings(SchoolOwned, db.Model):
     # None: keep for ever. Applied by `flask purge`.
     erase_deactivated_after_months: Mapped[int | None] = mapped_column(Integer)
     delete_audit_after_months: Mapped[int | None] = mapped_column(Integer)
+    # Minutes staff wait after a failed knowledge check before the next try; None: no wait.
+    retake_wait_minutes: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

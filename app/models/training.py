@@ -27,6 +27,9 @@ class Assignment(SchoolOwned, db.Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     # Overrides the module's certificate validity as the refresher interval, when set.
     refresher_months: Mapped[int | None] = mapped_column(Integer)
+    # Set by a reassignment after a module's major version changed: only a certificate issued
+    # after this moment completes it, so a superseded certificate no longer counts.
+    requires_completion_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -69,7 +72,8 @@ class QuizAttempt(SchoolOwned, db.Model):
 
 
 class Certificate(SchoolOwned, db.Model):
-    """Issued on a pass. Everything shown on it is stored here, as it was on the day."""
+    """Issued on a pass. Everything shown on it is stored here, as it was on the day (whether
+    a later major version of the module supersedes it is worked out from the content)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -81,8 +85,13 @@ class Certificate(SchoolOwned, db.Model):
     module_version: Mapped[str] = mapped_column(String(20))
     module_title: Mapped[str] = mapped_column(String(200))
     learner_name: Mapped[str] = mapped_column(String(120))
+    school_name: Mapped[str | None] = mapped_column(String(200))
     score: Mapped[int] = mapped_column(Integer)
     cpd_minutes: Mapped[int] = mapped_column(Integer)
+    # The lessons read when the check was passed, which the CPD minutes are credited for
+    # (None on certificates issued before this was recorded).
+    lessons_read: Mapped[int | None] = mapped_column(Integer)
+    lesson_count: Mapped[int | None] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -80,6 +80,12 @@ class SettingsForm(FlaskForm):
         description="Leave empty to keep them. We suggest at least 12 months.",
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
     )
+    retake_wait_minutes = IntegerField(
+        "Wait before another try after a failed knowledge check (minutes)",
+        description="For example 10, so staff go back over the lessons first. Leave empty for "
+        "no wait.",
+        validators=[Optional(), NumberRange(1, 1440, "Enter a number of minutes from 1 to 1440")],
+    )
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

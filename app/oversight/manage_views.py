@@ -132,6 +132,7 @@ def settings():
         form.reminders_enabled.data = "on" if current.reminders_enabled else "off"
         form.erase_deactivated_after_months.data = current.erase_deactivated_after_months
         form.delete_audit_after_months.data = current.delete_audit_after_months
+        form.retake_wait_minutes.data = current.retake_wait_minutes
     if form.validate_on_submit():
         manage.save_settings(
             db.session,
@@ -139,6 +140,7 @@ def settings():
             reminders_enabled=form.reminders_enabled.data == "on",
             erase_deactivated_after_months=form.erase_deactivated_after_months.data,
             delete_audit_after_months=form.delete_audit_after_months.data,
+            retake_wait_minutes=form.retake_wait_minutes.data,
             now=clock.now(),
             actor_id=current_user.id,
             record=audit.record,

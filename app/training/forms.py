@@ -1,10 +1,13 @@
 """Training forms. The knowledge check is a plain form (its questions come from the attempt's
-stored paper), protected by the global CSRF check; these cover the rest."""
+stored paper), protected by the global CSRF check; these cover the certificate check and the
+reassignment of a superseded module."""
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from app import clock
+from app.form_fields import DateInput
 from app.services.training.certificates import normalise_code
 
 
@@ -29,3 +32,17 @@ class VerifyForm(FlaskForm):
             )
         else:
             field.data = normalised
+
+
+class ReassignForm(FlaskForm):
+    """Reassign a superseded module (one form per module on the page, told apart by prefix)."""
+
+    due_date = DateInput(
+        "Due date",
+        description="For example 2027-03-31.",
+        validators=[InputRequired("Enter the due date for the new version")],
+    )
+
+    def validate_due_date(self, field: DateInput) -> None:
+        if field.data is not None and field.data < clock.today():
+            raise ValidationError("The due date must be today or in the future")

@@ -27,16 +27,16 @@ from app.models.training import Certificate, QuizAttempt
 from app.pdf import cache_key_for, render_pdf
 from app.security import get_scoped_or_404
 from app.services.training import quiz, records
-from app.services.training.certificates import certificate_state
+from app.services.training.certificates import certificate_state, superseded_by
 from app.services.training.progress import next_lesson
 from app.training import bp, verify_bp
 from app.training.forms import VerifyForm
 
 CERTIFICATE_TEMPLATE = "pdf/certificate.html"
-CERTIFICATE_LAYOUT_VERSION = "1"  # bump when the certificate template changes (cache key)
+CERTIFICATE_LAYOUT_VERSION = "2"  # bump when the certificate template changes (cache key)
 
 
-def _module_or_404(module_id: str):  # type: ignore[no-untyped-def]
+def module_or_404(module_id: str):  # type: ignore[no-untyped-def]
     module = content().modules.get(module_id)
     if module is None:
         abort(404)
@@ -60,39 +60,45 @@ def my_training():
     assigned, optional = records.my_training(
         db.session, current_user, list(content().modules.values()), clock.now()
     )
-    started = any(row.status != "not_started" for row in assigned + optional)
+    rows = assigned + optional
+    started = any(row.status != "not_started" or row.certificate for row in rows)
     return render_template(
         "training/my_training.html", assigned=assigned, optional=optional, started=started
     )
 
 
-@bp.get("/modules/<module_id>")
-@login_required
-def module(module_id: str):
-    module = _module_or_404(module_id)
-    read = {slug for _, slug in records.lessons_read(db.session, current_user, module.id)}
-    certificates = records.certificates_for(db.session, current_user, module.id)
-    latest = certificates[0] if certificates else None
+def _module_page(module, problem: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    now = clock.now()
+    page = records.module_page(db.session, current_user, module, now)
+    latest = page.certificate
     return render_template(
         "training/module.html",
         module=module,
-        read=read,
-        continue_slug=next_lesson([lesson.slug for lesson in module.lessons], read),
-        attempts=records.attempts_for(db.session, current_user, module.id),
-        open_attempt=records.open_attempt(db.session, current_user, module),
+        page=page,
+        read=page.read,
+        continue_slug=next_lesson([lesson.slug for lesson in module.lessons], page.read),
         certificate=latest,
-        certificate_state=certificate_state(latest.expires_at, clock.now()) if latest else None,
+        certificate_state=certificate_state(latest.expires_at, now) if latest else None,
+        superseded=superseded_by(latest.module_version, module.version) if latest else None,
+        closed_reason=page.gate.reason(now),
+        problem=problem,
         form=ConfirmForm(),
-    )
+    ), status
+
+
+@bp.get("/modules/<module_id>")
+@login_required
+def module(module_id: str):
+    return _module_page(module_or_404(module_id))
 
 
 @bp.get("/modules/<module_id>/lessons/<lesson_slug>")
 @login_required
 def lesson(module_id: str, lesson_slug: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
     previous, following = module.neighbours(lesson)
-    read = (module.id, lesson.slug) in records.lessons_read(db.session, current_user, module.id)
+    read = lesson.slug in records.read_in(db.session, current_user, module)
     return render_template(
         "training/lesson.html",
         module=module,
@@ -107,7 +113,7 @@ def lesson(module_id: str, lesson_slug: str):
 @bp.post("/modules/<module_id>/lessons/<lesson_slug>")
 @login_required
 def mark_read(module_id: str, lesson_slug: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     lesson = module.lesson(lesson_slug) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -126,10 +132,13 @@ def mark_read(module_id: str, lesson_slug: str):
 @bp.post("/modules/<module_id>/check")
 @login_required
 def start_check(module_id: str):
-    module = _module_or_404(module_id)
+    module = module_or_404(module_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    attempt = records.start_attempt(db.session, current_user, module, clock.now())
+    try:
+        attempt = records.start_attempt(db.session, current_user, module, clock.now())
+    except records.CheckNotOpen as refused:
+        return _module_page(module, refused.gate.reason(clock.now()), 409)
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
@@ -182,22 +191,17 @@ def attempt_result(attempt_id: int):
     attempt = _own_or_404(QuizAttempt, attempt_id)
     if not attempt.is_submitted:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    result = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
-    certificate = db.session.execute(
-        db.select(Certificate).where(
-            Certificate.school_id == current_user.school_id,
-            Certificate.attempt_id == attempt.id,
-        )
-    ).scalar_one_or_none()
-    if certificate is None and attempt.passed:
-        latest = records.certificates_for(db.session, current_user, attempt.module_id)
-        certificate = latest[0] if latest else None
+    module = content().modules.get(attempt.module_id)
+    now = clock.now()
+    review = records.review_attempt(db.session, current_user, attempt, module, now)
     return render_template(
         "training/result.html",
         attempt=attempt,
-        result=result,
-        certificate=certificate,
-        module=content().modules.get(attempt.module_id),
+        result=review.grade,
+        certificate=review.certificate,
+        reveal=review.reveal_answers,
+        closed_reason=review.gate.reason(now) if review.gate else None,
+        module=module,
         form=ConfirmForm(),
     )
 
@@ -213,8 +217,15 @@ def certificate(certificate_id: int):
         "training/certificate.html",
         certificate=certificate,
         state=certificate_state(certificate.expires_at, clock.now()),
+        superseded=_superseded(certificate),
         verify_url=external_url("verify.verify_code", code=certificate.code),
     )
+
+
+def _superseded(certificate: Certificate) -> str | None:
+    """The module's current version when a later major version supersedes the certificate."""
+    module = content().modules.get(certificate.module_id)
+    return superseded_by(certificate.module_version, module.version if module else None)
 
 
 def certificate_pdf_bytes(certificate: Certificate, verify_url: str) -> bytes:
@@ -301,5 +312,9 @@ def verify_code(code: str):
     certificate = records.find_certificate(db.session, normalised) if normalised else None
     state = certificate_state(certificate.expires_at, clock.now()) if certificate else "not_found"
     return render_template(
-        "training/verified.html", certificate=certificate, state=state, code=code
+        "training/verified.html",
+        certificate=certificate,
+        state=state,
+        code=code,
+        superseded=_superseded(certificate) if certificate else None,
     ), (404 if certificate is None else 200)

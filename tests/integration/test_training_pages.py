@@ -19,7 +19,9 @@ from tests.factories import count_statements
 from tests.training_helpers import (
     MODULE_ID,
     correct_answers,
-    form_data,
+    read_lessons,
+    request_check,
+    submit,
     use_fixture_modules,
     wrong_answers,
 )
@@ -36,21 +38,16 @@ def teacher(world):
 
 
 def _start(client, csrf) -> QuizAttempt:
-    token = csrf(client, f"/training/modules/{MODULE_ID}")
-    response = client.post(f"/training/modules/{MODULE_ID}/check", data={"csrf_token": token})
+    read_lessons(client, csrf, ["01-what-is-personal-data", "02-sharing-safely"])
+    response = request_check(client, csrf)
     assert response.status_code == 302
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
     return db.session.get(QuizAttempt, attempt_id)
 
 
-def _submit(client, csrf, attempt, answers):
-    token = csrf(client, f"/training/modules/{MODULE_ID}")
-    return client.post(f"/training/attempts/{attempt.id}", data=form_data(answers, token))
-
-
 def _pass(client, csrf) -> Certificate:
     attempt = _start(client, csrf)
-    response = _submit(client, csrf, attempt, correct_answers(attempt.questions))
+    response = submit(client, csrf, attempt, correct_answers(attempt.questions))
     assert response.status_code == 302
     return db.session.execute(select(Certificate)).scalars().all()[-1]
 
@@ -82,7 +79,8 @@ def test_reading_lessons_marks_progress_and_continues(modules, teacher, signed_i
     assert "Continue where you left off" in module_page
     assert "/lessons/02-sharing-safely" in module_page
     overview = client.get("/training/").get_data(as_text=True)
-    assert "In progress" in overview and "33% complete" in overview
+    assert "In progress" in overview and "1 of 2 lessons read" in overview
+    assert 'value="50"' in overview
     client.post(first, data={"csrf_token": csrf(client, first)})  # reading twice changes nothing
     assert len(db.session.execute(select(LessonProgress)).all()) == 1
 
@@ -109,7 +107,7 @@ def test_unanswered_questions_are_listed_and_answers_kept(modules, teacher, sign
     attempt = _start(client, csrf)
     answered = attempt.questions[0]
     chosen = answered["options"][1]["id"]
-    response = _submit(client, csrf, attempt, {answered["id"]: [chosen]})
+    response = submit(client, csrf, attempt, {answered["id"]: [chosen]})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in html
@@ -122,22 +120,30 @@ def test_unanswered_questions_are_listed_and_answers_kept(modules, teacher, sign
 def test_fail_then_retake_with_a_fresh_draw_then_pass(modules, teacher, signed_in, csrf):
     client = signed_in(teacher)
     attempt = _start(client, csrf)
-    response = _submit(client, csrf, attempt, wrong_answers(attempt.questions))
+    response = submit(client, csrf, attempt, wrong_answers(attempt.questions))
     assert response.headers["Location"].endswith(f"/training/attempts/{attempt.id}/result")
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You did not pass this time" in result and "0%" in result
-    question = attempt.questions[0]
-    correct_text = next(o["text"] for o in question["options"] if o["correct"])
-    assert str(escape(correct_text)) in result and str(escape(question["explanation"])) in result
-    assert question["source"]["url"] in result
+    # Which answers were wrong and why (the chosen option's feedback), but not the right ones.
+    sections = result.split('<section class="app-answer')[1:]
+    for question, section in zip(attempt.questions, sections, strict=True):
+        section = section.replace(str(escape(question["prompt"])), "")
+        chosen = next(o for o in question["options"] if not o["correct"])
+        assert str(escape(chosen["feedback"])) in section
+        for option in question["options"]:
+            if option["correct"]:
+                assert str(escape(option["text"])) not in section, option["text"]
+        assert str(escape(question["explanation"])) not in section
+        assert question["source"]["url"] in section
+    assert "Correct answer" not in result
     assert db.session.execute(select(Certificate)).first() is None
     # A submitted attempt cannot be answered again.
-    again = _submit(client, csrf, attempt, correct_answers(attempt.questions))
+    again = submit(client, csrf, attempt, correct_answers(attempt.questions))
     assert again.status_code == 302 and db.session.get(QuizAttempt, attempt.id).passed is False
 
     retake = _start(client, csrf)
     assert retake.id != attempt.id
-    _submit(client, csrf, retake, correct_answers(retake.questions))
+    submit(client, csrf, retake, correct_answers(retake.questions))
     stored = db.session.get(QuizAttempt, retake.id)
     assert (stored.score, stored.passed, stored.module_version) == (100, True, "1.0.0")
     assert stored.answers == correct_answers(retake.questions)
@@ -147,6 +153,11 @@ def test_fail_then_retake_with_a_fresh_draw_then_pass(modules, teacher, signed_i
     assert certificate.expires_at.date().year == certificate.issued_at.date().year + 1
     html = client.get(f"/training/attempts/{retake.id}/result").get_data(as_text=True)
     assert "You passed" in html and f"/training/certificates/{certificate.id}" in html
+    # Once passed, the failed attempt shows its right answers and explanations too.
+    earlier = client.get(f"/training/attempts/{attempt.id}/result").get_data(as_text=True)
+    question = attempt.questions[0]
+    correct_text = next(o["text"] for o in question["options"] if o["correct"])
+    assert str(escape(correct_text)) in earlier and str(escape(question["explanation"])) in earlier
     overview = client.get("/training/").get_data(as_text=True)
     assert "Passed" in overview and "View certificate" in overview
 
@@ -176,7 +187,7 @@ def test_old_attempts_display_as_they_were_after_a_version_change(
 ):
     client = signed_in(teacher)
     attempt = _start(client, csrf)
-    _submit(client, csrf, attempt, correct_answers(attempt.questions))
+    submit(client, csrf, attempt, correct_answers(attempt.questions))
     prompt = attempt.questions[0]["prompt"]
     changed = replace(modules[MODULE_ID], version="2.0.0", title="Renamed module", questions=())
     registry = replace(app.extensions["content"], modules={MODULE_ID: changed})

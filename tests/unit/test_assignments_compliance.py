@@ -68,3 +68,13 @@ def test_completion_rate_rounds_down_and_handles_nobody():
     assert completion_rate(2, 3) == 66
     assert completion_rate(999, 1000) == 99
     assert completion_rate(5, 5) == 100
+
+
+def test_a_reassignment_after_a_major_change_no_longer_counts_the_superseded_certificate():
+    issued = NOW - timedelta(days=100)
+    reassigned = Assigned("why-data-protection-matters", TODAY + timedelta(days=20), None, NOW)
+    result = state(reassigned, issued, issued + timedelta(days=365))
+    assert (result.status, result.due_date) == (Compliance.DUE, TODAY + timedelta(days=20))
+    retaken = NOW + timedelta(hours=1)
+    done = compliance_state(reassigned, retaken, retaken + timedelta(days=365), retaken)
+    assert done.status == Compliance.COMPLETE

@@ -7,11 +7,14 @@ import pytest
 from app.services.training.certificates import (
     CODE_ALPHABET,
     certificate_state,
+    credited_cpd_minutes,
     expiry_for,
+    major_version,
     needs_new_certificate,
     new_code,
     normalise_code,
     refresher_due,
+    superseded_by,
 )
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -68,3 +71,21 @@ def test_refresher_window():
 )
 def test_when_a_pass_earns_a_new_certificate(expires, version, expected):
     assert needs_new_certificate(expires, version, "1.0.0", NOW) is expected
+
+
+def test_a_later_major_version_supersedes_a_certificate_a_minor_one_does_not():
+    assert major_version("12.3.4") == 12
+    assert superseded_by("1.1.0", "2.0.0") == "2.0.0"
+    assert superseded_by("1.0.0", "1.1.0") is None  # corrections: not re-training
+    assert superseded_by("1.0.0", "1.0.1") is None
+    assert superseded_by("2.0.0", "2.0.0") is None
+    assert superseded_by("9.0.0", "10.0.0") == "10.0.0"  # numbers, not text
+    assert superseded_by("1.0.0", None) is None  # the module has left the catalogue
+
+
+def test_cpd_minutes_are_credited_for_the_reading_time_of_the_lessons_read():
+    minutes = {"01-a": 6, "02-b": 4, "03-c": 10}
+    assert credited_cpd_minutes(45, minutes, {"01-a", "02-b", "03-c"}) == 45
+    assert credited_cpd_minutes(45, minutes, {"01-a", "02-b"}) == 22  # 45 x 10/20, rounded down
+    assert credited_cpd_minutes(45, minutes, set()) == 0
+    assert credited_cpd_minutes(45, minutes, {"99-unknown"}) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.content.markdown import render_markdown
-from app.content.modules import load_modules
+from app.content.modules import CheckOpens, load_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "modules"
@@ -17,6 +17,7 @@ L1 = "handling-pupil-data/lessons/01-what-is-personal-data.md"
 
 EXPECTED = {
     "unknown-key": f"{M}: colour: unknown key (not allowed here)",
+    "check-opens-unknown-value": f"{M}: check_opens: Input should be 'after-lessons' or 'any-time'",
     "id-not-folder-name": f"{M}: id: must match the folder name 'handling-pupil-data'",
     "unquoted-version": f'{M}: version: must be a quoted string like "1.0.0"',
     # Versions and option ids follow the patterns checklists use (app/content/base.py).
@@ -109,12 +110,28 @@ def test_a_missing_modules_folder_is_a_problem(tmp_path):
     assert "modules folder does not exist" in str(problems[0])
 
 
+def test_the_check_opens_after_the_lessons_unless_the_module_says_any_time(tmp_path):
+    import shutil
+
+    modules, _ = load_modules(FIXTURES / "journey")
+    assert modules["handling-pupil-data"].check_opens == CheckOpens.AFTER_LESSONS
+    copy = tmp_path / "handling-pupil-data"
+    shutil.copytree(FIXTURES / "journey" / "handling-pupil-data", copy)
+    meta = copy / "module.yaml"
+    meta.write_text(meta.read_text() + "check_opens: any-time\n")
+    modules, problems = load_modules(tmp_path)
+    assert problems == []
+    assert modules["handling-pupil-data"].check_opens == CheckOpens.ANY_TIME
+
+
 def test_lesson_html_is_rendered_at_load_with_callouts_and_tables():
     modules, _ = load_modules(FIXTURES / "journey")
     html = modules["handling-pupil-data"].lessons[0].html
     assert '<h2 class="govuk-heading-m">Examples in school</h2>' in html
-    assert '<table class="govuk-table">' in html
+    assert '<table class="govuk-table app-table-stack">' in html
     assert '<th class="govuk-table__header" scope="col">Record</th>' in html
+    # Each body cell names its column, so a phone can stack the table row by row.
+    assert '<td data-label="Personal data?" class="govuk-table__cell">Yes</td>' in html
     assert 'class="app-callout app-callout--key-point"' in html
     assert "<strong>Key point</strong>" in html
 

@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.content.modules import load_modules
-from app.services.training.quiz import answer_problems, draw, grade, is_correct, passes
+from app.services.training.quiz import (
+    answer_problems,
+    draw,
+    grade,
+    is_correct,
+    passes,
+    times_seen,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "modules" / "journey"
 MODULE = load_modules(FIXTURES)[0]["handling-pupil-data"]
@@ -26,7 +33,7 @@ def test_draw_takes_the_configured_number_of_different_questions(count):
     assert len({question["id"] for question in paper}) == count
 
 
-@pytest.mark.parametrize("count", [0, 4])
+@pytest.mark.parametrize("count", [0, len(QUESTIONS) + 1])
 def test_draw_refuses_impossible_sizes(count):
     with pytest.raises(ValueError):
         draw(QUESTIONS, count, random.Random(1))
@@ -43,14 +50,46 @@ def test_draws_differ_between_attempts_and_options_are_shuffled():
     assert len(orders) > 1
 
 
+def test_a_retake_asks_the_questions_not_yet_seen_first():
+    first = draw(QUESTIONS, 3, random.Random(1))
+    seen = times_seen([first])
+    for seed in range(20):
+        retake = {q["id"] for q in draw(QUESTIONS, 3, random.Random(seed), times_seen=seen)}
+        assert retake.isdisjoint(seen), (seed, retake, seen)  # a bank of 6: 3 new ones
+
+
+def test_once_the_bank_is_used_up_the_least_seen_come_first():
+    ids = [question.id for question in QUESTIONS]
+    seen = {ids[0]: 2, ids[1]: 2, ids[2]: 1, ids[3]: 1, ids[4]: 1, ids[5]: 3}
+    for seed in range(20):
+        paper = {q["id"] for q in draw(QUESTIONS, 3, random.Random(seed), times_seen=seen)}
+        assert paper == {ids[2], ids[3], ids[4]}
+
+
+def test_new_questions_are_not_always_at_the_top_of_the_paper():
+    seen = {question.id: 1 for question in QUESTIONS[:4]}
+    positions = {
+        [q["id"] for q in draw(QUESTIONS, 4, random.Random(seed), times_seen=seen)].index(
+            QUESTIONS[4].id
+        )
+        for seed in range(30)
+    }
+    assert len(positions) > 1
+
+
+def test_times_seen_counts_the_papers_that_asked_each_question():
+    papers = [[{"id": "a"}, {"id": "b"}], [{"id": "b"}], []]
+    assert times_seen(papers) == {"a": 1, "b": 2}
+
+
 def test_true_false_options_stay_in_true_false_order():
     for seed in range(10):
-        paper = _by_id(draw(QUESTIONS, 3, random.Random(seed)))
+        paper = _by_id(draw(QUESTIONS, len(QUESTIONS), random.Random(seed)))
         assert [o["id"] for o in paper["name-not-needed"]["options"]] == ["true", "false"]
 
 
 def test_the_snapshot_carries_everything_results_need():
-    question = _by_id(draw(QUESTIONS, 3, random.Random(0)))["who-to-share-with"]
+    question = _by_id(draw(QUESTIONS, len(QUESTIONS), random.Random(0)))["who-to-share-with"]
     assert set(question) == {"id", "type", "prompt", "options", "explanation", "source"}
     assert question["source"]["url"].startswith("https://")
     assert all({"id", "text", "correct", "feedback"} == set(o) for o in question["options"])
@@ -131,8 +170,19 @@ def test_grade_reports_each_question():
     assert result.results[0].number == 1
 
 
+def test_a_result_says_which_picked_options_were_right_and_whether_some_were_missed():
+    question = {**MULTIPLE, "options": [dict(o, feedback=o["id"]) for o in MULTIPLE["options"]]}
+    (missed,) = grade([question], {"m": ["a"]}, 100).results
+    assert [o["id"] for o in missed.chosen_options] == ["a"]
+    assert missed.missed_right_answers and not missed.correct
+    (wrong,) = grade([question], {"m": ["a", "c"]}, 100).results
+    assert not wrong.missed_right_answers  # a wrong pick shows by its own feedback
+    (right,) = grade([question], {"m": ["b", "a"]}, 100).results
+    assert right.correct and not right.missed_right_answers
+
+
 def test_answer_problems_name_each_unanswered_or_invalid_question():
-    paper = draw(QUESTIONS, 3, random.Random(3))
+    paper = draw(QUESTIONS[:3], 3, random.Random(3))  # one question of each type
     by_type = {q["type"]: q for q in paper}
     answers = {
         by_type["single"]["id"]: ["a", "b"],

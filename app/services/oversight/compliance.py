@@ -259,7 +259,12 @@ def compliance_items(
     school_ids = list(school_ids)
     people = load_people(session, school_ids)
     assignments = _assignments(session, school_ids)
-    refreshers = any(a.refresher_months for rows in assignments.values() for a in rows)
+    # Issue dates matter for N-month refresher rules and for reassignments after a major change.
+    refreshers = any(
+        a.refresher_months or a.requires_completion_after
+        for rows in assignments.values()
+        for a in rows
+    )
     items = evaluate(
         people,
         assignments,

@@ -40,9 +40,11 @@ def create_assignments(
     now: datetime,
     actor_id: int | None,
     record: AuditRecord,
+    requires_completion_after: datetime | None = None,
 ) -> list[Assignment]:
     """One assignment for everyone or for `role`, or one per person in `user_ids` (people of
-    `school_id`, as the caller's form offered them); each is recorded as `assignment_created`."""
+    `school_id`, as the caller's form offered them); each is recorded as `assignment_created`.
+    `requires_completion_after` makes a reassignment (app/services/training/retraining.py)."""
     target = AssignmentTarget(target)
     people: list[int | None] = list(user_ids) if target == AssignmentTarget.PEOPLE else [None]
     created = [
@@ -53,6 +55,7 @@ def create_assignments(
             role=role if target == AssignmentTarget.ROLE else None,
             due_date=due_date,
             refresher_months=refresher_months,
+            requires_completion_after=requires_completion_after,
             created_at=now,
         )
         for user_id in people
@@ -146,6 +149,7 @@ def save_settings(
     reminders_enabled: bool,
     erase_deactivated_after_months: int | None,
     delete_audit_after_months: int | None,
+    retake_wait_minutes: int | None = None,
     now: datetime,
     actor_id: int | None,
     record: AuditRecord,
@@ -157,6 +161,7 @@ def save_settings(
     settings.reminders_enabled = reminders_enabled
     settings.erase_deactivated_after_months = erase_deactivated_after_months
     settings.delete_audit_after_months = delete_audit_after_months
+    settings.retake_wait_minutes = retake_wait_minutes
     settings.updated_at = now
     record(
         "settings_changed",
@@ -167,5 +172,6 @@ def save_settings(
         reminders="on" if reminders_enabled else "off",  # the words the log has always used
         erase_deactivated_after_months=erase_deactivated_after_months,
         delete_audit_after_months=delete_audit_after_months,
+        retake_wait_minutes=retake_wait_minutes,
     )
     return settings

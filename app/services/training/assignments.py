@@ -9,7 +9,7 @@ everyone or to a role applies to anyone who joins later without copying rows.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from app.services.training.certificates import REFRESHER_WINDOW, refresher_due
@@ -42,6 +42,14 @@ class Assigned:
     module_id: str
     due_date: date | None
     refresher_months: int | None
+    # Only a completion issued after this counts (a reassignment after a major version change).
+    requires_completion_after: datetime | None = None
+
+    def counts(self, issued_at: datetime | None) -> bool:
+        """Whether a certificate issued then completes this assignment."""
+        if issued_at is None:
+            return False
+        return self.requires_completion_after is None or issued_at > self.requires_completion_after
 
 
 def applies_to(assignment, user_id: int, roles: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
@@ -53,14 +61,24 @@ def applies_to(assignment, user_id: int, roles: Iterable[str]) -> bool:  # type:
 
 def assigned_modules(assignments: Iterable, user_id: int, roles: Iterable[str]) -> dict:
     """Module id -> Assigned. When several assignments name one module, the earliest due date
-    and the shortest refresher interval win (the stricter request)."""
+    and the shortest refresher interval win (the stricter request). A reassignment (with
+    `requires_completion_after`) asks for new training, so its due date replaces those of the
+    assignments it follows rather than competing with their older, perhaps long past, dates."""
     roles = set(roles)
     merged: dict[str, Assigned] = {}
     for assignment in assignments:
         if not applies_to(assignment, user_id, roles):
             continue
         current = merged.get(assignment.module_id)
-        due_dates = [d for d in (assignment.due_date, current and current.due_date) if d]
+        after = assignment.requires_completion_after
+        current_after = current.requires_completion_after if current else None
+        if current is None or _later(after, current_after):
+            due_dates = [assignment.due_date]
+        elif _later(current_after, after):
+            due_dates = [current.due_date]
+        else:
+            due_dates = [assignment.due_date, current.due_date]
+        due_dates = [d for d in due_dates if d]
         months = [
             m for m in (assignment.refresher_months, current and current.refresher_months) if m
         ]
@@ -68,8 +86,15 @@ def assigned_modules(assignments: Iterable, user_id: int, roles: Iterable[str]) 
             module_id=assignment.module_id,
             due_date=min(due_dates) if due_dates else None,
             refresher_months=min(months) if months else None,
+            requires_completion_after=max((a for a in (after, current_after) if a), default=None),
         )
     return merged
+
+
+def _later(first: datetime | None, second: datetime | None) -> bool:
+    """Whether `first` asks for newer training than `second` (None asks for none)."""
+    never = datetime.min.replace(tzinfo=UTC)
+    return (first or never) > (second or never)
 
 
 def due_state(
@@ -151,11 +176,12 @@ def compliance_state(
 
     A completion counts until `refresh_by` (the certificate expiry, or sooner when the school's
     N-month refresher rule asks); within `expiring_window` of that it is "expiring", after it
-    the module is due again from that date, so it is at once "expired" (late).
+    the module is due again from that date, so it is at once "expired" (late). A certificate
+    issued before a reassignment's `requires_completion_after` does not count at all.
     """
     if exempt:
         return ComplianceState(Compliance.EXEMPT, None, None)
-    if latest_issued_at is not None and latest_expires_at is not None:
+    if latest_expires_at is not None and assigned.counts(latest_issued_at):
         refresh_at = refresh_by(latest_issued_at, latest_expires_at, assigned.refresher_months)
         if now >= refresh_at:
             return ComplianceState(Compliance.EXPIRED, refresh_at.date(), refresh_at)

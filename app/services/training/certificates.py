@@ -1,5 +1,6 @@
-"""Certificate rules: unguessable verification codes, expiry arithmetic, validity, and when a
-pass earns a new certificate. Pure functions; no Flask, no database."""
+"""Certificate rules: unguessable verification codes, expiry arithmetic, validity, when a pass
+earns a new certificate, the CPD minutes it credits, and when a later major version of the module
+supersedes it. Pure functions; no Flask, no database."""
 
 import secrets
 from datetime import date, datetime, timedelta
@@ -65,3 +66,28 @@ def needs_new_certificate(
     return certificate_state(latest_expires_at, now) == "expired" or refresher_due(
         latest_expires_at, now
     )
+
+
+def major_version(version: str) -> int:
+    """`2` for "2.1.0". A major version asks staff to train again (modules/README.md)."""
+    return int(version.split(".", 1)[0])
+
+
+def superseded_by(certificate_version: str, module_version: str | None) -> str | None:
+    """The module's current version when it is a later major version than the certificate's
+    (the certificate still stands until it expires, but records superseded training); else
+    None, also when the module is no longer in the catalogue."""
+    if module_version is None or major_version(module_version) <= major_version(
+        certificate_version
+    ):
+        return None
+    return module_version
+
+
+def credited_cpd_minutes(cpd_minutes: int, lesson_minutes: dict[str, int], read: set[str]) -> int:
+    """CPD minutes for a pass: the module's `cpd_minutes` in proportion to the reading time of
+    the lessons read (lesson slug -> minutes), rounded down. Every lesson read earns them all;
+    passing a check that opens at any time with no lesson read earns none."""
+    total = sum(lesson_minutes.values())
+    done = sum(minutes for slug, minutes in lesson_minutes.items() if slug in read)
+    return cpd_minutes * done // total if total else 0

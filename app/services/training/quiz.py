@@ -33,11 +33,32 @@ def snapshot(question: Question, rng: random.Random) -> dict:
     }
 
 
-def draw(questions: Sequence[Question], count: int, rng: random.Random) -> list[dict]:
-    """`count` different questions picked at random from the bank, each with shuffled options."""
+def draw(
+    questions: Sequence[Question],
+    count: int,
+    rng: random.Random,
+    times_seen: Mapping[str, int] | None = None,
+) -> list[dict]:
+    """`count` different questions from the bank, each with shuffled options. Questions the
+    learner has seen least often (`times_seen`: question id -> earlier papers holding it) come
+    first, at random among equals, so a retake asks what was not asked before while the bank
+    lasts; the chosen questions are then shuffled, so the new ones are not always at the top."""
     if not 1 <= count <= len(questions):
         raise ValueError(f"cannot draw {count} questions from a bank of {len(questions)}")
-    return [snapshot(question, rng) for question in rng.sample(list(questions), count)]
+    seen = times_seen or {}
+    shuffled = rng.sample(list(questions), len(questions))
+    chosen = sorted(shuffled, key=lambda question: seen.get(question.id, 0))[:count]
+    rng.shuffle(chosen)
+    return [snapshot(question, rng) for question in chosen]
+
+
+def times_seen(papers: Iterable[Sequence[dict]]) -> dict[str, int]:
+    """Question id -> how many of these drawn papers asked it."""
+    counts: dict[str, int] = {}
+    for paper in papers:
+        for question in paper:
+            counts[question["id"]] = counts.get(question["id"], 0) + 1
+    return counts
 
 
 def correct_ids(question: dict) -> set[str]:
@@ -75,6 +96,18 @@ class QuestionResult:
     question: dict
     chosen: tuple[str, ...]
     correct: bool
+
+    @property
+    def chosen_options(self) -> list[dict]:
+        """The options picked, in the order shown (each with its `correct` and `feedback`)."""
+        return [option for option in self.question["options"] if option["id"] in self.chosen]
+
+    @property
+    def missed_right_answers(self) -> bool:
+        """Every option picked is right but some right ones were left out, which the picked
+        options' feedback alone would not show."""
+        chosen = set(self.chosen)
+        return bool(chosen) and chosen < correct_ids(self.question)
 
 
 @dataclass(frozen=True)

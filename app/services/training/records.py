@@ -1,6 +1,7 @@
 """Training record keeping: reading lessons, starting and submitting knowledge checks, issuing
-certificates, and the few queries behind "My training". Takes a SQLAlchemy session (the caller
-commits); no Flask imports. The rules themselves live in quiz, progress and certificates."""
+certificates, and the few queries behind "My training", a module page and a result page. Takes
+a SQLAlchemy session (the caller commits); no Flask imports. The rules themselves live in quiz,
+progress and certificates."""
 
 import random
 from collections.abc import Mapping, Sequence
@@ -11,42 +12,82 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.content.modules import Module
+from app.models.oversight import SchoolSettings
+from app.models.schools import School
 from app.models.training import Assignment, Certificate, LessonProgress, QuizAttempt
 from app.models.users import User
 from app.services.training import quiz
 from app.services.training.assignments import assigned_modules
-from app.services.training.certificates import expiry_for, needs_new_certificate, new_code
-from app.services.training.progress import ModuleRow, training_overview
+from app.services.training.certificates import (
+    credited_cpd_minutes,
+    expiry_for,
+    major_version,
+    needs_new_certificate,
+    new_code,
+)
+from app.services.training.progress import (
+    CheckGate,
+    ModuleRow,
+    check_gate,
+    read_slugs,
+    training_overview,
+)
 
 _SYSTEM_RANDOM = random.SystemRandom()
 
 
-def lessons_read(session: Session, user: User, module_id: str | None = None) -> set[tuple]:
-    """(module id, lesson slug) pairs the user has read, for one module or all."""
-    stmt = select(LessonProgress.module_id, LessonProgress.lesson_slug).where(
-        LessonProgress.school_id == user.school_id, LessonProgress.user_id == user.id
-    )
+class CheckNotOpen(Exception):
+    """Starting the knowledge check was refused; `gate` says why (lessons unread, or a wait)."""
+
+    def __init__(self, gate: CheckGate) -> None:
+        super().__init__("the knowledge check is not open yet")
+        self.gate = gate
+
+
+def lessons_read(
+    session: Session, user: User, module_id: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(module id, lesson slug, module version read under) rows of the user, for one module or
+    all; `progress.read_slugs` says which count for a module now."""
+    stmt = select(
+        LessonProgress.module_id, LessonProgress.lesson_slug, LessonProgress.module_version
+    ).where(LessonProgress.school_id == user.school_id, LessonProgress.user_id == user.id)
     if module_id is not None:
         stmt = stmt.where(LessonProgress.module_id == module_id)
-    return {tuple(row) for row in session.execute(stmt)}
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def read_in(session: Session, user: User, module: Module) -> set[str]:
+    """Slugs of the module's lessons the user has read under its current major version."""
+    return read_slugs(module, lessons_read(session, user, module.id))
 
 
 def record_lesson_read(
     session: Session, user: User, module: Module, lesson_slug: str, now: datetime
 ) -> None:
-    """Mark a lesson read (once; reading it again changes nothing)."""
-    if (module.id, lesson_slug) in lessons_read(session, user, module.id):
-        return
-    session.add(
-        LessonProgress(
-            school_id=user.school_id,
-            user_id=user.id,
-            module_id=module.id,
-            module_version=module.version,
-            lesson_slug=lesson_slug,
-            completed_at=now,
+    """Mark a lesson read: once per major version of the module (reading it again changes
+    nothing; reading it after a major change records it for the new version)."""
+    row = session.execute(
+        select(LessonProgress).where(
+            LessonProgress.school_id == user.school_id,
+            LessonProgress.user_id == user.id,
+            LessonProgress.module_id == module.id,
+            LessonProgress.lesson_slug == lesson_slug,
         )
-    )
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(
+            LessonProgress(
+                school_id=user.school_id,
+                user_id=user.id,
+                module_id=module.id,
+                module_version=module.version,
+                lesson_slug=lesson_slug,
+                completed_at=now,
+            )
+        )
+    elif major_version(row.module_version) != major_version(module.version):
+        row.module_version, row.completed_at = module.version, now
 
 
 def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | None:
@@ -66,6 +107,28 @@ def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | 
     return session.execute(stmt).scalar_one_or_none()
 
 
+def _retake_wait_minutes(session: Session, school_id: int) -> int | None:
+    return session.execute(
+        select(SchoolSettings.retake_wait_minutes).where(SchoolSettings.school_id == school_id)
+    ).scalar_one_or_none()
+
+
+def gate_for(
+    session: Session,
+    user: User,
+    module: Module,
+    attempts: Sequence[QuizAttempt],
+    read: set[str],
+    now: datetime,
+) -> CheckGate:
+    """Whether the user may start the module's check now. `attempts` are their submitted
+    attempts at it, newest first (`attempts_for`)."""
+    latest = attempts[0] if attempts else None
+    failed_at = latest.submitted_at if latest is not None and not latest.passed else None
+    wait = _retake_wait_minutes(session, user.school_id) if failed_at else None
+    return check_gate(module, read, failed_at, wait, now)
+
+
 def start_attempt(
     session: Session,
     user: User,
@@ -73,11 +136,23 @@ def start_attempt(
     now: datetime,
     rng: random.Random | None = None,
 ) -> QuizAttempt:
-    """Resume the open attempt, or draw a fresh paper and store it with a new attempt."""
+    """Resume the open attempt, or draw a fresh paper and store it with a new attempt: the
+    questions seen least often first. Raises CheckNotOpen while lessons are unread (for a
+    module whose check opens after the lessons) or the school's wait after a failure lasts."""
+    attempts = attempts_for(session, user, module.id)
+    read = read_in(session, user, module)
+    gate = gate_for(session, user, module, attempts, read, now)
+    if gate.unread:
+        raise CheckNotOpen(gate)
     existing = open_attempt(session, user, module)
     if existing is not None:
         return existing
-    paper = quiz.draw(module.questions, module.questions_per_attempt, rng or _SYSTEM_RANDOM)
+    if not gate.is_open:
+        raise CheckNotOpen(gate)
+    seen = quiz.times_seen(attempt.questions for attempt in attempts)
+    paper = quiz.draw(
+        module.questions, module.questions_per_attempt, rng or _SYSTEM_RANDOM, times_seen=seen
+    )
     attempt = QuizAttempt(
         school_id=user.school_id,
         user_id=user.id,
@@ -162,6 +237,8 @@ def _maybe_issue(
         return None
     if module is None or module.version != attempt.module_version:
         return None  # the module changed under an open attempt: no certificate for old content
+    read = read_in(session, user, module)
+    minutes = {lesson.slug: lesson.minutes for lesson in module.lessons}
     certificate = Certificate(
         school_id=user.school_id,
         user_id=user.id,
@@ -171,13 +248,71 @@ def _maybe_issue(
         module_version=module.version,
         module_title=module.title,
         learner_name=user.display_name,
+        school_name=session.get(School, user.school_id).name,  # type: ignore[union-attr]
         score=attempt.score,
-        cpd_minutes=module.cpd_minutes,
+        cpd_minutes=credited_cpd_minutes(module.cpd_minutes, minutes, read),
+        lessons_read=len(read),
+        lesson_count=len(module.lessons),
         issued_at=now,
         expires_at=expiry_for(now, module.certificate_validity_months),
     )
     session.add(certificate)
     return certificate
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """What a module page shows one learner."""
+
+    read: set[str]  # lesson slugs that count as read
+    attempts: list[QuizAttempt]  # submitted, newest first
+    open_attempt: QuizAttempt | None
+    certificate: Certificate | None  # the latest
+    gate: CheckGate
+
+
+def module_page(session: Session, user: User, module: Module, now: datetime) -> ModulePage:
+    read = read_in(session, user, module)
+    attempts = attempts_for(session, user, module.id)
+    certificates = certificates_for(session, user, module.id)
+    return ModulePage(
+        read=read,
+        attempts=attempts,
+        open_attempt=open_attempt(session, user, module),
+        certificate=certificates[0] if certificates else None,
+        gate=gate_for(session, user, module, attempts, read, now),
+    )
+
+
+@dataclass(frozen=True)
+class AttemptReview:
+    """A submitted attempt's result page."""
+
+    grade: quiz.Grade
+    certificate: Certificate | None  # earned by this attempt, or the one a practice pass keeps
+    reveal_answers: bool  # right options and explanations: once the learner has passed
+    gate: CheckGate | None  # for a retake (None when the module is gone)
+
+
+def review_attempt(
+    session: Session, user: User, attempt: QuizAttempt, module: Module | None, now: datetime
+) -> AttemptReview:
+    """The grade, and what the learner may see: after a failure, which answers were wrong and
+    why, but not the right options, until a pass of the module (this attempt or a later one)."""
+    result = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
+    attempts = attempts_for(session, user, attempt.module_id)
+    passed_since = any(
+        other.passed and other.submitted_at >= attempt.submitted_at for other in attempts
+    )
+    certificates = certificates_for(session, user, attempt.module_id)
+    certificate = next((c for c in certificates if c.attempt_id == attempt.id), None)
+    if certificate is None and attempt.passed and certificates:
+        certificate = certificates[0]
+    gate = None
+    if module is not None:
+        read = read_in(session, user, module)
+        gate = gate_for(session, user, module, attempts, read, now)
+    return AttemptReview(result, certificate, attempt.passed or passed_since, gate)
 
 
 def my_training(
@@ -192,15 +327,15 @@ def my_training(
         )
     ).scalars()
     attempted = session.execute(
-        select(QuizAttempt.module_id)
+        select(QuizAttempt.module_id, QuizAttempt.module_version)
         .where(QuizAttempt.school_id == user.school_id, QuizAttempt.user_id == user.id)
         .distinct()
-    ).scalars()
+    )
     return training_overview(
         modules,
         assigned_modules(assignments, user.id, user.roles),
         lessons_read(session, user),
-        list(attempted),
+        [tuple(row) for row in attempted],
         certificates_for(session, user),
         now,
     )
