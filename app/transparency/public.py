@@ -5,12 +5,14 @@ a printable PDF.
 Caching: these pages hold nothing personal (no staff names, nothing about the person asking), so
 shared caches may keep them: `Cache-Control: public, no-cache` with an ETag lets a phone or a
 proxy reuse its copy after a cheap revalidation (304), while every request still checks with the
-server, so a changed decision shows at once. They never read the session (no menu, no flash
-messages, no CSRF token), so a signed-in member of staff gets the same bytes as a parent and no
-cookie is set. PDFs are rendered once per content version and served from the PDF cache.
+server, so a changed decision shows at once. They never show anything from the session (no
+menu, no flash messages, no CSRF token, no signed-in user), so a member of staff gets the same
+bytes as a parent and no cookie is set. Responses still say `Vary: Cookie` (Flask-Login checks
+the session for its remember cookie after every request), so a shared cache keeps one copy for
+everyone without a cookie: every parent. PDFs are cached by a hash of their HTML.
 """
 
-from flask import Response, abort, make_response, render_template, request
+from flask import Response, abort, current_app, g, make_response, render_template, request
 
 from app import clock
 from app.content.registry import content
@@ -25,6 +27,14 @@ from app.util.hashing import sha256_json
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 PDF_LAYOUT_VERSION = "1"  # bump when a public PDF template changes
+
+
+@public_bp.before_request
+def _as_anyone() -> None:
+    """Render as an anonymous visitor without reading the session: Flask-Login keeps the user of
+    the request in `g._login_user` and loads it from the session cookie only when that is unset,
+    so a signed-in member of staff gets the same page as a parent."""
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def _school(slug: str):
