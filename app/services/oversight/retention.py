@@ -103,7 +103,9 @@ def _purge_family_requests(
     by_school = purge_requests(session, now, dry_run=dry_run)
     if not by_school:
         return
-    names = dict(session.execute(select(School.id, School.name).where(School.id.in_(by_school))))
+    names = dict(
+        session.execute(select(School.id, School.name).where(School.id.in_(by_school))).all()
+    )
     listed = {s.school: s for s in report.schools}
     for school_id, count in sorted(by_school.items(), key=lambda item: names[item[0]]):
         row = listed.get(names[school_id])
