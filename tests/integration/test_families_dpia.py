@@ -73,14 +73,16 @@ def test_a_rejected_products_knockouts_are_high_risks(world, signed_in):
     )
     client = signed_in(world.user("A", "dpo"))
     text = _docx_text(client.get(f"/families/assessments/{assessment.id}/dpia.docx").data)
-    document = Document(BytesIO(client.get(f"/families/assessments/{assessment.id}/dpia.docx").data))
+    document = Document(
+        BytesIO(client.get(f"/families/assessments/{assessment.id}/dpia.docx").data)
+    )
     risk_rows = [
         [cell.text for cell in row.cells]
         for table in document.tables
         for row in table.rows
         if row.cells[0].text.startswith(knockout["question_id"])
     ]
-    assert ["Probable", "Severe", "High"] == risk_rows[0][1:4]
+    assert risk_rows[0][1:4] == ["Probable", "Severe", "High"]
     assert "Not accepted" in text  # a rejection does not reduce the risk
     assert "the ICO must be consulted" in text
 

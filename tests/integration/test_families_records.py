@@ -100,3 +100,24 @@ def test_a_school_edits_and_removes_a_return(world, signed_in, csrf):
     response = client.post(f"/families/returns/{census.id}/delete", data={"csrf_token": token})
     assert response.status_code == 302
     assert db.session.execute(select(StatutoryReturn)).first() is None
+
+
+def test_flask_content_check_lists_families_problems(app, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "families"
+    shutil.copytree(Path(app.root_path).parent / "families", folder)
+    notice = folder / "census-notice.yaml"
+    notice.write_text(notice.read_text().replace("[complete-census, ea1996-537a]", "[nowhere]", 1))
+    app.config["FAMILIES_DIR"], original = folder, app.config["FAMILIES_DIR"]
+    try:
+        result = app.test_cli_runner().invoke(args=["content", "check"])
+    finally:
+        app.config["FAMILIES_DIR"] = original
+    assert result.exit_code == 1
+    assert "census-notice.yaml: sections.0.statements.0.sources: unknown source 'nowhere'" in (
+        result.output
+    )
+    good = app.test_cli_runner().invoke(args=["content", "check"])
+    assert good.exit_code == 0 and "4 families' document(s)" in good.output
