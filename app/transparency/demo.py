@@ -34,7 +34,7 @@ def seed(schools: list[School], users: list[User]) -> None:  # noqa: ARG001
     if settings.privacy_email:
         return  # seeded before
     settings.public_slug = DEMO_SLUG
-    settings.privacy_contact = "The school's data protection officer"
+    settings.privacy_contact = "the school's data protection officer"
     settings.privacy_email = "privacy@oakfield.example"
     settings.privacy_postal = f"{school.name}\nOak Lane\nExampletown EX1 1AA"
     products = products_in_use(db.session, school.id, now.date())

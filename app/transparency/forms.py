@@ -38,8 +38,8 @@ class SettingsForm(FlaskForm):
     )
     privacy_contact = StringField(
         "Who families contact about privacy",
-        description="A role, not a person's name, for example 'The school's data protection "
-        "officer'. It is shown on the public page.",
+        description="A role, not a person's name, as it reads in a sentence: 'the school's data "
+        "protection officer'. It is shown on the public page.",
         validators=[DataRequired("Enter who families contact"), MaxLength(200)],
     )
     privacy_email = EmailField(

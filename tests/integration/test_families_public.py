@@ -62,7 +62,7 @@ def test_only_published_in_use_products_appear(world, client):
     assert "Practice at home and in class." in html
     assert "Deleted 30 days after the pupil leaves." in html
     assert "Public task (UK GDPR Article 6(1)(e))" in html
-    assert "Approve with conditions" in html
+    assert "Approved with conditions" in html
     assert manager.display_name not in html  # the decision's signer is never shown
     assert "privacy@a.example" in html
 

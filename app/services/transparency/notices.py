@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models.procurement import Decision
 from app.models.transparency import LawfulBasis, ProductNotice, StorageLocation
 from app.services.transparency.decisions import ProductInUse, products_in_use
 
@@ -31,6 +32,11 @@ NOTICE_FIELDS = (
     "recipients",
     "security",
 )
+# How the decision reads to a family.
+PUBLIC_DECISION_LABELS = {
+    Decision.APPROVE: "Approved",
+    Decision.CONDITIONAL: "Approved with conditions",
+}
 REQUIRED_TO_PUBLISH = {
     "purpose": "what the product is used for",
     "lawful_basis": "the lawful basis",
@@ -102,7 +108,7 @@ def _public(product: ProductInUse, notice: ProductNotice) -> PublicProduct:
         storage=notice.storage,
         storage_detail=notice.storage_detail,
         retention=notice.retention,
-        decision_label=product.decision_label,
+        decision_label=PUBLIC_DECISION_LABELS[product.decision],
         decided_on=product.decided_on,
         next_review=product.valid_until,
     )

@@ -113,10 +113,15 @@ def school_by_slug(session: Session, slug: str) -> tuple[School, FamilyPageSetti
 
 
 def placeholder_values(school_name: str, settings: FamilyPageSettings, page_url: str) -> dict:
-    """What {placeholders} in families' documents become for this school."""
+    """What {placeholders} in families' documents become for this school. The contact is a role
+    used inside sentences ("Ask the school's data protection officer"), so a leading "The" is
+    lower-cased."""
+    contact = settings.privacy_contact or f"the data protection lead at {school_name}"
+    if contact.startswith("The "):
+        contact = "t" + contact[1:]
     return {
         "school_name": school_name,
-        "privacy_contact": settings.privacy_contact or f"the data protection lead at {school_name}",
+        "privacy_contact": contact,
         "privacy_email": settings.privacy_email or "the school office",
         "privacy_postal": settings.privacy_postal or school_name,
         "public_page_url": page_url,
