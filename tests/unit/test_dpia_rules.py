@@ -89,7 +89,7 @@ def test_steps_in_the_icos_order_with_the_facts():
     measures = draft.sections[5].table.rows
     assert measures[0][1] == "Get the no-sale clause signed."
     consultation = dict(draft.sections[2].facts)
-    assert consultation["Families' objections and requests recorded for this product"] == (
+    assert consultation["Families' requests about this product"] == (
         "3 (1 open; an alternative offered in 2)"
     )
 

@@ -225,7 +225,7 @@ def _consultation(snapshot, result, requests: RequestCounts) -> DpiaSection:
                 f"{result['evidence_coverage']}% of the evidence asked for provided.",
             ),
             (
-                "Families' objections and requests recorded for this product",
+                "Families' requests about this product",
                 f"{requests.total} ({requests.open} open; an alternative offered in "
                 f"{requests.with_alternative})",
             ),
