@@ -12,11 +12,12 @@ the session for its remember cookie after every request), so a shared cache keep
 everyone without a cookie: every parent. PDFs are cached by a hash of their HTML.
 """
 
-from flask import Response, abort, current_app, g, make_response, render_template, request
+from flask import Response, abort, g, make_response, render_template, request
 
 from app import clock
 from app.content.registry import content
 from app.downloads import pdf_download
+from app.extensions import login_manager
 from app.models import db
 from app.pdf import cache_key_for, render_pdf
 from app.services.transparency.notices import published_products
@@ -34,7 +35,7 @@ def _as_anyone() -> None:
     """Render as an anonymous visitor without reading the session: Flask-Login keeps the user of
     the request in `g._login_user` and loads it from the session cookie only when that is unset,
     so a signed-in member of staff gets the same page as a parent."""
-    g._login_user = current_app.login_manager.anonymous_user()
+    g._login_user = login_manager.anonymous_user()
 
 
 def _school(slug: str):
@@ -64,7 +65,8 @@ def _public(html: str) -> Response:
     response = make_response(html)
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # a 304 without a body when the ETag matches
+    return response
 
 
 def _apps_context(slug: str) -> dict:

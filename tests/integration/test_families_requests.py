@@ -162,3 +162,20 @@ def test_change_and_delete_are_audited(world, signed_in, csrf):
     assert db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "family_request_deleted")
     ).scalar_one()
+
+
+def test_deleting_a_product_keeps_its_requests_by_name(world, signed_in, csrf):
+    from app.models.transparency import ProductNotice
+    from tests.families_helpers import publish
+
+    vendors = seed_products(world.school_a, world.user("A", "business_manager"))
+    vendor = vendors[APPROVED]
+    publish(world.school_a, vendor)
+    row = family_request(world.school_a, vendor=vendor)
+    client = signed_in(world.user("A", "business_manager"))
+    token = csrf(client, f"/procurement/vendors/{vendor.id}")
+    assert client.post(f"/procurement/vendors/{vendor.id}/delete", data={"csrf_token": token})
+    db.session.expire_all()
+    kept = db.session.get(FamilyRequest, row.id)
+    assert (kept.vendor_id, kept.subject_label) == (None, APPROVED)  # a family's objection stays
+    assert db.session.execute(select(ProductNotice)).first() is None

@@ -75,8 +75,8 @@ def products_in_use(
         decided = decided.where(Assessment.vendor_id.in_(wanted))
     latest: dict = {}
     # The order Vendor.assessments uses, oldest first, so the newest decided one wins.
-    for row in session.execute(decided.order_by(Assessment.created_at, Assessment.id)):
-        latest[row.vendor_id] = row
+    for decided_row in session.execute(decided.order_by(Assessment.created_at, Assessment.id)):
+        latest[decided_row.vendor_id] = decided_row
     products = []
     for vendor in session.execute(vendors.order_by(Vendor.product, Vendor.id)):
         row = latest.get(vendor.id)

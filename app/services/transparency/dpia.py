@@ -387,7 +387,7 @@ def _sign_off(decision) -> DpiaSection:
             until = decision.get("valid_until")
             value += f" Next review of the decision: {long_date(until)}" if until else ""
         rows.append((item, value, note))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if decision:
         notes = (
             f"Decision recorded: {decision['label']}, signed off by {decision['signed_off_by']} "

@@ -170,9 +170,9 @@ def save_notice(
         if isinstance(value, str):
             value = value.strip()
         if name == "lawful_basis":
-            value = LawfulBasis(value) if value else None
+            value = LawfulBasis(str(value)) if value else None
         elif name == "storage":
-            value = StorageLocation(value) if value else None
+            value = StorageLocation(str(value)) if value else None
         elif name == "published":
             value = bool(value)
         else:
