@@ -61,6 +61,7 @@ class Config:
 
     MODULES_DIR = Path(os.environ.get("MODULES_DIR", BASE_DIR / "modules"))
     CHECKLISTS_DIR = Path(os.environ.get("CHECKLISTS_DIR", BASE_DIR / "checklists"))
+    FAMILIES_DIR = Path(os.environ.get("FAMILIES_DIR", BASE_DIR / "families"))
     PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "instance" / "pdf-cache"))
 
 

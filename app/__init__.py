@@ -68,6 +68,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.procurement import bp as procurement_bp
     from app.training import bp as training_bp
     from app.training import verify_bp
+    from app.transparency import bp as transparency_bp
+    from app.transparency import public_bp as families_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -76,6 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_bp)
     app.register_blueprint(procurement_bp, url_prefix="/procurement")
     app.register_blueprint(oversight_bp, url_prefix="/oversight")
+    app.register_blueprint(transparency_bp, url_prefix="/families")
+    app.register_blueprint(families_bp)
 
 
 @event.listens_for(Engine, "connect")

@@ -22,12 +22,12 @@ def register_cli(app: Flask) -> None:
 
 @click.group("content")
 def content_cli() -> None:
-    """Training modules and procurement checklists."""
+    """Training modules, procurement checklists and families' documents."""
 
 
 @content_cli.command("check")
 def content_check() -> None:
-    """Validate modules/ and checklists/; print every problem; exit 1 if there are any."""
+    """Validate modules/, checklists/ and families/; print every problem; exit 1 if any."""
     # Flask builds the app before running any command, and the app refuses invalid content with
     # the same ContentError, so an invalid start-up already prints this list. The check reads the
     # folders again so that it reports them as they are now.
@@ -35,13 +35,16 @@ def content_check() -> None:
     from app.content.registry import load_content
 
     registry, problems = load_content(
-        current_app.config["MODULES_DIR"], current_app.config["CHECKLISTS_DIR"]
+        current_app.config["MODULES_DIR"],
+        current_app.config["CHECKLISTS_DIR"],
+        current_app.config["FAMILIES_DIR"],
     )
     if problems:
         raise ContentError(problems)
     click.echo(
         f"Content is valid: {len(registry.modules)} module(s), "
-        f"{len(registry.checklists)} checklist(s)."
+        f"{len(registry.checklists)} checklist(s), "
+        f"{len(registry.families)} families' document(s)."
     )
 
 

@@ -1,4 +1,4 @@
-"""File downloads (CSV, JSON, PDF): the one way a view hands a file to the browser.
+"""File downloads (CSV, JSON, PDF, DOCX, XLSX): the one way a view hands a file to the browser.
 
 Every download is an attachment that is never cached (it can hold personal data), with a safe
 file name; CSV goes through the spreadsheet-formula guard and starts with a byte-order mark so
@@ -13,7 +13,13 @@ from flask import Response, send_file
 
 from app.util.csv_cells import csv_text
 
-MIMETYPES = {"csv": "text/csv", "json": "application/json", "pdf": "application/pdf"}
+MIMETYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def download(data: bytes | str, filename: str) -> Response:

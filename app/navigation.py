@@ -28,6 +28,7 @@ NAV_ITEMS = (
         "/oversight",
         (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
     ),
+    NavItem("transparency.dashboard", "Families", "/families", (Role.DPO, Role.SCHOOL_ADMIN)),
     NavItem("admin.staff", "Staff", "/admin", (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)),
 )
 

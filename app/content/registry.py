@@ -1,4 +1,4 @@
-"""The read-only content registry: modules and checklists loaded once per app."""
+"""The read-only content registry: modules, checklists and families' documents, loaded once."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.content.checklists import load_checklists
+from app.content.families import load_family_documents
 from app.content.modules import load_modules
 from app.content.problems import ContentError, ContentProblem
 
@@ -14,15 +15,23 @@ from app.content.problems import ContentError, ContentProblem
 class ContentRegistry:
     modules: dict = field(default_factory=dict)
     checklists: dict = field(default_factory=dict)
+    families: dict = field(default_factory=dict)
 
 
-def load_content(modules_dir: Path, checklists_dir: Path) -> tuple[ContentRegistry, list]:
+def load_content(
+    modules_dir: Path, checklists_dir: Path, families_dir: Path | None = None
+) -> tuple[ContentRegistry, list]:
     """Load and validate all content; returns the registry and every problem found."""
     problems: list[ContentProblem] = []
     modules, module_problems = load_modules(Path(modules_dir))
     checklists, checklist_problems = load_checklists(Path(checklists_dir))
     problems += module_problems + checklist_problems
-    return ContentRegistry(modules=modules, checklists=checklists), sorted(problems)
+    families: dict = {}
+    if families_dir is not None:
+        families, family_problems = load_family_documents(Path(families_dir))
+        problems += family_problems
+    registry = ContentRegistry(modules=modules, checklists=checklists, families=families)
+    return registry, sorted(problems)
 
 
 def init_content(app: Flask) -> None:
@@ -31,7 +40,9 @@ def init_content(app: Flask) -> None:
     No command is let through: under `flask`, `ContentError` is shown as the plain list of
     problems and the command exits 1, which is exactly what `flask content check` reports.
     """
-    registry, problems = load_content(app.config["MODULES_DIR"], app.config["CHECKLISTS_DIR"])
+    registry, problems = load_content(
+        app.config["MODULES_DIR"], app.config["CHECKLISTS_DIR"], app.config["FAMILIES_DIR"]
+    )
     if problems:
         raise ContentError(problems)
     app.extensions["content"] = registry

@@ -82,12 +82,18 @@ def _send(reminder: planner.Reminder) -> None:
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
 def purge_command(dry_run: bool) -> None:
     """Apply each school's retention settings: erase accounts deactivated longer than the
-    school's period and delete audit events older than its period; report what was removed."""
+    school's period, delete audit events older than its period and families' closed requests past
+    theirs; report what was removed."""
     report = purge(db.session, clock.now(), dry_run=dry_run)
     for school in report.schools:
         click.echo(
             f"{school.school}: {school.accounts_erased} account(s) erased, "
             f"{school.audit_events_deleted} audit event(s) deleted"
+            + (
+                f", {school.family_requests_deleted} family request(s) deleted"
+                if school.family_requests_deleted
+                else ""
+            )
         )
     if dry_run:
         db.session.rollback()
@@ -95,11 +101,14 @@ def purge_command(dry_run: bool) -> None:
             f"Dry run: would erase {report.accounts_erased} account(s) and delete "
             f"{report.audit_events_deleted} audit event(s). Nothing was changed."
         )
+        if report.family_requests_deleted:
+            click.echo(f"Would delete {report.family_requests_deleted} family request(s).")
         return
     audit.record(
         "retention_purge",
         accounts_erased=report.accounts_erased,
         audit_events_deleted=report.audit_events_deleted,
+        family_requests_deleted=report.family_requests_deleted or None,
     )
     db.session.commit()
     if report.accounts_erased:
@@ -108,3 +117,5 @@ def purge_command(dry_run: bool) -> None:
         f"Erased {report.accounts_erased} account(s) and deleted "
         f"{report.audit_events_deleted} audit event(s)."
     )
+    if report.family_requests_deleted:
+        click.echo(f"Deleted {report.family_requests_deleted} family request(s).")

@@ -19,6 +19,7 @@ from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
 from app.services.procurement.reports import answers_csv, report_view
+from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 
 REPORT_TEMPLATE = "pdf/report.html"
@@ -66,10 +67,14 @@ def export_csv(assessment_id: int):
 def report_pdf(assessment_id: int):
     assessment = load_assessment(assessment_id)
     snapshot = current_snapshot(assessment)
+    requests = counts_for_product(db.session, assessment.school_id, assessment.vendor_id)
     cache_key = None
     if assessment.decided and assessment.snapshot_hash:
-        cache_key = cache_key_for(assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
-    pdf = render_pdf(REPORT_TEMPLATE, report_context(snapshot), cache_key=cache_key)
+        cache_key = cache_key_for(
+            assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION, vars(requests)
+        )
+    context = report_context(snapshot) | {"family_requests": requests}
+    pdf = render_pdf(REPORT_TEMPLATE, context, cache_key=cache_key)
     _audit_export(assessment, "pdf")
     return pdf_download(_filename(assessment, "pdf"), pdf)
 

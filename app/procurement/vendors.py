@@ -13,6 +13,7 @@ from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, Ven
 from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
 from app.services.procurement.register import RegisterFilter, save_vendor, vendor_register
+from app.services.transparency.requests import counts_for_product
 
 
 @bp.get("/")
@@ -65,6 +66,7 @@ def vendor(vendor_id: int):
         start=start,
         confirm=ConfirmForm(),
         categories=categories,
+        family_requests=counts_for_product(db.session, vendor.school_id, vendor.id),
     )
 
 

@@ -12,7 +12,7 @@ from tests.walker import build_url, catalogue
 
 SKIP_ENDPOINTS = {"static", "main.health"}
 # Downloads (PDF, CSV, JSON) are not HTML pages.
-DOWNLOAD_HINTS = (".pdf", ".csv", ".json", "/export", "/download")
+DOWNLOAD_HINTS = (".pdf", ".csv", ".json", ".docx", ".xlsx", "/export", "/download")
 
 
 def _html_pages(app, world):

@@ -79,7 +79,10 @@ def test_flask_content_check_passes_on_valid_content(tmp_path):
     shutil.copy(FIXTURES / "checklists" / "valid-minimal.yaml", tmp_path)
     result = _flask_content_check(FIXTURES / "modules" / "journey", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Content is valid: 1 module(s), 1 checklist(s)."
+    assert (
+        result.stdout.strip()
+        == "Content is valid: 1 module(s), 1 checklist(s), 4 families' document(s)."
+    )
 
 
 def test_invalid_checklist_stops_start_up(tmp_path):

@@ -3,7 +3,9 @@ audit events; `flask purge` applies them.
 
 Accounts deactivated longer than the school's period are erased (anonymised, see
 `app.services.oversight.erasure`) rather than deleted, so the school's training statistics survive.
-Audit events older than the period are deleted. With `dry_run` nothing changes and the report
+Audit events older than the period are deleted. Families' closed requests older than the period
+in the school's families' page settings are deleted (the rule is in
+`app.services.transparency.requests`). With `dry_run` nothing changes and the report
 says what would go. No Flask imports; the caller commits.
 """
 
@@ -24,6 +26,7 @@ class SchoolPurge:
     school: str
     accounts_erased: int = 0
     audit_events_deleted: int = 0
+    family_requests_deleted: int = 0
 
 
 @dataclass
@@ -38,6 +41,10 @@ class PurgeReport:
     @property
     def audit_events_deleted(self) -> int:
         return sum(s.audit_events_deleted for s in self.schools)
+
+    @property
+    def family_requests_deleted(self) -> int:
+        return sum(s.family_requests_deleted for s in self.schools)
 
 
 def settings_for(session: Session, school_id: int) -> SchoolSettings:
@@ -84,7 +91,28 @@ def purge(session: Session, now: datetime, *, dry_run: bool = False) -> PurgeRep
             if not dry_run:
                 session.execute(delete(AuditEvent).where(old))
         report.schools.append(result)
+    _purge_family_requests(session, now, report, dry_run=dry_run)
     return report
+
+
+def _purge_family_requests(
+    session: Session, now: datetime, report: PurgeReport, *, dry_run: bool
+) -> None:
+    from app.services.transparency.requests import purge_requests
+
+    by_school = purge_requests(session, now, dry_run=dry_run)
+    if not by_school:
+        return
+    names = dict(
+        session.execute(select(School.id, School.name).where(School.id.in_(by_school))).all()
+    )
+    listed = {s.school: s for s in report.schools}
+    for school_id, count in sorted(by_school.items(), key=lambda item: names[item[0]]):
+        row = listed.get(names[school_id])
+        if row is None:
+            row = SchoolPurge(names[school_id])
+            report.schools.append(row)
+        row.family_requests_deleted = count
 
 
 class _NoOne:
