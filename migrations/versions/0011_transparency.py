@@ -1,7 +1,7 @@
 """transparency: families' page settings, product notices, families' requests, statutory returns
 
 Revision ID: 0011
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-01 23:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
