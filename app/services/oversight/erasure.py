@@ -23,6 +23,7 @@ from app.models.training import Certificate
 from app.services.procurement.decisions import snapshot_hash
 
 FORMER_STAFF = "Former member of staff"
+ERASED_DOMAIN = "erased.invalid"  # a reserved name (RFC 2606): never a real address
 SKIPPED_TABLES = {"user"}  # handled field by field below
 
 
@@ -39,7 +40,7 @@ class ErasureReport:
 
 
 def erased_email(user_id: int) -> str:
-    return f"erased-{user_id}@erased.invalid"
+    return f"erased-{user_id}@{ERASED_DOMAIN}"
 
 
 def is_erased(user: User) -> bool:
