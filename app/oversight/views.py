@@ -20,7 +20,7 @@ from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
-AUDITORS = (Role.DPO, Role.TRUST_ADMIN)  # the audit log
+AUDITORS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the audit log
 
 
 def module_titles() -> dict[str, str]:
