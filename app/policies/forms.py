@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional
 
 from app.form_fields import MaxLength
 from app.models.policies import POLICY_KIND_LABELS, PolicyKind
@@ -64,9 +64,13 @@ class PolicyForm(_Naming, VersionForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(kind.value, POLICY_KIND_LABELS[kind]) for kind in PolicyKind]
 
-    def validate_title(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.kind.data == PolicyKind.OTHER and not (field.data or "").strip():
-            raise ValidationError("Enter the policy's title")
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        # Checked here: the title's Optional() would stop an inline validator on an empty box.
+        if self.kind.data == PolicyKind.OTHER and not (self.title.data or "").strip():
+            self.title.errors = [*self.title.errors, "Enter the policy's title"]
+            return False
+        return valid
 
     @property
     def chosen_title(self) -> str:

@@ -41,9 +41,17 @@ def _max_pdf_bytes() -> int:
     return current_app.config["POLICY_PDF_MAX_MB"] * 1024 * 1024
 
 
-def _allow_upload() -> None:
-    """This request alone may be as big as a policy PDF (every other keeps the app's limit)."""
-    request.max_content_length = _max_pdf_bytes() + UPLOAD_ALLOWANCE
+UPLOAD_ENDPOINTS = {"policies.new_policy", "policies.new_version"}
+
+
+@bp.url_value_preprocessor
+def _allow_policy_uploads(endpoint: str | None, values: dict | None) -> None:  # noqa: ARG001
+    """A publisher's request to a publishing page may be as big as a policy PDF; every other
+    request keeps the app's MAX_CONTENT_LENGTH. Done here because URL preprocessors run before
+    any before_request function, and the CSRF check there reads (so limits) the body."""
+    publisher = current_user.is_authenticated and current_user.has_role(*PUBLISHERS)
+    if endpoint in UPLOAD_ENDPOINTS and publisher:
+        request.max_content_length = _max_pdf_bytes() + UPLOAD_ALLOWANCE
 
 
 def _policy_or_404(policy_id: int, school_ids: list[int] | None = None) -> Policy:
@@ -112,7 +120,6 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*PUBLISHERS)
 def new_policy():
-    _allow_upload()
     form = PolicyForm()
     form.max_pdf_bytes = _max_pdf_bytes()
     if form.validate_on_submit():
@@ -139,7 +146,6 @@ def new_policy():
 @roles_required(*PUBLISHERS)
 def new_version(policy_id: int):
     policy = _policy_or_404(policy_id)
-    _allow_upload()
     form = VersionForm()
     form.max_pdf_bytes = _max_pdf_bytes()
     if not form.is_submitted() and not policy.current.is_pdf:

@@ -154,3 +154,21 @@ def test_naming_costs_the_same_statements_for_4_or_100_events(world, signed_in):
     _named_events(world, 30, start=1)
     many = count_statements(client, "/oversight/audit")
     assert few == many
+
+
+def test_a_due_date_in_the_past_is_refused_and_nothing_typed_is_lost(
+    world, signed_in, csrf, monkeypatch
+):
+    set_clock(monkeypatch, NOW)
+    client = signed_in(world.user("A", "school_admin"))
+    token = csrf(client, "/oversight/assignments/new")
+    data = {"csrf_token": token, "module_id": MODULE, "target": "everyone",
+            "due_date": "2025-03-09", "refresher_months": "6"}  # fmt: skip
+    refused = client.post("/oversight/assignments/new", data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "The due date must be today (10 March 2025) or later" in html
+    assert 'value="2025-03-09"' in html and 'value="6"' in html
+    assert db.session.execute(select(Assignment)).first() is None
+    today = client.post("/oversight/assignments/new", data={**data, "due_date": "2025-03-10"})
+    assert today.status_code == 302

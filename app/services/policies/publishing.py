@@ -9,7 +9,7 @@ No Flask imports; the caller commits.
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -117,7 +117,9 @@ def publish_version(
         version.file_name, version.file_size, version.file_sha256 = (
             stored.name, stored.size, stored.sha256,
         )  # fmt: skip
-        version.file_original_name = (original_name or "policy.pdf")[-200:]
+        # Kept only to show; any folder part of the name the browser sent is dropped.
+        given = PurePosixPath((original_name or "").replace("\\", "/")).name
+        version.file_original_name = (given or "policy.pdf")[-200:]
     else:
         version.body = (body or "").strip()
     policy.withdrawn_at = None  # publishing again brings a withdrawn policy back
