@@ -46,7 +46,7 @@ def staff():
     schools = _schools()
     form = StaffFilterForm(request.args)
     form.role.choices = [("", "All roles")] + role_choices(include_trust_admin=True)
-    form.status.choices = [("", "Everyone but erased leavers")] + [
+    form.status.choices = [("", "Everyone")] + [
         (status.value, STATUS_LABELS[status]) for status in StaffStatus
     ]
     if not form.validate():

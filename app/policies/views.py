@@ -27,6 +27,7 @@ from app.util.dates import short_date
 PUBLISHERS = (Role.DPO, Role.SCHOOL_ADMIN)  # publish and withdraw their school's policies
 OVERSEERS = (*PUBLISHERS, Role.TRUST_ADMIN)  # see who has acknowledged (trust: every school)
 UPLOAD_ALLOWANCE = 256 * 1024  # the rest of the form around the PDF
+LIST_LIMIT = 200  # people listed on a page; the CSV has everyone
 
 
 @bp.app_template_global()
@@ -234,7 +235,8 @@ def acknowledge(policy_id: int):
         flash(str(error), "error")
         return redirect(url_for("policies.policy", policy_id=found.id))
     db.session.commit()
-    flash(f"Thank you: you have acknowledged {found.title}, {chosen.name}.", "success")
+    flash(f"Thank you. Your acknowledgement of {found.title} ({chosen.name}) is recorded.",
+          "success")  # fmt: skip
     return redirect(url_for("policies.index"))
 
 
@@ -266,6 +268,7 @@ def acknowledgement_list(policy_id: int):
         "policies/acknowledgements.html",
         entry=entry,
         people=people,
+        shown=LIST_LIMIT,
         status=wanted,
         labels=ACK_LABELS,
         tags=ACK_TAGS,

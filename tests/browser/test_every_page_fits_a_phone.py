@@ -8,9 +8,11 @@ that stick out furthest (to find the culprit without opening the page).
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 from app.models import AuditEvent, Invitation, Role, db
 from app.models.base import utcnow
+from app.services.policies.publishing import publish_policy
 from tests.browser.conftest import sign_in
 from tests.browser.test_every_page_axe import _html_pages as html_pages
 from tests.factories import MODULE, OTHER_MODULE, assign, certify, make_user
@@ -73,6 +75,16 @@ def _school_with_data(world) -> None:
             created_at=now,
         )
     )
+    publish_policy(
+        db.session, school_id=school.id, kind="acceptable_use",
+        title="Acceptable use of the school's computers, email and online services",
+        label="2025-26", change_note=None,
+        body="## Passwords\n\nUse a passphrase such as correct-battery-staple-horse.\n\n"
+        "| Service | Who may use it |\n| --- | --- |\n| Management information system | "
+        "Office staff |\n",
+        pdf=None, original_name=None, files_dir=Path("/nonexistent"), max_pdf_bytes=1,
+        now=now, actor_id=None, record=lambda *args, **kwargs: None,
+    )  # fmt: skip
     db.session.commit()
 
 
