@@ -89,7 +89,7 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
     reminders = []
     for person in people:
         outstanding = by_person.get(person.key, [])
-        to_acknowledge = policies.get(person.user_id, []) if person.joined else []
+        to_acknowledge = policies.get(person.user_id, []) if person.user_id is not None else []
         if not outstanding and not to_acknowledge:
             continue
         reminder = Reminder(ReminderKind.TRAINING, person.school_id, person.key, person.email,
