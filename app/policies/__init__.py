@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("policies", __name__)
 
-from app.policies import views  # noqa: E402,F401
+from app.policies import oversight_views, publish_views, views  # noqa: E402,F401

@@ -147,3 +147,13 @@ def withdraw(policy: Policy, *, now: datetime, actor_id: int | None, record: Aud
         object_type="policy",
         object_id=policy.id,
     )
+
+
+def withdrawn_policies(session: Session, school_id: int) -> list[Policy]:
+    """The school's withdrawn policies, by title (their publishers can still open them)."""
+    stmt = (
+        select(Policy)
+        .where(Policy.school_id == school_id, Policy.withdrawn_at.is_not(None))
+        .order_by(Policy.title)
+    )
+    return list(session.execute(stmt).scalars())
