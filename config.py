@@ -63,6 +63,12 @@ class Config:
     CHECKLISTS_DIR = Path(os.environ.get("CHECKLISTS_DIR", BASE_DIR / "checklists"))
     FAMILIES_DIR = Path(os.environ.get("FAMILIES_DIR", BASE_DIR / "families"))
     PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR", BASE_DIR / "instance" / "pdf-cache"))
+    # School policy PDFs, outside static/ (served only to the school's staff). With several
+    # web hosts, point this at storage they share.
+    POLICY_FILES_DIR = Path(
+        os.environ.get("POLICY_FILES_DIR", BASE_DIR / "instance" / "policy-files")
+    )
+    POLICY_PDF_MAX_MB = int(os.environ.get("POLICY_PDF_MAX_MB", 10))
 
 
 class DevelopmentConfig(Config):

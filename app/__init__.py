@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.oversight import bp as oversight_bp
+    from app.policies import bp as policies_bp
     from app.procurement import bp as procurement_bp
     from app.training import bp as training_bp
     from app.training import verify_bp
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(oversight_bp, url_prefix="/oversight")
     app.register_blueprint(transparency_bp, url_prefix="/families")
     app.register_blueprint(families_bp)
+    app.register_blueprint(policies_bp, url_prefix="/policies")
 
 
 @event.listens_for(Engine, "connect")

@@ -27,11 +27,12 @@ DEMO_ROLES = (
 
 def _seeders() -> list[Callable[[list[School], list[User]], None]]:
     """Each domain's demo seeder (in its own package); each must be idempotent."""
+    from app.policies import demo as policies_demo
     from app.procurement import demo as procurement_demo
     from app.training import demo as training_demo
     from app.transparency import demo as transparency_demo
 
-    return [training_demo.seed, procurement_demo.seed, transparency_demo.seed]
+    return [training_demo.seed, procurement_demo.seed, transparency_demo.seed, policies_demo.seed]
 
 
 def demo_email(role: Role, school_slug: str) -> str:

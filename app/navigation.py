@@ -1,8 +1,9 @@
-"""The service menu: which sections a user sees, by role."""
+"""The service menu: which sections a user sees, by role. The home page lists the same
+sections with their summaries, so the menu and the home page never disagree."""
 
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from app.models import Role
@@ -14,30 +15,76 @@ class NavItem:
     text: str
     prefix: str
     roles: tuple[Role, ...] = ()  # empty: everyone signed in
+    summary: str = ""  # what the home page says about the section
 
 
 NAV_ITEMS = (
     NavItem("main.home", "Home", "/home"),
-    NavItem("training.my_training", "My training", "/training"),
     NavItem(
-        "procurement.vendors", "Edtech products", "/procurement", (Role.BUSINESS_MANAGER, Role.DPO)
+        "training.my_training",
+        "My training",
+        "/training",
+        summary="Your data-protection modules, certificates and CPD record.",
+    ),
+    NavItem(
+        "policies.index",
+        "Policies",
+        "/policies",
+        summary="Your school's data protection policies: read and acknowledge each new version.",
+    ),
+    NavItem(
+        "procurement.vendors",
+        "Edtech products",
+        "/procurement",
+        (Role.BUSINESS_MANAGER, Role.DPO),
+        summary="Check edtech products before the school uses them, and record the decision.",
     ),
     NavItem(
         "oversight.dashboard",
         "Compliance",
         "/oversight",
         (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
+        summary="Who has completed which training, what is overdue, and the audit log.",
     ),
-    NavItem("transparency.dashboard", "Families", "/families", (Role.DPO, Role.SCHOOL_ADMIN)),
-    NavItem("admin.staff", "Staff", "/admin", (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)),
+    NavItem(
+        "oversight.trust",
+        "Trust overview",
+        "/oversight/trust",
+        (Role.TRUST_ADMIN,),
+        summary="Training completion and vendor reviews for every school in your trust.",
+    ),
+    NavItem(
+        "admin.staff",
+        "Staff",
+        "/admin",
+        (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
+        summary="Invite staff, change their roles, and manage leavers.",
+    ),
+    NavItem(
+        "transparency.dashboard",
+        "Families",
+        "/families",
+        (Role.DPO, Role.SCHOOL_ADMIN),
+        summary="What families see about the apps the school uses, their objections and "
+        "requests, DPIA drafts and the record of processing.",
+    ),
 )
 
 
 def navigation_items() -> list[dict]:
+    """The user's sections; the one whose prefix matches the page longest is the current one."""
+    shown = [item for item in NAV_ITEMS if not item.roles or current_user.has_role(*item.roles)]
+    matching = [item for item in shown if request.path.startswith(item.prefix)]
+    current = max(matching, key=lambda item: len(item.prefix), default=None)
     return [
-        {"href": url_for(item.endpoint), "text": item.text, "prefix": item.prefix}
-        for item in NAV_ITEMS
-        if not item.roles or current_user.has_role(*item.roles)
+        {
+            "href": url_for(item.endpoint),
+            "text": item.text,
+            "prefix": item.prefix,
+            "summary": item.summary,
+            "active": item is current,
+        }
+        for item in shown
     ]
 
 

@@ -28,6 +28,7 @@ def app(tmp_path_factory):
         "testing",
         SQLALCHEMY_DATABASE_URI=database_url,
         PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf-cache"),
+        POLICY_FILES_DIR=tmp_path_factory.mktemp("policy-files"),
     )
 
     @app.teardown_request

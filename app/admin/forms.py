@@ -1,8 +1,8 @@
 """Forms for inviting staff and changing their roles."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Optional
 
 from app.form_fields import MaxLength, MultiCheckboxField
 from app.models import ROLE_LABELS, Role
@@ -31,7 +31,20 @@ class InviteForm(FlaskForm):
     )
     roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])
     school_id = SelectField("School", coerce=int)
+    # "yes" once the admin has seen what a new invitation changes about a waiting one.
+    replace_existing = HiddenField()
 
 
 class RolesForm(FlaskForm):
     roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])
+
+
+class StaffFilterForm(FlaskForm):
+    """The staff list's search and filters (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by name or email", validators=[Optional(), MaxLength(100)])
+    role = SelectField("Role", validators=[Optional()])
+    status = SelectField("Status", validators=[Optional()])

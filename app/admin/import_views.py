@@ -7,12 +7,12 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
 from app import audit, clock
 from app.admin import bp
-from app.admin.views import ADMIN_ROLES, send_invitation_email
+from app.admin.views import ADMIN_ROLES, _schools, send_invitation_email
 from app.auth.tokens import new_invitation_token
 from app.models import Role, db
 from app.security import roles_required
@@ -27,10 +27,13 @@ class UploadForm(FlaskForm):
         "person. Separate several roles with a semicolon, for example “Teacher; DPO”.",
         validators=[FileRequired("Choose a CSV file to upload")],
     )
+    # Offered to trust admins, who may import into any school of their trust.
+    school_id = SelectField("School to invite them to", coerce=int)
 
 
 class ConfirmImportForm(FlaskForm):
     csv_text = HiddenField(validators=[DataRequired()])
+    school_id = HiddenField()  # absent on a page from before schools were offered: your own
 
 
 def _check(text: str):  # type: ignore[no-untyped-def]
@@ -45,7 +48,11 @@ def _check(text: str):  # type: ignore[no-untyped-def]
 @bp.route("/staff/import", methods=["GET", "POST"])
 @roles_required(*ADMIN_ROLES)
 def import_staff():
+    schools = _schools()
     form = UploadForm()
+    form.school_id.choices = [(school.id, school.name) for school in schools]
+    if not form.is_submitted() or len(schools) == 1:
+        form.school_id.data = current_user.school_id
     if form.validate_on_submit():
         text = decode(form.csv_file.data.read())
         try:
@@ -56,8 +63,8 @@ def import_staff():
             return render_template(
                 "admin/import_preview.html",
                 result=result,
-                confirm=ConfirmImportForm(csv_text=text),
-                school=current_user.school,
+                confirm=ConfirmImportForm(csv_text=text, school_id=form.school_id.data),
+                school=next(school for school in schools if school.id == form.school_id.data),
             )
     return render_template("admin/import.html", form=form), (400 if form.errors else 200)
 
@@ -68,6 +75,10 @@ def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
+    wanted = form.school_id.data or str(current_user.school_id)
+    school = next((s for s in _schools() if str(s.id) == wanted), None)
+    if school is None:
+        abort(404)  # not a school this admin manages
     try:
         result = _check(form.csv_text.data)
     except ImportFileError as error:
@@ -81,25 +92,26 @@ def confirm_import():
         created = import_rows(
             db.session,
             result.accepted,
-            school_id=current_user.school_id,
+            school_id=school.id,
             invited_by_id=current_user.id,
             now=now,
             valid_for=timedelta(hours=current_app.config["INVITATION_MAX_AGE_HOURS"]),
             new_token=new_invitation_token,
         )
         for invitation, token in created:
-            send_invitation_email(invitation, token, current_user.school.name)
+            send_invitation_email(invitation, token, school.name)
     except AccountError as error:
         db.session.rollback()  # all or nothing
         flash(f"Nothing was imported: {error}. Upload the file again to check it.", "error")
         return redirect(url_for("admin.import_staff"))
     audit.record(
         "staff_imported",
+        school_id=school.id,
         object_type="school",
-        object_id=current_user.school_id,
+        object_id=school.id,
         invited=len(created),
         rejected=len(result.rejected),
     )
     db.session.commit()
-    flash(f"{len(created)} invitation(s) sent.", "success")
+    flash(f"{len(created)} invitation(s) sent. They will join {school.name}.", "success")
     return redirect(url_for("admin.staff"))

@@ -2,26 +2,33 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import audit, clock
 from app.admin import bp
-from app.admin.forms import InviteForm, RolesForm, role_choices
+from app.admin.forms import InviteForm, RolesForm, StaffFilterForm, role_choices
 from app.auth.tokens import new_invitation_token
 from app.form_fields import ConfirmForm
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
+from app.services.accounts.invitations import changes, open_invitation
 from app.services.accounts.staff import (
     AccountError,
-    InvitationState,
     change_roles,
     create_invitation,
     deactivate,
-    invitation_state,
     reactivate,
+)
+from app.services.accounts.staff_list import (
+    STATUS_LABELS,
+    STATUS_TAGS,
+    StaffFilter,
+    StaffStatus,
+    list_staff,
+    page_numbers,
 )
 
 ADMIN_ROLES = (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
@@ -36,18 +43,44 @@ def _schools() -> list[School]:
 @bp.get("/staff")
 @roles_required(*ADMIN_ROLES)
 def staff():
-    ids = managed_school_ids(current_user)
-    users = db.session.execute(school_scoped(User, ids).order_by(User.display_name)).scalars().all()
-    invitations = (
-        db.session.execute(school_scoped(Invitation, ids).order_by(Invitation.created_at.desc()))
-        .scalars()
-        .all()
+    schools = _schools()
+    form = StaffFilterForm(request.args)
+    form.role.choices = [("", "All roles")] + role_choices(include_trust_admin=True)
+    form.status.choices = [("", "Everyone")] + [
+        (status.value, STATUS_LABELS[status]) for status in StaffStatus
+    ]
+    if not form.validate():
+        return render_template("admin/staff.html", form=form, listing=None, schools=schools), 400
+    wanted = StaffFilter(form.q.data or "", form.role.data or None,
+                         StaffStatus(form.status.data) if form.status.data else None)  # fmt: skip
+    listing = list_staff(
+        db.session,
+        [school.id for school in schools],
+        wanted,
+        now=clock.now(),
+        page=_page_number(),
     )
-    now = clock.now()
-    pending = [i for i in invitations if invitation_state(i, now) == InvitationState.PENDING]
     return render_template(
-        "admin/staff.html", users=users, pending=pending, schools=_schools(), form=ConfirmForm()
+        "admin/staff.html",
+        form=form,
+        listing=listing,
+        page_links=page_numbers(listing.page, listing.pages),
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+        filtered=bool(wanted.words or wanted.role or wanted.status),
+        school_names={school.id: school.name for school in schools},
+        schools=schools,
+        status_labels=STATUS_LABELS,
+        status_tags=STATUS_TAGS,
     )
+
+
+def _page_number() -> int:
+    """?page= as a number: 1 for nonsense; a huge number (clamped to the last page later) is
+    never converted, so no digit string can be too long for int() or the database."""
+    text = request.args.get("page", "1")
+    if not text.isascii() or not text.isdigit():
+        return 1
+    return int(text) if len(text) < 7 else 1_000_000
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
@@ -60,6 +93,19 @@ def invite():
     if not form.is_submitted() or len(schools) == 1:
         form.school_id.data = current_user.school_id
     if form.validate_on_submit():
+        # Inviting someone already invited asks first when the name, roles or school change.
+        waiting = open_invitation(db.session, form.email.data, [school.id for school in schools])
+        differences = waiting and changes(
+            waiting,
+            display_name=form.display_name.data,
+            roles=form.roles.data,
+            school_id=form.school_id.data,
+            school_names={school.id: school.name for school in schools},
+        )
+        if differences and form.replace_existing.data != "yes":
+            return render_template(
+                "admin/invite_replace.html", form=form, waiting=waiting, differences=differences
+            )
         now = clock.now()
         token, token_hash = new_invitation_token()
         try:
@@ -88,7 +134,8 @@ def invite():
                 roles=invitation.roles,
             )
             db.session.commit()
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            again = " The earlier invitation's link no longer works." if waiting else ""
+            flash(f"Invitation sent to {invitation.email}.{again}", "success")
             return redirect(url_for("admin.staff"))
     return render_template("admin/invite.html", form=form)
 

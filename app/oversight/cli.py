@@ -27,8 +27,9 @@ def reminders_cli() -> None:
 @reminders_cli.command("send")
 @click.option("--dry-run", is_flag=True, help="List who would be emailed; send nothing.")
 def reminders_send(dry_run: bool) -> None:
-    """Email each person with training due, overdue or expiring, and each business manager with
-    vendor decisions due for review in 30, 7 or 1 days. Never sends the same reminder twice."""
+    """Email each person with training due, overdue or expiring or a new version of a school
+    policy to acknowledge, and each business manager with vendor decisions due for review in
+    30, 7 or 1 days. Never sends the same reminder twice."""
     from app.content.registry import content
 
     now = clock.now()
@@ -73,8 +74,10 @@ def _send(reminder: planner.Reminder) -> None:
         school_id=reminder.school_id,
         name=reminder.name,
         lines=reminder.lines,
+        policies=reminder.policy_lines,
         invited=reminder.invited,
         link=link,
+        policies_link=external_url("policies.index"),
     )
 
 
@@ -83,23 +86,28 @@ def _send(reminder: planner.Reminder) -> None:
 def purge_command(dry_run: bool) -> None:
     """Apply each school's retention settings: erase accounts deactivated longer than the
     school's period, delete audit events older than its period and families' closed requests past
-    theirs; report what was removed."""
+    theirs, and report each school. With --dry-run, say what a real run would do and change
+    nothing."""
     report = purge(db.session, clock.now(), dry_run=dry_run)
     for school in report.schools:
-        click.echo(
-            f"{school.school}: {school.accounts_erased} account(s) erased, "
-            f"{school.audit_events_deleted} audit event(s) deleted"
-            + (
-                f", {school.family_requests_deleted} family request(s) deleted"
-                if school.family_requests_deleted
-                else ""
+        requests = school.family_requests_deleted
+        if dry_run:
+            click.echo(
+                f"{school.school}: would erase {school.accounts_erased} account(s) and delete "
+                f"{school.audit_events_deleted} audit event(s)"
+                + (f" and {requests} family request(s)" if requests else "")
             )
-        )
+        else:
+            click.echo(
+                f"{school.school}: {school.accounts_erased} account(s) erased, "
+                f"{school.audit_events_deleted} audit event(s) deleted"
+                + (f", {requests} family request(s) deleted" if requests else "")
+            )
     if dry_run:
         db.session.rollback()
         click.echo(
-            f"Dry run: would erase {report.accounts_erased} account(s) and delete "
-            f"{report.audit_events_deleted} audit event(s). Nothing was changed."
+            f"Dry run: a real run would erase {report.accounts_erased} account(s) and delete "
+            f"{report.audit_events_deleted} audit event(s). Nothing has been changed."
         )
         if report.family_requests_deleted:
             click.echo(f"Would delete {report.family_requests_deleted} family request(s).")

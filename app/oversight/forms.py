@@ -9,8 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from app import clock
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
 from app.services.oversight.manage import AssignmentTarget
+from app.util.dates import long_date
 
 TARGETS = [
     (AssignmentTarget.EVERYONE.value, "Everyone in the school, including people who join later"),
@@ -46,6 +48,15 @@ class AssignmentForm(FlaskForm):
             raise ValidationError("Choose the role")
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose one of the roles listed")
+
+    def validate_due_date(self, field) -> None:  # type: ignore[no-untyped-def]
+        # A past date would make everyone overdue at once and the next reminder run say so.
+        today = clock.today()
+        if field.data and field.data < today:
+            raise ValidationError(
+                f"The due date must be today ({long_date(today)}) or later, "
+                "or leave it empty for no due date"
+            )
 
     def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
         if self.target.data == AssignmentTarget.PEOPLE and not field.data:

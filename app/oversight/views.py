@@ -9,18 +9,19 @@ from app import audit, clock
 from app.content.registry import content
 from app.downloads import csv_download
 from app.form_fields import ConfirmForm
-from app.models import Role, User, db
+from app.models import ROLE_LABELS, Role, User, db
 from app.models.oversight import Exemption
 from app.oversight import bp
 from app.oversight.forms import ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import compliance
+from app.services.policies import acknowledgements
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
-AUDITORS = (Role.DPO, Role.TRUST_ADMIN)  # the audit log
+AUDITORS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the audit log
 
 
 def module_titles() -> dict[str, str]:
@@ -42,15 +43,21 @@ def _template_globals() -> dict:
     return {"labels": COMPLIANCE_LABELS, "tags": COMPLIANCE_TAG_CLASSES, "titles": module_titles()}
 
 
+def chosen_filters(titles: dict[str, str]) -> tuple[str | None, str | None]:
+    """The dashboard's ?role= and ?module= (the CSV follows the same ones); 400 if unknown."""
+    role = request.args.get("role") or None
+    module_id = request.args.get("module") or None
+    if role not in (None, *Role) or module_id not in (None, *titles):
+        abort(400)
+    return role, module_id
+
+
 @bp.get("/")
 @roles_required(*VIEWERS)
 def dashboard():
     school_id = chosen_school_id()
     titles = module_titles()
-    role = request.args.get("role") or None
-    module_id = request.args.get("module") or None
-    if role not in (None, *Role) or module_id not in (None, *titles):
-        abort(400)
+    role, module_id = chosen_filters(titles)
     now = clock.now()
     people, items = compliance.compliance_items(db.session, [school_id], titles, now)
     shown = compliance.filter_items(items, role, module_id)
@@ -58,6 +65,7 @@ def dashboard():
     products = reviews.product_states(db.session, [school_id])
     return render_template(
         "oversight/dashboard.html",
+        policies=acknowledgements.overview(db.session, [school_id]),
         school=compliance.school_names(db.session, [school_id])[school_id],
         school_id=school_id,
         role=role,
@@ -76,6 +84,11 @@ def dashboard():
         can_audit=current_user.has_role(*AUDITORS),
         can_manage=current_user.has_role(*MANAGERS),
         can_see_trust=current_user.has_role(Role.TRUST_ADMIN),
+        filter_args={
+            key: value
+            for key, value in request.args.items()
+            if key in ("school", "role", "module") and value
+        },
         **_template_globals(),
     )
 
@@ -83,8 +96,10 @@ def dashboard():
 @bp.get("/export.csv")
 @roles_required(*VIEWERS)
 def export():
+    """What the dashboard shows for the same school, role and module, in the page's words."""
     school_id = chosen_school_id()
     titles = module_titles()
+    role, module_id = chosen_filters(titles)
     _, items = compliance.compliance_items(
         db.session, [school_id], titles, clock.now(), detail=True
     )
@@ -92,20 +107,23 @@ def export():
         [
             item.person.name,
             item.person.email,
-            ", ".join(item.person.roles) + ("" if item.person.joined else " (invited)"),
+            ", ".join(ROLE_LABELS[Role(r)] for r in item.person.roles),
+            "Joined" if item.person.joined else "Invited, not joined yet",
             titles[item.module_id],
             COMPLIANCE_LABELS[item.status],
+            f"{item.due_date:%Y-%m-%d}" if item.due_date else "",
             item.score if item.score is not None else "",
             f"{item.completed_at:%Y-%m-%d}" if item.completed_at else "",
             f"{item.refresh_at:%Y-%m-%d}" if item.refresh_at else "",
             item.certificate_code or "",
         ]
-        for item in items
+        for item in compliance.filter_items(items, role, module_id)
     ]
-    audit.record("compliance_exported", object_type="school", object_id=school_id, rows=len(rows))
+    audit.record("compliance_exported", object_type="school", object_id=school_id, rows=len(rows),
+                 role=role, module_id=module_id)  # fmt: skip
     db.session.commit()
-    header = ["Name", "Email", "Role", "Module", "Status", "Score (%)", "Completed", "Expires",
-              "Certificate code"]  # fmt: skip
+    header = ["Name", "Email", "Roles", "Account", "Module", "Status", "Due date", "Score (%)",
+              "Completed", "Expires", "Certificate code"]  # fmt: skip
     return csv_download(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
 
 

@@ -67,14 +67,45 @@ def test_csv_export_has_every_column_and_is_audited(world, signed_in, monkeypatc
     response = client.get("/oversight/export.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["Name", "Email", "Role", "Module", "Status", "Score (%)", "Completed",
-                       "Expires", "Certificate code"]  # fmt: skip
+    assert rows[0] == ["Name", "Email", "Roles", "Account", "Module", "Status", "Due date",
+                       "Score (%)", "Completed", "Expires", "Certificate code"]  # fmt: skip
     teacher = next(r for r in rows if r[1] == world.user("A", "teacher").email)
-    assert teacher[4] == "Complete" and teacher[5] == "90" and teacher[8] == certificate.code
+    assert teacher[2:4] == ["Teacher or other staff", "Joined"]
+    assert teacher[5] == "Complete" and teacher[7] == "90" and teacher[10] == certificate.code
     assert len(rows) == 1 + 5
     from app.models import AuditEvent
 
     assert db.session.query(AuditEvent).filter_by(action="compliance_exported").count() == 1
+
+
+def test_csv_export_follows_the_dashboards_filters_in_its_words(world, signed_in, monkeypatch):
+    from app.models import Invitation
+
+    set_clock(monkeypatch, NOW)
+    assign(world.school_a, due=NOW.date() - timedelta(days=1), role="teacher")
+    assign(world.school_a, module_id=OTHER_MODULE, due=NOW.date() + timedelta(days=3))
+    db.session.add(Invitation(school_id=world.school_a.id, email="new@a.example",
+                              display_name="New Teacher", roles="dpo teacher",
+                              token_hash="a" * 64, created_at=NOW,
+                              expires_at=NOW + timedelta(days=3)))  # fmt: skip
+    db.session.commit()
+    client = signed_in(world.user("A", "dpo"))
+    page = client.get(f"/oversight/?role=teacher&module={MODULE}").get_data(as_text=True)
+    assert f'href="/oversight/export.csv?role=teacher&amp;module={MODULE}"' in page
+    assert "Download these records (CSV)" in page
+    response = client.get(f"/oversight/export.csv?role=teacher&module={MODULE}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))[1:]
+    assert {row[0] for row in rows} == {"Teacher", "New Teacher"}
+    assert {row[4] for row in rows} == {"Why data protection matters in school"}
+    invited = next(row for row in rows if row[0] == "New Teacher")
+    assert invited[2:4] == [
+        "Data protection officer or lead, Teacher or other staff",
+        "Invited, not joined yet",
+    ]
+    assert {row[5] for row in rows} == {"Overdue"}
+    assert client.get("/oversight/export.csv?role=wizard").status_code == 400
+    everyone = client.get("/oversight/export.csv").get_data(as_text=True).splitlines()
+    assert len(everyone) == 1 + 2 + 6  # two teachers overdue, six people for the other module
 
 
 def test_person_record_and_exemption(world, signed_in, csrf, monkeypatch):

@@ -90,3 +90,41 @@ def test_duplicates_of_existing_staff_are_rejected_and_nothing_is_half_imported(
     )  # fmt: skip
     assert "Nothing was imported" in response.get_data(as_text=True)
     assert _count(Invitation) == 0 and _count(OutboxEmail) == 0
+
+
+def test_a_trust_admin_imports_into_any_school_of_the_trust(world, signed_in, csrf):
+    client = signed_in(world.user("A", "trust_admin"))
+    page = client.get("/admin/staff/import").get_data(as_text=True)
+    assert "School to invite them to" in page and "School A2" in page and "School B" not in page
+    token = csrf(client, "/admin/staff/import")
+    preview = client.post(
+        "/admin/staff/import",
+        data={"csrf_token": token, "school_id": world.school_a2.id,
+              "csv_file": (BytesIO(CSV.encode()), "staff.csv")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    html = preview.get_data(as_text=True)
+    assert "2 of 3 row(s) can be invited to School A2" in html
+    assert f'name="school_id" type="hidden" value="{world.school_a2.id}"' in html
+    refused = client.post(
+        "/admin/staff/import/confirm",
+        data={"csrf_token": token, "csv_text": CSV, "school_id": world.school_b.id},
+    )
+    assert refused.status_code == 404 and _count(Invitation) == 0
+    client.post(
+        "/admin/staff/import/confirm",
+        data={"csrf_token": token, "csv_text": CSV, "school_id": world.school_a2.id},
+    )
+    schools = set(db.session.execute(select(Invitation.school_id)).scalars())
+    assert schools == {world.school_a2.id}
+
+
+def test_a_school_admin_is_offered_no_other_school(world, signed_in, csrf):
+    client = signed_in(world.user("A", "school_admin"))
+    assert "School to invite them to" not in client.get("/admin/staff/import").get_data(True)
+    token = csrf(client, "/admin/staff/import")
+    refused = client.post(
+        "/admin/staff/import/confirm",
+        data={"csrf_token": token, "csv_text": CSV, "school_id": world.school_a2.id},
+    )
+    assert refused.status_code == 404

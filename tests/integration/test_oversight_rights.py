@@ -4,6 +4,7 @@ text or JSON column while completion counts stay; retention purge with --dry-run
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -149,7 +150,10 @@ def test_purge_applies_retention_settings_with_dry_run(world, runner, monkeypatc
     db.session.commit()
     result = runner.invoke(args=["purge", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "would erase 1 account(s) and delete 1 audit event(s)" in result.output
+    assert "School A: would erase 1 account(s) and delete 1 audit event(s)" in result.output
+    assert "a real run would erase 1 account(s) and delete 1 audit event(s)" in result.output
+    assert "Nothing has been changed." in result.output
+    assert not re.search(r"\b(erased|deleted|was changed)\b", result.output), result.output
     db.session.expire_all()
     assert db.session.get(User, leaver.id).display_name == "Teacher"
     result = runner.invoke(args=["purge"])

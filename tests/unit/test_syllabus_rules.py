@@ -1,4 +1,4 @@
-"""The training syllabus rules (issue: ten accurate modules, since extended), checked on the real files.
+"""The training syllabus rules (issue: ten accurate modules, since extended), on the real files.
 
 Read straight from modules/ with PyYAML so these rules hold whatever the loader does.
 """
@@ -20,7 +20,7 @@ FIVE_ASKS = {
 }
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 # A semantic version, MAJOR.MINOR.PATCH with no leading zeros (corrections bump MINOR or PATCH),
-# written quoted in module.yaml: PyYAML reads an unquoted 1.0.0 as a string, so check the raw line too.
+# written quoted in module.yaml: PyYAML reads an unquoted 1.0.0 as a string, so check the raw line.
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 QUOTED_VERSION_LINE = re.compile(r"""^version: (["'])(?P<version>[^"']+)\1[ \t]*(#.*)?$""", re.M)
 MIN_MODULES, MAX_MODULES = 11, 18

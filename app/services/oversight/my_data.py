@@ -1,6 +1,7 @@
 """A person's own data, for the "download your data" links (UK GDPR Article 15 and 20):
 profile, roles, training record (lessons, knowledge checks, certificates, assigned modules
-and their status) and the audit events by or about them. No Flask imports."""
+and their status), the school policies they acknowledged and the audit events by or about
+them. No Flask imports."""
 
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, User
+from app.models.policies import Policy, PolicyAcknowledgement, PolicyVersion
 from app.models.training import Certificate, LessonProgress, QuizAttempt
 from app.services.oversight.compliance import compliance_items
 
@@ -40,6 +42,13 @@ def collect(session: Session, user: User, titles: Mapping[str, str], now: dateti
         )
         .order_by(AuditEvent.created_at)
     ).scalars()
+    acknowledged = session.execute(
+        select(PolicyAcknowledgement.acknowledged_at, Policy.title, PolicyVersion)
+        .join(PolicyVersion, PolicyVersion.id == PolicyAcknowledgement.version_id)
+        .join(Policy, Policy.id == PolicyAcknowledgement.policy_id)
+        .where(PolicyAcknowledgement.user_id == user.id)
+        .order_by(PolicyAcknowledgement.acknowledged_at)
+    ).all()
     _, items = compliance_items(session, [user.school_id], titles, now, detail=True)
     return {
         "exported_at": now.isoformat(),
@@ -97,6 +106,10 @@ def collect(session: Session, user: User, titles: Mapping[str, str], now: dateti
             }  # fmt: skip
             for c in certificates
         ],
+        "policies_acknowledged": [
+            {"policy": title, "version": version.name, "acknowledged_at": _iso(when)}
+            for when, title, version in acknowledged
+        ],
         "audit_events": [
             {
                 "when": _iso(e.created_at),
@@ -118,7 +131,7 @@ def as_rows(data: dict) -> list[list[object]]:
     for key, value in data["profile"].items():
         rows.append(["profile", 1, key, ", ".join(value) if isinstance(value, list) else value])
     for section in ("assigned_training", "lessons_read", "knowledge_checks", "certificates",
-                    "audit_events"):  # fmt: skip
+                    "policies_acknowledged", "audit_events"):  # fmt: skip
         for number, entry in enumerate(data[section], start=1):
             for key, value in entry.items():
                 rows.append([section, number, key, "" if value is None else value])

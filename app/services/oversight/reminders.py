@@ -2,10 +2,12 @@
 
 Each outstanding thing moves through stages: a training module is "due" (once assigned), then
 "due soon", then "overdue"; a completion becomes "expiring" then "expired"; a vendor decision
-reaches 30, 7 and 1 days before its valid-until date. A person gets one email when anything of
-theirs reaches a stage not sent before (the email lists everything outstanding); each stage is
-remembered in `SentReminder` with the date it is about, so a second run sends nothing and a
-finished module sends nothing more. Schools that turn reminders off are skipped.
+reaches 30, 7 and 1 days before its valid-until date; each new version of a school policy is
+to be acknowledged. A person gets one email when anything of theirs reaches a stage not sent
+before (the email lists everything outstanding, training and policies); each stage is
+remembered in `SentReminder` with the date (or policy version) it is about, so a second run
+sends nothing, a finished module or an acknowledged policy sends nothing more, and a new
+version of a policy is one new reminder. Schools that turn reminders off are skipped.
 No Flask imports: the CLI sends the planned emails with app.mail and records them here.
 """
 
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.models import Role, School
 from app.models.oversight import SchoolSettings, SentReminder
 from app.services.oversight.compliance import compliance_items
+from app.services.policies.acknowledgements import outstanding_by_user
 from app.services.procurement.reviews import product_states, review_stage
 from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
 from app.util.dates import long_date
@@ -34,6 +37,7 @@ REMIND_ABOUT = (
 )
 
 StageKey = tuple[str, str, str]  # (topic, stage, cycle)
+POLICY_STAGE = "acknowledge"  # a policy version to read; its cycle names the version
 
 
 class ReminderKind(StrEnum):
@@ -49,6 +53,7 @@ class Reminder:
     email: str
     name: str
     lines: list[str] = field(default_factory=list)
+    policy_lines: list[str] = field(default_factory=list)  # policies to read and acknowledge
     new_stages: list[StageKey] = field(default_factory=list)
     invited: bool = False  # has not joined yet
 
@@ -80,10 +85,12 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
     for item in items:
         if item.status in REMIND_ABOUT:
             by_person[item.person.key].append(item)
+    policies = outstanding_by_user(session, school_ids)
     reminders = []
     for person in people:
-        outstanding = by_person.get(person.key)
-        if not outstanding:
+        outstanding = by_person.get(person.key, [])
+        to_acknowledge = policies.get(person.user_id, []) if person.user_id is not None else []
+        if not outstanding and not to_acknowledge:
             continue
         reminder = Reminder(ReminderKind.TRAINING, person.school_id, person.key, person.email,
                             person.name, invited=not person.joined)  # fmt: skip
@@ -95,6 +102,11 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
             reminder.lines.append(
                 f"- {module_titles[item.module_id]}: {COMPLIANCE_LABELS[item.status]}{when}"
             )
+        for current in to_acknowledge:
+            key = (f"policy:{current.policy.id}", POLICY_STAGE, f"version:{current.version.id}")
+            if (person.key, *key) not in sent:
+                reminder.new_stages.append(key)
+            reminder.policy_lines.append(f"- {current.policy.title}, {current.version.name}")
         if reminder.new_stages:
             reminders.append(reminder)
     reminders.extend(_review_reminders(session, people, school_ids, sent, now))

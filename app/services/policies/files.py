@@ -1,0 +1,55 @@
+"""Uploaded policy PDFs: checked by content, kept outside `static/` with random names.
+
+A file is accepted only if it starts with the PDF signature (`%PDF-`), whatever its name or
+the browser's claimed type, and is no bigger than the limit. It is stored as
+`<directory>/<school id>/<32 hex digits>.pdf`, so its name carries nothing the uploader chose
+and cannot be guessed; reading back accepts only names of that shape, so no stored value can
+point outside the folder. No Flask imports.
+"""
+
+import hashlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PDF_SIGNATURE = b"%PDF-"
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    size: int
+    sha256: str
+
+
+def pdf_problems(data: bytes, max_bytes: int) -> list[str]:
+    """What is wrong with an upload, in words for the person who chose it."""
+    if not data:
+        return ["The selected file is empty"]
+    if len(data) > max_bytes:
+        return [f"The PDF must be smaller than {max_bytes // (1024 * 1024)} MB"]
+    if not data.startswith(PDF_SIGNATURE):
+        return ["The selected file must be a PDF"]
+    return []
+
+
+def store(directory: Path, school_id: int, data: bytes) -> StoredFile:
+    """Write `data` under a new random name (written to a temporary name, then renamed, so a
+    half-written file is never served)."""
+    folder = Path(directory) / str(int(school_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    partial = folder / f".{name}.part"
+    partial.write_bytes(data)
+    os.replace(partial, folder / name)
+    return StoredFile(name, len(data), hashlib.sha256(data).hexdigest())
+
+
+def read(directory: Path, school_id: int, name: str) -> bytes:
+    """The stored file's bytes. Raises FileNotFoundError for a name of the wrong shape."""
+    if not STORED_NAME.match(name or ""):
+        raise FileNotFoundError(name)
+    return (Path(directory) / str(int(school_id)) / name).read_bytes()
