@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see every table."""
 
-from app.models import oversight, procurement, training  # noqa: F401
+from app.models import oversight, procurement, security, training  # noqa: F401
 from app.models.audit import AuditEvent, OutboxEmail
 from app.models.base import db
 from app.models.schools import School, Trust

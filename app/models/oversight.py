@@ -24,6 +24,8 @@ class SchoolSettings(SchoolOwned, db.Model):
     # None: keep for ever. Applied by `flask purge`.
     erase_deactivated_after_months: Mapped[int | None] = mapped_column(Integer)
     delete_audit_after_months: Mapped[int | None] = mapped_column(Integer)
+    # DPOs, business managers and admins must use two-step sign-in (they are sent to set it up).
+    require_mfa: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

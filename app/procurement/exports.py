@@ -4,8 +4,6 @@ A decided report is rendered from the frozen snapshot and cached by its hash, so
 document every time and is served from disk after the first render.
 """
 
-import json
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -13,6 +11,7 @@ from werkzeug.utils import secure_filename
 from app import audit, clock
 from app.content.registry import content
 from app.downloads import download, json_download, pdf_download
+from app.input_limits import DocumentError, load_json_document
 from app.models import db
 from app.models.procurement import Answer, Vendor
 from app.pdf import cache_key_for, render_pdf
@@ -27,6 +26,7 @@ from app.util.dates import long_date
 
 REPORT_TEMPLATE = "pdf/report.html"
 REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs
+IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
 def _filename(assessment, extension: str) -> str:
@@ -94,9 +94,9 @@ def import_assessment():
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            data = json.loads(form.document.data.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            problems = ["The file is not valid JSON. Choose a file exported from this service."]
+            data = load_json_document(form.document.data.read(), max_bytes=IMPORT_MAX_BYTES)
+        except DocumentError as error:
+            problems = [f"{error} Choose a file exported from this service."]
         else:
             document, checklist, problems, notes = parse_import(data, content().checklists)
             if document is not None:

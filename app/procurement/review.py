@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.form_fields import ConfirmForm
+from app.input_limits import bounded_int
 from app.models import db
 from app.models.procurement import DECISIONS, Vendor
 from app.procurement import bp
@@ -72,7 +73,8 @@ def decision(assessment_id: int):
             check_decision(
                 outcome, form.reason.data, conditions, top_band=result["top_band"], today=today
             )
-            bump_version(db.session, assessment, int(request.form.get("version", "0") or 0))
+            expected = bounded_int(request.form.get("version"), default=0)
+            bump_version(db.session, assessment, expected)
         except DecisionError as error:
             problem = str(error)
         except StaleAssessment:

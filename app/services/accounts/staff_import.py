@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ROLE_LABELS, Invitation, Role, User
+from app.util.text import has_control_character
 from app.services.accounts.staff import (
     InvitationState,
     create_invitation,
@@ -112,7 +113,24 @@ def parse_roles(text: str, allow_trust_admin: bool) -> tuple[list[str], list[str
 
 
 def read_rows(text: str) -> list[ImportRow]:
-    """Rows from CSV text; the header names the columns, in any order."""
+    """Rows from CSV text; the header names the columns, in any order. Raises ImportFileError
+    for a file the csv module cannot read (a cell over its size limit, say) or one holding a
+    control character, which no name or email address has."""
+    if has_control_character(text):
+        raise ImportFileError(
+            "The file contains a control character (such as a NUL byte): save it from your "
+            "spreadsheet as CSV and upload it again"
+        )
+    try:
+        return _read_rows(text)
+    except csv.Error as error:
+        raise ImportFileError(
+            f"The file could not be read as CSV ({error}): save it from your spreadsheet as "
+            "CSV and upload it again"
+        ) from error
+
+
+def _read_rows(text: str) -> list[ImportRow]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     while header is not None and not any(cell.strip() for cell in header):
