@@ -7,7 +7,7 @@ plain page is sent instead, still through the security headers.
 
 from flask import Flask, Response, g, render_template
 from flask_login import AnonymousUserMixin
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.models import db
@@ -17,6 +17,7 @@ ERROR_TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "That action is not allowed here",
+    409: "That was sent twice at the same moment",
     413: "The file you sent is too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
@@ -73,6 +74,11 @@ def init_errors(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         _rollback()
+        if isinstance(error, IntegrityError):
+            # Two submits of the same thing racing each other: the first one won. Idempotent
+            # writes use INSERT ... ON CONFLICT; this is the safety net for any other.
+            app.logger.warning("Conflicting write, most likely a double submit: %s", error)
+            return error_page(409)
         if _database_lost(error):
             app.logger.error("Database error: %s", error)
             return error_page(503)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import erase_views, import_views, views  # noqa: E402,F401
+from app.admin import erase_views, import_views, two_step_views, views  # noqa: E402,F401

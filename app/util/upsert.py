@@ -9,14 +9,14 @@ that races another request.
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_for(bind: Session | Connection, table: Table):  # type: ignore[no-untyped-def]
+def insert_for(bind: Session | scoped_session | Connection, table: Table):  # type: ignore[no-untyped-def]
     """`insert(table)` with ON CONFLICT support for the database `bind` talks to."""
-    name = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+    name = bind.dialect.name if isinstance(bind, Connection) else bind.get_bind().dialect.name
     try:
         return INSERTS[name](table)
     except KeyError:

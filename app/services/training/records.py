@@ -17,6 +17,7 @@ from app.services.training import quiz
 from app.services.training.assignments import assigned_modules
 from app.services.training.certificates import expiry_for, needs_new_certificate, new_code
 from app.services.training.progress import ModuleRow, training_overview
+from app.util.upsert import insert_for
 
 _SYSTEM_RANDOM = random.SystemRandom()
 
@@ -34,11 +35,11 @@ def lessons_read(session: Session, user: User, module_id: str | None = None) -> 
 def record_lesson_read(
     session: Session, user: User, module: Module, lesson_slug: str, now: datetime
 ) -> None:
-    """Mark a lesson read (once; reading it again changes nothing)."""
-    if (module.id, lesson_slug) in lessons_read(session, user, module.id):
-        return
-    session.add(
-        LessonProgress(
+    """Mark a lesson read (once; reading it again, or two submits at the same moment, change
+    nothing: the row is inserted unless it is already there, in one statement)."""
+    session.execute(
+        insert_for(session, LessonProgress.__table__)
+        .values(
             school_id=user.school_id,
             user_id=user.id,
             module_id=module.id,
@@ -46,6 +47,7 @@ def record_lesson_read(
             lesson_slug=lesson_slug,
             completed_at=now,
         )
+        .on_conflict_do_nothing(index_elements=["user_id", "module_id", "lesson_slug"])
     )
 
 
