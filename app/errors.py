@@ -5,6 +5,8 @@ page is rendered (loading them may be exactly what failed), and if the template 
 plain page is sent instead, still through the security headers.
 """
 
+from contextlib import suppress
+
 from flask import Flask, Response, g, render_template
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -36,10 +38,8 @@ def _forget_user() -> None:
 
 
 def _rollback() -> None:
-    try:
+    with suppress(DBAPIError):  # the connection may already be gone: nothing to undo
         db.session.rollback()
-    except DBAPIError:  # the connection is already gone; nothing to undo
-        pass
 
 
 def error_page(code: int, error: HTTPException | None = None) -> tuple[Response | str, int]:

@@ -7,7 +7,6 @@ user never sees another school's rows: they get a 404, as if the row did not exi
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
-
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for

@@ -114,9 +114,7 @@ def two_step():
             return _signed_in(user, "authenticator app")
         audit.record("mfa_code_refused", actor_id=user.id, school_id=user.school_id)
         db.session.commit()
-        form.code.errors.append(
-            "The code is not right: enter the 6-digit code your app shows now"
-        )
+        form.code.errors.append("The code is not right: enter the 6-digit code your app shows now")
     return render_template("auth/two_step.html", form=form)
 
 

@@ -17,8 +17,8 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.auth.session import end_session, hashing, start_session
-from app.auth.two_step import begin_second_step
 from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_token
+from app.auth.two_step import begin_second_step
 from app.extensions import limiter
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db

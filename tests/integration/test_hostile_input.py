@@ -7,8 +7,8 @@ pages); the values and the request recorder are in tests/walker/hostile.py.
 """
 
 import io
-import logging
 import itertools
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -46,11 +46,15 @@ def _invitation_token(world) -> str:
     now = utcnow()
     db.session.add(
         Invitation(
-            school_id=world.school_a.id, email=f"invitee{next(_victims)}@a.example",
-            display_name="Invitee", roles="teacher", token_hash=token_hash,
-            created_at=now, expires_at=now.replace(year=now.year + 1),
+            school_id=world.school_a.id,
+            email=f"invitee{next(_victims)}@a.example",
+            display_name="Invitee",
+            roles="teacher",
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now.replace(year=now.year + 1),
         )
-    )  # fmt: skip
+    )
     db.session.commit()
     return token
 
@@ -130,8 +134,10 @@ class Walker:
             else:
                 self.failures.append(line + cause[:300])
         location = response.headers.get("Location", "")
-        if not public and response.status_code in (302, 303) and "/sign-in" in location:
-            self.clients.pop(public)  # the walk signed the insider out: sign in again
+        if response.status_code in (302, 303) and (public or "/sign-in" in location):
+            # The walk may have signed the insider out, or started, finished or ended an
+            # anonymous session (a reset that took "123..." as a password): start afresh.
+            self.clients.pop(public)
         return response
 
     def url(self, rule) -> str:
@@ -208,18 +214,30 @@ def _walk_post(walker: Walker, rule, page) -> None:
     files |= {name for name in read if "file" in name or name == "document"}
     fields -= files
     for value in h.VALUES + h.FORM_ONLY_VALUES:
-        body = h.encode_form({"csrf_token": walker.token(rule).encode(), **dict.fromkeys(fields, value)})
+        body = h.encode_form(
+            {"csrf_token": walker.token(rule).encode(), **dict.fromkeys(fields, value)}
+        )
         walker.send(
-            rule, "POST", walker.url(rule), "every field", value,
-            data=body, content_type="application/x-www-form-urlencoded",
-        )  # fmt: skip
+            rule,
+            "POST",
+            walker.url(rule),
+            "every field",
+            value,
+            data=body,
+            content_type="application/x-www-form-urlencoded",
+        )
     for name in sorted(files):
         for filename, content in h.FILES:
             data = {"csrf_token": walker.token(rule), name: (io.BytesIO(content), filename)}
             walker.send(
-                rule, "POST", walker.url(rule), f"file {name}", filename,
-                data=data, content_type="multipart/form-data",
-            )  # fmt: skip
+                rule,
+                "POST",
+                walker.url(rule),
+                f"file {name}",
+                filename,
+                data=data,
+                content_type="multipart/form-data",
+            )
 
 
 @pytest.fixture

@@ -180,23 +180,19 @@ def check_may_change(acting_user: User, user: User) -> None:
 def _check_keeps_admins(session: Session, user: User, remaining_roles: set[str]) -> None:
     """No change may leave a school without an active school admin, or a trust without an
     active trust admin; `remaining_roles` are the user's roles after it (empty: no access)."""
-    for role, count, message in (
-        (
-            Role.SCHOOL_ADMIN,
-            lambda: count_active_school_admins(session, user.school_id),
-            "A school must keep at least one active school admin",
-        ),
-        (
-            Role.TRUST_ADMIN,
-            lambda: count_active_trust_admins(session, user.school.trust_id),
-            "A trust must keep at least one active trust admin",
-        ),
+
+    def losing(role: Role) -> bool:
+        return role in user.roles and user.active and role not in remaining_roles
+
+    if losing(Role.SCHOOL_ADMIN) and count_active_school_admins(session, user.school_id) <= 1:
+        raise AccountError("A school must keep at least one active school admin")
+    trust_id = user.school.trust_id
+    if (
+        losing(Role.TRUST_ADMIN)
+        and trust_id is not None
+        and count_active_trust_admins(session, trust_id) <= 1
     ):
-        losing = role in user.roles and user.active and role not in remaining_roles
-        if role == Role.TRUST_ADMIN and user.school.trust_id is None:
-            continue
-        if losing and count() <= 1:
-            raise AccountError(message)
+        raise AccountError("A trust must keep at least one active trust admin")
 
 
 def change_roles(session: Session, user: User, roles: list[str], *, acting_user: User) -> None:

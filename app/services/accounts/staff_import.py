@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ROLE_LABELS, Invitation, Role, User
-from app.util.text import has_control_character
 from app.services.accounts.staff import (
     InvitationState,
     create_invitation,
     invitation_state,
     normalise_email,
 )
+from app.util.text import has_control_character
 
 MAX_ROWS = 1000
 EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -208,9 +208,7 @@ def known_emails(
         ).scalars()
     )
     invitations = session.execute(
-        select(Invitation).where(
-            Invitation.email.in_(emails), Invitation.school_id.in_(school_ids)
-        )
+        select(Invitation).where(Invitation.email.in_(emails), Invitation.school_id.in_(school_ids))
     ).scalars()
     pending = {i.email for i in invitations if invitation_state(i, now) == InvitationState.PENDING}
     return accounts, pending
