@@ -98,6 +98,7 @@ class Walker:
     errors: list = field(default_factory=list)
     clients: dict = field(default_factory=dict)
     visited: set = field(default_factory=set)
+    urls: dict = field(default_factory=dict)
     refused_posts: int = 0  # POSTs with a valid token refused with the generic 400 page
     posts: int = 0
 
@@ -128,11 +129,13 @@ class Walker:
         if response.status_code >= 500:
             cause = repr(self.errors[0]) if self.errors else ""
             line = f"{response.status_code} {method} {rule.endpoint} {what}={h.short(value)} "
-            huge = value.isdigit() and int(value) > 2**31 if isinstance(value, bytes) else False
+            huge = value.isdigit() and int(value) >= 2**31 if isinstance(value, bytes) else False
             if (rule.endpoint, method, what) in LEFT_TO_ISSUE_12 and huge:
                 self.left_to_others.append(line)
             else:
                 self.failures.append(line + cause[:300])
+        if response.status_code in (302, 303, 404):
+            self.urls.pop(rule.endpoint, None)
         location = response.headers.get("Location", "")
         if response.status_code in (302, 303) and (public or "/sign-in" in location):
             # The walk may have signed the insider out, or started, finished or ended an
@@ -141,8 +144,11 @@ class Walker:
         return response
 
     def url(self, rule) -> str:
-        url, _ = build_url(self.app, rule, self.world, HOSTILE_KNOWN)
-        return url
+        """The rule's URL with sample objects, made again only when the last request may have
+        used them up (a redirect after a delete or a save, or a 404)."""
+        if rule.endpoint not in self.urls:
+            self.urls[rule.endpoint], _ = build_url(self.app, rule, self.world, HOSTILE_KNOWN)
+        return self.urls[rule.endpoint]
 
     def token(self, rule) -> str:
         return self.client(rule.endpoint in KNOWN.public_endpoints)[1]
