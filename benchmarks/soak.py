@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
@@ -445,8 +446,10 @@ def report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttle
     print(table)
     for item in lost[:20]:
         print("LOST", item)
-    for label in sorted(set(tally.server_errors))[:20]:
-        print("5xx", label, tally.server_errors.count(label))
+    counts = Counter(re.sub(r"/\d+/", "/<id>/", label) for label in tally.server_errors)
+    by_request = "".join(f"- {n} × `{label}`\n" for label, n in sorted(counts.items()))
+    print(by_request, end="")
+    notes = f"\n5xx responses by request:\n\n{by_request}" if by_request else ""
     if args.record:
         record_section(
             SECTION,
@@ -459,7 +462,7 @@ def report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttle
             "up in the database; a save whose connection the kill cut counts as acknowledged only "
             "if the database shows it. Then twelve wrong passwords for one account, spread over "
             "the workers, and the right one.\n\n| figure | value |\n| --- | --- |\n"
-            f"{table}\n\nMeasured {date.today():%Y-%m-%d} on {platform.machine()}, "
+            f"{table}\n{notes}\nMeasured {date.today():%Y-%m-%d} on {platform.machine()}, "
             f"{platform.system()}, Python {platform.python_version()}, {os.cpu_count()} CPUs.\n",
         )
     ok = not server_errors and not lost and throttled_right == 429
