@@ -120,6 +120,8 @@ class Walker:
         self.errors.clear()
         h.Reads.keys = set()
         response = client.open(url, method=method, **kwargs)
+        response.get_data()  # buffer the body, then close (a static file holds a handle open)
+        response.close()
         self.requests += 1
         self.visited.add(rule.endpoint)
         if method == "POST":
