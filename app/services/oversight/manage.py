@@ -113,8 +113,9 @@ def exempt(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
-    ).rowcount
-    if inserted:
+        .returning(Exemption.id)  # a row only when this call inserted it
+    ).first()
+    if inserted is not None:
         record(
             "exemption_added",
             school_id=user.school_id,
