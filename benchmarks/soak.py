@@ -55,6 +55,8 @@ SHARED_WRITERS = [
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 CHECKED = re.compile(r'name="answer-(Q\d+)" type="(?:radio|checkbox)" value="([^"]+)" checked')
+# The last line of a traceback: "package.module.ExceptionName" or "...Name: message".
+EXCEPTION_LINE = re.compile(r"^((?:[a-z_]\w*\.)+[A-Z]\w*)(?::|$)", re.MULTILINE)
 QUIZ_INPUT = re.compile(r'name="(q-[^"]+)" type="(?:radio|checkbox)" value="([^"]+)"')
 
 
@@ -420,10 +422,12 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     checked, lost = verify(args.database_url, crowd, assessment_id)
-    return report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttled_right)
+    return report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttled_right, log)
 
 
-def report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttled_right) -> int:
+def report(
+    args, tally, elapsed, killed, checked, lost, throttle_codes, throttled_right, log=None
+) -> int:
     requests = sum(tally.statuses.values()) + tally.transport_errors
     latencies = sorted(tally.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0
@@ -450,6 +454,10 @@ def report(args, tally, elapsed, killed, checked, lost, throttle_codes, throttle
     by_request = "".join(f"- {n} × `{label}`\n" for label, n in sorted(counts.items()))
     print(by_request, end="")
     notes = f"\n5xx responses by request:\n\n{by_request}" if by_request else ""
+    if by_request and log is not None:
+        raised = sorted(set(EXCEPTION_LINE.findall(log.read_text(errors="replace"))))
+        notes += f"\nExceptions in the server log: {', '.join(f'`{e}`' for e in raised)}.\n"
+        print("exceptions in the server log:", ", ".join(raised))
     if args.record:
         record_section(
             SECTION,
