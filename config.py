@@ -34,7 +34,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Redis when there is one; otherwise the app's own database, which every worker and host
+    # shares (app/rate_limits.py). Per-process memory would let each worker count on its own.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "app-database://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
@@ -47,6 +49,10 @@ class Config:
 
     INVITATION_MAX_AGE_HOURS = int(os.environ.get("INVITATION_MAX_AGE_HOURS", 72))
     PASSWORD_RESET_MAX_AGE_MINUTES = int(os.environ.get("PASSWORD_RESET_MAX_AGE_MINUTES", 60))
+    # Every answer to a reset request takes at least this long, whether or not an email is sent,
+    # so the time does not tell which addresses have an account. Set it above the time your mail
+    # server takes to accept a message.
+    PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("PASSWORD_RESET_MIN_SECONDS", 0.75))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
@@ -86,6 +92,7 @@ class TestingConfig(Config):
     SHOW_OUTBOX = True
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_BASE_URL = "http://localhost"
+    PASSWORD_RESET_MIN_SECONDS = 0.0  # the timing test sets its own
     # Cheap hashes keep the suite fast; production keeps the strong defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -112,6 +119,12 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "PUBLIC_BASE_URL must be set in production (the https address staff use, "
                 "e.g. https://privacy.trust.example): links in emails are built from it."
+            )
+        if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            raise RuntimeError(
+                "Rate limits must not be counted in process memory in production: each worker "
+                "would count failed sign-ins on its own. Set REDIS_URL, or leave it unset to "
+                "count them in the database."
             )
         default_db = config["SQLALCHEMY_DATABASE_URI"] == DEFAULT_SQLITE_URL
         if default_db and not _env_bool("ALLOW_SQLITE_IN_PRODUCTION"):

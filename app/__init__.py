@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         config_class.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    _init_request_guards(app)
     _init_extensions(app)
 
     from app.content.registry import init_content
@@ -49,7 +50,17 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     return app
 
 
+def _init_request_guards(app: Flask) -> None:
+    """Before the extensions, so hostile input is refused before CSRF, rate limits or a view
+    parse it, and every `<int:...>` rule only matches ids the database can hold."""
+    from app.input_limits import BoundedIntegerConverter, refuse_hostile_request
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_hostile_request)
+
+
 def _init_extensions(app: Flask) -> None:
+    from app import rate_limits  # noqa: F401 (registers the app-database:// limiter storage)
     from app.auth.session import init_login
     from app.extensions import csrf, db, limiter, migrate
 

@@ -4,6 +4,8 @@ WTForms' own defaults ("Field cannot be longer than 200 characters.", "Not a val
 do not say which answer is wrong; these do, in the GOV.UK error message style.
 """
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
 from wtforms.validators import Length, ValidationError
@@ -22,7 +24,11 @@ class MaxLength(Length):
 
 
 class DateInput(DateField):
-    """A date (the browser's date box sends YYYY-MM-DD) with a message naming the field."""
+    """A date (the browser's date box sends YYYY-MM-DD) with a message naming the field, from
+    1900 to 2999: a year like 9999 is a typing slip, and date arithmetic on it overflows."""
+
+    EARLIEST = date(1900, 1, 1)
+    LATEST = date(2999, 12, 31)
 
     def process_formdata(self, valuelist) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -31,6 +37,9 @@ class DateInput(DateField):
             raise ValueError(
                 f"{self.label.text} must be a real date, for example 2027-03-31"
             ) from error
+        if self.data is not None and not self.EARLIEST <= self.data <= self.LATEST:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a date between 1900 and 2999")
 
 
 class MultiCheckboxField(SelectMultipleField):

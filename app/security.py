@@ -7,12 +7,16 @@ user never sees another school's rows: they get a 404, as if the row did not exi
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from app.models import School, db
+from app.util.text import has_control_character
 
 ModelT = TypeVar("ModelT")
 
@@ -54,6 +58,32 @@ def add_security_headers(response: Response) -> Response:
 
 def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def safe_redirect_target(target: str | None) -> str:
+    """Where to go after signing in: `target` if it is a page of this site, else home.
+
+    The target is parsed, not pattern-matched. It must be a bare path (no scheme, no host),
+    free of whitespace, control characters and backslashes (browsers drop tabs and newlines and
+    read a backslash as a slash, so "/\t/evil.example" would become "//evil.example"), and one
+    of the app's GET rules must match it. The redirect uses the path rebuilt from its parts."""
+    home = url_for("main.home")
+    if not target or "\\" in target or any(ch.isspace() for ch in target):
+        return home
+    if has_control_character(target) or has_control_character(unquote(target)):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return home
+    if parts.path.startswith("//") or unquote(parts.path).startswith(("//", "/\\")):
+        return home
+    try:
+        current_app.url_map.bind("localhost").match(unquote(parts.path), method="GET")
+    except RequestRedirect:
+        pass  # a known page asking for its canonical form (a trailing slash, say)
+    except HTTPException:
+        return home
+    return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 def roles_required(*roles: str) -> Callable:

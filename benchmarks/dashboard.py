@@ -110,11 +110,14 @@ def seed(module_ids: list[str]) -> tuple[int, int]:
 
 
 def _client(app, user_id: int):
+    from app.auth.session import session_cookie_values
+
     user = db.session.get(User, user_id)
+    values = session_cookie_values(user)  # a server-side session, as signing in makes
+    db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+        session.update(values)
     return client
 
 

@@ -69,10 +69,13 @@ def build_world() -> World:
 
 def sign_in_client(app, user: User):
     """A test client whose session belongs to `user` (no password round trip)."""
+    from app.auth.session import session_cookie_values
+
+    values = session_cookie_values(user)
+    db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+        session.update(values)
     return client
 
 

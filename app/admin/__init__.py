@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import erase_views, import_views, invitation_views, views  # noqa: E402,F401
+from app.admin import (  # noqa: E402,F401
+    erase_views,
+    import_views,
+    invitation_views,
+    two_step_views,
+    views,
+)

@@ -10,6 +10,7 @@ from app.form_fields import ConfirmForm
 from app.models import User, db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
+from app.services.accounts.staff import AccountError, check_may_change
 from app.services.oversight.erasure import ErasureError, erase_user, is_erased
 
 
@@ -21,8 +22,9 @@ def erase(user_id: int):
     error = None
     if form.validate_on_submit():
         try:
+            check_may_change(current_user, user)
             report = erase_user(db.session, user, acting_user=current_user, now=clock.now())
-        except ErasureError as refused:
+        except (AccountError, ErasureError) as refused:
             error = str(refused)
         else:
             audit.record(

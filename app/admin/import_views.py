@@ -15,7 +15,7 @@ from app.admin import bp
 from app.admin.views import ADMIN_ROLES, _schools, send_invitation_email
 from app.auth.tokens import new_invitation_token
 from app.models import Role, db
-from app.security import roles_required
+from app.security import managed_school_ids, roles_required
 from app.services.accounts.staff import AccountError
 from app.services.accounts.staff_import import ImportFileError, check_csv, decode, import_rows
 
@@ -42,6 +42,7 @@ def _check(text: str):  # type: ignore[no-untyped-def]
         text,
         allow_trust_admin=current_user.has_role(Role.TRUST_ADMIN),
         now=clock.now(),
+        visible_school_ids=managed_school_ids(current_user),
     )
 
 
@@ -97,6 +98,7 @@ def confirm_import():
             now=now,
             valid_for=timedelta(hours=current_app.config["INVITATION_MAX_AGE_HOURS"]),
             new_token=new_invitation_token,
+            visible_school_ids=managed_school_ids(current_user),
         )
         for invitation, token in created:
             send_invitation_email(invitation, token, school.name)

@@ -17,7 +17,9 @@ from app.security import get_scoped_or_404, managed_school_ids, roles_required, 
 from app.services.accounts.invitations import changes, open_invitation
 from app.services.accounts.staff import (
     AccountError,
+    account_exists,
     change_roles,
+    check_may_change,
     create_invitation,
     deactivate,
     reactivate,
@@ -119,6 +121,7 @@ def invite():
                 invited_by_id=current_user.id,
                 now=now,
                 valid_for=timedelta(hours=current_app.config["INVITATION_MAX_AGE_HOURS"]),
+                visible_school_ids=[school.id for school in schools],
             )
         except AccountError as error:
             form.email.errors.append(str(error))
@@ -140,10 +143,21 @@ def invite():
     return render_template("admin/invite.html", form=form)
 
 
+def may_change(acting_user: User, user: User) -> bool:
+    try:
+        check_may_change(acting_user, user)
+    except AccountError:
+        return False
+    return True
+
+
 def send_invitation_email(invitation: Invitation, token: str, school_name: str) -> None:
+    """The invitation link; or, to someone who already has an account with another school,
+    word that they do (the admin sees "sent" either way, so nobody learns who works where)."""
+    exists = account_exists(db.session, invitation.email)
     send_email(
         invitation.email,
-        "invitation",
+        "invitation_account_exists" if exists else "invitation",
         school_id=invitation.school_id,
         name=invitation.display_name,
         school_name=school_name,
@@ -178,7 +192,13 @@ def staff_member(user_id: int):
             db.session.commit()
             flash(f"Roles updated for {user.display_name}.", "success")
             return redirect(url_for("admin.staff_member", user_id=user.id))
-    return render_template("admin/staff_member.html", user=user, form=form, confirm=ConfirmForm())
+    return render_template(
+        "admin/staff_member.html",
+        user=user,
+        form=form,
+        confirm=ConfirmForm(),
+        may_change=may_change(current_user, user),
+    )
 
 
 @bp.post("/staff/<int:user_id>/deactivate")
@@ -188,7 +208,7 @@ def deactivate_user(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        deactivate(db.session, user, now=clock.now())
+        deactivate(db.session, user, acting_user=current_user, now=clock.now())
     except AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.staff_member", user_id=user.id))
@@ -206,7 +226,11 @@ def reactivate_user(user_id: int):
     user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    reactivate(user)
+    try:
+        reactivate(user, acting_user=current_user)
+    except AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.staff_member", user_id=user.id))
     audit.record(
         "user_reactivated", school_id=user.school_id, object_type="user", object_id=user.id
     )

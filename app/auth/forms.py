@@ -59,3 +59,29 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password")]
     )
+
+
+class TwoStepForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code the app shows now, for example 123456.",
+        validators=[DataRequired("Enter the 6-digit code from your authenticator app"),
+                    MaxLength(12)],
+    )  # fmt: skip
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        "Recovery code",
+        description="One of the codes you saved when you set up two-step sign-in, "
+        "for example abcde-fghij. Each code works once.",
+        validators=[DataRequired("Enter one of your recovery codes"), MaxLength(40)],
+    )
+
+
+class PasswordCheckForm(FlaskForm):
+    """Asks for the current password again before a change to how the account signs in."""
+
+    password = PasswordField(
+        "Your password", validators=[DataRequired("Enter your password"), MaxLength(MAX_LENGTH)]
+    )

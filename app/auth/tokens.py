@@ -23,6 +23,11 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def new_session_key() -> str:
+    """The random key a signed-in browser's cookie carries (its hash is a UserSession row)."""
+    return secrets.token_urlsafe(32)
+
+
 def new_invitation_token() -> tuple[str, str]:
     """Returns (token for the link, hash to store)."""
     secret = secrets.token_urlsafe(32)

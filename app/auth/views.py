@@ -1,7 +1,10 @@
-"""Views for signing in and out, joining by invitation, resetting and changing passwords."""
+"""Views for signing in and out, joining by invitation, resetting and changing passwords.
+The second step of signing in and setting it up are in app/auth/two_step.py."""
+
+import time
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import audit, clock
@@ -13,11 +16,14 @@ from app.auth.forms import (
     ResetRequestForm,
     SignInForm,
 )
-from app.auth.session import hashing, start_session
+from app.auth.session import end_session, hashing, start_session
 from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_token
+from app.auth.two_step import begin_second_step
 from app.extensions import limiter
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db
+from app.security import safe_redirect_target
+from app.services.accounts.mfa import mfa_required
 from app.services.accounts.passwords import set_password
 from app.services.accounts.sign_in import authenticate
 from app.services.accounts.staff import (
@@ -36,12 +42,6 @@ def _account_key() -> str:
 def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     """Only failed attempts count towards the limit (a success redirects)."""
     return response.status_code != 302
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -67,11 +67,17 @@ def sign_in():
             now=clock.now(),
             record=audit.record,
         )
-        db.session.commit()
-        if user is not None:
-            start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
-        form.email.errors.append("Enter a correct email address and password")
+        if user is None:
+            db.session.commit()
+            form.email.errors.append("Enter a correct email address and password")
+        elif user.mfa_enabled:
+            begin_second_step(user, request.args.get("next"))
+            db.session.commit()
+            return redirect(url_for("auth.two_step"))
+        else:
+            start_session(user, enrolment_required=mfa_required(db.session, user))
+            db.session.commit()
+            return redirect(safe_redirect_target(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form), 200
 
 
@@ -79,8 +85,8 @@ def sign_in():
 def sign_out():
     if current_user.is_authenticated:
         audit.record("sign_out")
-        db.session.commit()
-    logout_user()
+    end_session()  # deletes this browser's server-side session: a copied cookie stops working
+    db.session.commit()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -116,8 +122,8 @@ def join(token: str):
                 object_type="user",
                 object_id=user.id,
             )
+            start_session(user, enrolment_required=mfa_required(db.session, user))
             db.session.commit()
-            start_session(user)
             flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/join.html", form=form, invitation=invitation)
@@ -128,6 +134,7 @@ def join(token: str):
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         email = normalise_email(form.email.data)
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if user is not None and user.active:
@@ -142,9 +149,17 @@ def reset_request():
             )
             audit.record("password_reset_requested", actor_id=user.id, school_id=user.school_id)
             db.session.commit()
-        # The same answer whether or not the address has an account.
+        # The same answer whether or not the address has an account, and after the same time:
+        # sending the email is what takes long, so every answer waits as long as sending would.
+        _no_sooner_than(started, current_app.config["PASSWORD_RESET_MIN_SECONDS"])
         return render_template("auth/reset_sent.html", email=email)
     return render_template("auth/reset_request.html", form=form)
+
+
+def _no_sooner_than(started: float, seconds: float) -> None:
+    remaining = started + seconds - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -160,8 +175,8 @@ def reset_password(token: str):
             form.password.errors.extend(problems)
         else:
             audit.record("password_reset", actor_id=user.id, school_id=user.school_id)
+            end_session()  # the reset signs nobody in: the next sign-in asks for every step
             db.session.commit()
-            logout_user()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form)
@@ -179,8 +194,8 @@ def account():
             form.password.errors.extend(problems)
         else:
             audit.record("password_changed")
+            start_session(user)  # this browser goes on in a new session with the new epoch
             db.session.commit()
-            start_session(user)  # this session continues with the new epoch
             flash("Your password has been changed. You are signed out everywhere else.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
@@ -191,7 +206,7 @@ def account():
 def sign_out_everywhere():
     current_user.end_all_sessions()
     audit.record("signed_out_everywhere")
+    end_session()
     db.session.commit()
-    logout_user()
     flash("You have been signed out on every device.", "success")
     return redirect(url_for("auth.sign_in"))

@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and the app see every table."""
 
-from app.models import oversight, policies, procurement, training, transparency  # noqa: F401
+from app.models import (  # noqa: F401
+    oversight,
+    policies,
+    procurement,
+    security,
+    training,
+    transparency,
+)
 from app.models.audit import AuditEvent, OutboxEmail
 from app.models.base import db
 from app.models.schools import School, Trust

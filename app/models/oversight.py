@@ -26,6 +26,8 @@ class SchoolSettings(SchoolOwned, db.Model):
     delete_audit_after_months: Mapped[int | None] = mapped_column(Integer)
     # Minutes staff wait after a failed knowledge check before the next try; None: no wait.
     retake_wait_minutes: Mapped[int | None] = mapped_column(Integer)
+    # DPOs, business managers and admins must use two-step sign-in (they are sent to set it up).
+    require_mfa: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -52,6 +52,12 @@ class User(UserMixin, SchoolOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-step sign-in (app/services/accounts/mfa.py): the TOTP secret is set when enrolment
+    # starts and counts once `mfa_enabled_at` is set; the last time step accepted stops a code
+    # being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     school: Mapped[School] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -70,6 +76,10 @@ class User(UserMixin, SchoolOwned, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     def end_all_sessions(self) -> None:
         """Invalidate every session of this user: each carries the old epoch in its cookie."""

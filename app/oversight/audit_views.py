@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from app import audit, clock
 from app.downloads import csv_download
+from app.input_limits import bounded_int
 from app.models import AuditEvent, School, User, db
 from app.oversight import bp
 from app.oversight.forms import AuditFilterForm
@@ -21,6 +22,7 @@ from app.security import managed_school_ids, roles_required, school_scoped
 from app.services.oversight.audit_text import describe, resolve_names
 
 PAGE_SIZE = 100
+MAX_PAGE = 100_000  # far past any school's log, and an offset every database can take
 EXPORT_LIMIT = 50_000
 
 Actor = aliased(User)
@@ -79,7 +81,7 @@ def audit_log():
     school_ids = managed_school_ids(current_user)
     form = _filter_form(school_ids)
     valid = form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = bounded_int(request.args.get("page"), default=1, low=1, high=MAX_PAGE)
     rows = []
     if valid:
         stmt = _query(form, school_ids).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
@@ -102,7 +104,8 @@ def audit_log():
 def audit_export():
     school_ids = managed_school_ids(current_user)
     form = _filter_form(school_ids)
-    form.validate()
+    if not form.validate():
+        return audit_log()  # the page shows what is wrong with the filter (a 400)
     rows = db.session.execute(_query(form, school_ids).limit(EXPORT_LIMIT)).all()
     in_words = _describer(rows)
     data = [

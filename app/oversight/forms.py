@@ -7,6 +7,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app import clock
@@ -104,6 +105,22 @@ class SettingsForm(FlaskForm):
 
 
 REMINDER_CHOICES = [("on", "Send reminders"), ("off", "Do not send reminders")]
+
+
+class MfaSettingForm(SettingsForm):
+    """The settings with two-step sign-in added (its own field, so settings stay separate)."""
+
+    require_mfa = RadioField(
+        "Two-step sign-in",
+        description="DPOs, business managers and admins reach personal data across the school. "
+        "When required, anyone with those roles who has not set it up is asked to the next time "
+        "they sign in.",
+        choices=[
+            SelectChoice("on", "Require it for DPOs, business managers and admins"),
+            SelectChoice("off", "Let each person choose"),
+        ],
+        validators=[Optional()],  # left out of a post: the setting stays as it is
+    )
 
 
 class AuditFilterForm(FlaskForm):

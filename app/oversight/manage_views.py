@@ -10,7 +10,7 @@ from app.models import ROLE_LABELS, Role, User, db
 from app.models.oversight import Exemption
 from app.models.training import Assignment
 from app.oversight import bp
-from app.oversight.forms import AssignmentForm, ExemptionForm, SettingsForm
+from app.oversight.forms import AssignmentForm, ExemptionForm, MfaSettingForm
 from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import manage
@@ -123,17 +123,27 @@ def delete_exemption(exemption_id: int):
     return redirect(url_for("oversight.person", user_id=user_id))
 
 
+def _mfa_choice_allowed(form: MfaSettingForm, current) -> bool:  # type: ignore[no-untyped-def]
+    """Requiring two-step sign-in asks the person to have set it up themselves first."""
+    if form.require_mfa.data == "on" and not current.require_mfa and not current_user.mfa_enabled:
+        form.require_mfa.errors.append("Set up two-step sign-in for your own account first")
+        return False
+    return True
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def settings():
     current = settings_for(db.session, current_user.school_id)
-    form = SettingsForm()
+    form = MfaSettingForm()
+    if not form.is_submitted():
+        form.require_mfa.data = "on" if current.require_mfa else "off"
     if not form.is_submitted():
         form.reminders_enabled.data = "on" if current.reminders_enabled else "off"
         form.erase_deactivated_after_months.data = current.erase_deactivated_after_months
         form.delete_audit_after_months.data = current.delete_audit_after_months
         form.retake_wait_minutes.data = current.retake_wait_minutes
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _mfa_choice_allowed(form, current):
         manage.save_settings(
             db.session,
             current,
@@ -141,6 +151,7 @@ def settings():
             erase_deactivated_after_months=form.erase_deactivated_after_months.data,
             delete_audit_after_months=form.delete_audit_after_months.data,
             retake_wait_minutes=form.retake_wait_minutes.data,
+            require_mfa={"on": True, "off": False}.get(form.require_mfa.data or ""),
             now=clock.now(),
             actor_id=current_user.id,
             record=audit.record,

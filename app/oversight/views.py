@@ -9,6 +9,7 @@ from app import audit, clock
 from app.content.registry import content
 from app.downloads import csv_download
 from app.form_fields import ConfirmForm
+from app.input_limits import bounded_int
 from app.models import ROLE_LABELS, Role, User, db
 from app.models.oversight import Exemption
 from app.oversight import bp
@@ -31,7 +32,7 @@ def module_titles() -> dict[str, str]:
 
 def chosen_school_id() -> int:
     """The school being looked at: yours, or (trust admins) one of your trust's via ?school=."""
-    wanted = request.args.get("school", type=int)
+    wanted = bounded_int(request.args.get("school"), default=0) or None
     if wanted is None:
         return current_user.school_id
     if wanted not in managed_school_ids(current_user):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.downloads import csv_download
+from app.input_limits import bounded_int
 from app.models import ROLE_LABELS, Role, db
 from app.oversight.views import chosen_school_id
 from app.policies import bp
@@ -47,7 +48,7 @@ def acknowledgement_list(policy_id: int):
 @roles_required(*OVERSEERS)
 def acknowledgements_csv():
     school_id = chosen_school_id()
-    wanted = request.args.get("policy", type=int)
+    wanted = bounded_int(request.args.get("policy"), default=0) or None
     rows = [
         [
             person.name,

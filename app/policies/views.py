@@ -13,6 +13,7 @@ from app import audit, clock
 from app.content.markdown import render_markdown
 from app.downloads import download
 from app.form_fields import ConfirmForm
+from app.input_limits import bounded_int
 from app.models import Role, db
 from app.models.policies import Policy, PolicyVersion
 from app.policies import bp
@@ -126,9 +127,9 @@ def document(policy_id: int, version_id: int):
 def acknowledge(policy_id: int):
     found = _readable(policy_or_404(policy_id))
     form = AcknowledgeForm()
-    if not form.validate_on_submit() or not form.version_id.data.isdigit():
+    if not form.validate_on_submit():
         abort(400)
-    chosen = _version_or_404(found, int(form.version_id.data))
+    chosen = _version_or_404(found, bounded_int(form.version_id.data, default=0))
     try:
         acknowledgements.acknowledge(
             db.session, chosen, current_user, now=clock.now(), record=audit.record

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.content.registry import content
+from app.input_limits import bounded_int
 from app.models import Role
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
@@ -22,11 +23,11 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 
 def form_version() -> int:
-    """The assessment version the form was opened at (its hidden `version` field)."""
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
+    """The assessment version the form was opened at (its hidden `version` field); a 400 when it
+    is missing or not a number the column can hold."""
+    if not request.form.get("version"):
         abort(400)
+    return bounded_int(request.form.get("version"), default=0)
 
 
 def checklist_of(assessment: Assessment):

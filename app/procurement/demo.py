@@ -62,7 +62,7 @@ def _seed_product(school, manager, name: str, raw: bytes, document: dict, checkl
     now = utcnow()
     person = manager.display_name if manager else FALLBACK_NAME
     imported = import_assessment(
-        db.session, raw, checklists, school_id=school.id,
+        db.session, document, checklists, school_id=school.id,
         user_id=manager.id if manager else None, user_name=person, now=now,
     )  # fmt: skip
     if imported.assessment is None:

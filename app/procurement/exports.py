@@ -11,6 +11,7 @@ from werkzeug.utils import secure_filename
 from app import audit, clock
 from app.content.registry import content
 from app.downloads import download, json_download, pdf_download
+from app.input_limits import DocumentError, load_json_document
 from app.models import db
 from app.pdf import cache_key_for, render_pdf
 from app.procurement import bp
@@ -24,6 +25,7 @@ from app.util.dates import long_date
 
 REPORT_TEMPLATE = "pdf/report.html"
 REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs
+IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
 def _filename(assessment, extension: str) -> str:
@@ -94,27 +96,32 @@ def import_assessment():
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        outcome = transfer.import_assessment(
-            db.session,
-            form.document.data.read(),
-            content().checklists,
-            school_id=current_user.school_id,
-            user_id=current_user.id,
-            user_name=current_user.display_name,
-            now=clock.now(),
-        )
-        problems = outcome.problems
-        if outcome.assessment is not None:
-            assessment_id = outcome.assessment.id
-            audit.record(
-                "assessment_imported",
-                object_type="assessment",
-                object_id=assessment_id,
-                **outcome.audit,
+        try:
+            data = load_json_document(form.document.data.read(), max_bytes=IMPORT_MAX_BYTES)
+        except DocumentError as error:
+            problems = [f"{error} Choose a file exported from this service."]
+        else:
+            outcome = transfer.import_assessment(
+                db.session,
+                data,
+                content().checklists,
+                school_id=current_user.school_id,
+                user_id=current_user.id,
+                user_name=current_user.display_name,
+                now=clock.now(),
             )
-            db.session.commit()
-            for note in outcome.notes[:10]:
-                flash(note, "info")
-            flash("Assessment imported as a new draft. Check every answer.", "success")
-            return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
+            problems = outcome.problems
+            if outcome.assessment is not None:
+                assessment_id = outcome.assessment.id
+                audit.record(
+                    "assessment_imported",
+                    object_type="assessment",
+                    object_id=assessment_id,
+                    **outcome.audit,
+                )
+                db.session.commit()
+                for note in outcome.notes[:10]:
+                    flash(note, "info")
+                flash("Assessment imported as a new draft. Check every answer.", "success")
+                return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
     return render_template("procurement/import.html", form=form, problems=problems)

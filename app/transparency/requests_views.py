@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import audit, clock
 from app.downloads import csv_download
 from app.form_fields import ConfirmForm
+from app.input_limits import bounded_int
 from app.models import db
 from app.models.procurement import Vendor
 from app.models.transparency import FamilyRequest
@@ -34,7 +35,7 @@ def _vendor_choices() -> list[tuple[int, str]]:
 @bp.get("/requests")
 @roles_required(*FAMILY_ROLES)
 def requests():
-    vendor_id = request.args.get("vendor", type=int)
+    vendor_id = bounded_int(request.args.get("vendor"), default=0) or None
     vendor = get_scoped_or_404(Vendor, vendor_id) if vendor_id else None
     rows = school_requests(db.session, current_user.school_id, vendor_id=vendor_id)
     return render_template("transparency/requests.html", rows=rows, vendor=vendor)
@@ -58,9 +59,9 @@ def request_new():
     form.vendor_id.choices = _vendor_choices()
     if not form.is_submitted():
         form.received_on.data = clock.today()
-        if request.args.get("vendor", type=int):
+        if bounded_int(request.args.get("vendor"), default=0):
             form.subject.data = "product"
-            form.vendor_id.data = request.args.get("vendor", type=int)
+            form.vendor_id.data = bounded_int(request.args.get("vendor"), default=0) or None
     problem = None
     if form.validate_on_submit():
         try:

@@ -34,6 +34,7 @@ def _invite(world, email="new.person@a.example", token_hash="h1"):
         invited_by_id=None,
         now=NOW,
         valid_for=timedelta(hours=72),
+        visible_school_ids=[world.school_a.id],
     )
 
 
@@ -117,10 +118,10 @@ def test_cannot_invite_an_existing_account(world):
 
 def test_the_last_school_admin_cannot_be_removed(world):
     admin = world.user("A", "school_admin")
-    with pytest.raises(AccountError, match="at least one school admin"):
+    with pytest.raises(AccountError, match="at least one active school admin"):
         change_roles(db.session, admin, ["teacher"], acting_user=admin)
     with pytest.raises(AccountError, match="at least one active school admin"):
-        deactivate(db.session, admin, now=NOW)
+        deactivate(db.session, admin, acting_user=admin, now=NOW)
 
 
 def test_only_trust_admins_grant_trust_admin(world):
@@ -136,5 +137,5 @@ def test_only_trust_admins_grant_trust_admin(world):
 def test_deactivation_ends_sessions(world):
     teacher = world.user("A", "teacher")
     epoch = teacher.session_epoch
-    deactivate(db.session, teacher, now=NOW)
+    deactivate(db.session, teacher, acting_user=world.user("A", "school_admin"), now=NOW)
     assert not teacher.active and teacher.session_epoch == epoch + 1

@@ -64,7 +64,7 @@ def test_role_change_is_audited_and_last_admin_is_protected(world, signed_in, cs
         f"/admin/staff/{admin.id}",
         data={"roles": ["teacher"], "csrf_token": csrf(client, "/account")},
     )
-    assert "A school must keep at least one school admin" in response.get_data(as_text=True)
+    assert "A school must keep at least one active school admin" in response.get_data(as_text=True)
     teacher = world.user("A", "teacher")
     client.post(
         f"/admin/staff/{teacher.id}",

@@ -22,9 +22,11 @@ def _upload(client, token, body: bytes):
 def test_not_json_is_refused_with_a_clear_message_and_nothing_saved(world, signed_in, csrf):
     client = signed_in(world.user("A", "business_manager"))
     token = csrf(client, "/procurement/import")
-    response = _upload(client, token, b"\xff\xfe not json")
+    response = _upload(client, token, b"{ not json")
     assert response.status_code == 200
     assert "The file is not valid JSON" in response.get_data(as_text=True)
+    response = _upload(client, csrf(client, "/procurement/import"), b"\xff\xfe not text")
+    assert "The file is not UTF-8 text" in response.get_data(as_text=True)
     assert db.session.execute(select(func.count()).select_from(Vendor)).scalar_one() == 0
 
 

@@ -19,4 +19,6 @@ PUBLIC_ENDPOINTS = {
     "auth.join",
     "auth.reset_request",
     "auth.reset_password",
+    "auth.two_step",
+    "auth.recovery_code",
 }

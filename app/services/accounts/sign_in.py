@@ -29,7 +29,9 @@ def authenticate(
 
     An unknown address, a deactivated account and a wrong password all take the same time and
     give the same None, so the answer never tells which. A success is recorded as `sign_in` and
-    stamps `last_sign_in_at`; a failure as `sign_in_failed` with the address tried.
+    stamps `last_sign_in_at` (`finish_sign_in`); with two-step sign-in on, that waits for the
+    code and the password alone is recorded as `sign_in_password_accepted`. A failure is
+    recorded as `sign_in_failed` with the address tried.
     """
     email = normalise_email(email)
     user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
@@ -39,8 +41,10 @@ def authenticate(
         if hashing.needs_rehash(user.password_hash):
             # Same password, stronger hash: no reason to end the user's other sessions.
             user.password_hash = hashing.hash(password)
-        user.last_sign_in_at = now
-        record("sign_in", actor_id=user.id, school_id=user.school_id)
+        if user.mfa_enabled:
+            record("sign_in_password_accepted", actor_id=user.id, school_id=user.school_id)
+        else:
+            finish_sign_in(user, now=now, record=record)
         return user
     record(
         "sign_in_failed",
@@ -49,3 +53,13 @@ def authenticate(
         email=email,
     )
     return None
+
+
+def finish_sign_in(
+    user: User, *, now: datetime, record: AuditRecord, second_step: str | None = None
+) -> None:
+    """Stamp and record a completed sign-in; `second_step` names how the second step was
+    passed (an authenticator code or a recovery code)."""
+    user.last_sign_in_at = now
+    detail = {"second_step": second_step} if second_step else {}
+    record("sign_in", actor_id=user.id, school_id=user.school_id, **detail)

@@ -1,6 +1,7 @@
 """Account rules: invitations and accepting them, accounts made from the command line, role
 changes, deactivation (no Flask imports; the caller audits and commits)."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -40,6 +41,11 @@ def invitation_state(invitation: Invitation, now: datetime) -> InvitationState:
     return InvitationState.PENDING
 
 
+def account_exists(session: Session, email: str) -> bool:
+    stmt = select(User.id).where(User.email == normalise_email(email))
+    return session.execute(stmt).first() is not None
+
+
 def create_invitation(
     session: Session,
     *,
@@ -51,14 +57,24 @@ def create_invitation(
     invited_by_id: int | None,
     now: datetime,
     valid_for: timedelta,
+    visible_school_ids: Collection[int],
 ) -> Invitation:
+    """A pending invitation to `school_id`. An account with this address in one of the
+    inviting admin's `visible_school_ids` is refused with a message; one in another school is
+    not mentioned (that would tell an admin who works where): the invitation is made as usual,
+    and the caller emails the person that they already have an account (`account_exists`)."""
     email = normalise_email(email)
     if not roles:
         raise AccountError("Choose at least one role")
-    if session.execute(select(User.id).where(User.email == email)).first():
+    found = session.execute(select(User.school_id).where(User.email == email)).first()
+    if found is not None and found.school_id in visible_school_ids:
         raise AccountError("Someone with this email address already has an account")
-    # A newer invitation replaces any pending one for the same person.
-    for old in session.execute(select(Invitation).where(Invitation.email == email)).scalars():
+    # A newer invitation replaces any pending one for the same person to the same school
+    # (another school's invitation is that school's business).
+    same_school = select(Invitation).where(
+        Invitation.email == email, Invitation.school_id == school_id
+    )
+    for old in session.execute(same_school).scalars():
         if invitation_state(old, now) == InvitationState.PENDING:
             old.revoked_at = now
     invitation = Invitation(
@@ -142,25 +158,62 @@ def count_active_school_admins(session: Session, school_id: int) -> int:
     return session.execute(stmt).scalar_one()
 
 
+def count_active_trust_admins(session: Session, trust_id: int) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .join(School, School.id == User.school_id)
+        .where(School.trust_id == trust_id, User.active, UserRole.role == Role.TRUST_ADMIN)
+    )
+    return session.execute(stmt).scalar_one()
+
+
+def check_may_change(acting_user: User, user: User) -> None:
+    """Who may change whom: school admins manage their own school's staff, trust admins every
+    school of their trust (the views scope that), and a trust admin's account (roles, access,
+    erasure, two-step sign-in) is changed only by a trust admin."""
+    if Role.TRUST_ADMIN in user.roles and not acting_user.has_role(Role.TRUST_ADMIN):
+        raise AccountError("Only a trust admin can change a trust admin's account")
+
+
+def _check_keeps_admins(session: Session, user: User, remaining_roles: set[str]) -> None:
+    """No change may leave a school without an active school admin, or a trust without an
+    active trust admin; `remaining_roles` are the user's roles after it (empty: no access)."""
+
+    def losing(role: Role) -> bool:
+        return role in user.roles and user.active and role not in remaining_roles
+
+    if losing(Role.SCHOOL_ADMIN) and count_active_school_admins(session, user.school_id) <= 1:
+        raise AccountError("A school must keep at least one active school admin")
+    trust_id = user.school.trust_id
+    if (
+        losing(Role.TRUST_ADMIN)
+        and trust_id is not None
+        and count_active_trust_admins(session, trust_id) <= 1
+    ):
+        raise AccountError("A trust must keep at least one active trust admin")
+
+
 def change_roles(session: Session, user: User, roles: list[str], *, acting_user: User) -> None:
     if not roles:
         raise AccountError("Choose at least one role")
-    losing_admin = Role.SCHOOL_ADMIN in user.roles and Role.SCHOOL_ADMIN not in roles
-    if losing_admin and count_active_school_admins(session, user.school_id) <= 1:
-        raise AccountError("A school must keep at least one school admin")
+    check_may_change(acting_user, user)
     if Role.TRUST_ADMIN in roles and not acting_user.has_role(Role.TRUST_ADMIN):
         raise AccountError("Only a trust admin can give the trust admin role")
+    _check_keeps_admins(session, user, set(roles))
     user.set_roles(roles)
 
 
-def deactivate(session: Session, user: User, *, now: datetime) -> None:
-    if Role.SCHOOL_ADMIN in user.roles and count_active_school_admins(session, user.school_id) <= 1:
-        raise AccountError("A school must keep at least one active school admin")
+def deactivate(session: Session, user: User, *, acting_user: User, now: datetime) -> None:
+    check_may_change(acting_user, user)
+    _check_keeps_admins(session, user, set())
     user.active = False
     user.deactivated_at = now
     user.end_all_sessions()
 
 
-def reactivate(user: User) -> None:
+def reactivate(user: User, *, acting_user: User) -> None:
+    check_may_change(acting_user, user)
     user.active = True
     user.deactivated_at = None

@@ -8,7 +8,7 @@ so either every accepted row is invited or (on any error) none is. No Flask impo
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from app.services.accounts.staff import (
     invitation_state,
     normalise_email,
 )
+from app.util.text import has_control_character
 
 MAX_ROWS = 1000
 EMAIL_PATTERN = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -112,7 +113,24 @@ def parse_roles(text: str, allow_trust_admin: bool) -> tuple[list[str], list[str
 
 
 def read_rows(text: str) -> list[ImportRow]:
-    """Rows from CSV text; the header names the columns, in any order."""
+    """Rows from CSV text; the header names the columns, in any order. Raises ImportFileError
+    for a file the csv module cannot read (a cell over its size limit, say) or one holding a
+    control character, which no name or email address has."""
+    if has_control_character(text):
+        raise ImportFileError(
+            "The file contains a control character (such as a NUL byte): save it from your "
+            "spreadsheet as CSV and upload it again"
+        )
+    try:
+        return _read_rows(text)
+    except csv.Error as error:
+        raise ImportFileError(
+            f"The file could not be read as CSV ({error}): save it from your spreadsheet as "
+            "CSV and upload it again"
+        ) from error
+
+
+def _read_rows(text: str) -> list[ImportRow]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     while header is not None and not any(cell.strip() for cell in header):
@@ -177,20 +195,36 @@ def check_rows(
     return ImportCheck(rows)
 
 
-def known_emails(session: Session, emails: Iterable[str], now: datetime) -> tuple[set, set]:
-    """(emails with an account, emails with a pending invitation), in two queries."""
+def known_emails(
+    session: Session, emails: Iterable[str], now: datetime, school_ids: Collection[int]
+) -> tuple[set, set]:
+    """(emails with an account, emails with a pending invitation) in `school_ids`, the schools
+    the importing admin manages, in two queries. Other schools' people are not reported: the
+    preview must not tell an admin who works elsewhere (see `create_invitation`)."""
     emails = {normalise_email(e) for e in emails if e}
-    accounts = set(session.execute(select(User.email).where(User.email.in_(emails))).scalars())
-    invitations = session.execute(select(Invitation).where(Invitation.email.in_(emails))).scalars()
+    accounts = set(
+        session.execute(
+            select(User.email).where(User.email.in_(emails), User.school_id.in_(school_ids))
+        ).scalars()
+    )
+    invitations = session.execute(
+        select(Invitation).where(Invitation.email.in_(emails), Invitation.school_id.in_(school_ids))
+    ).scalars()
     pending = {i.email for i in invitations if invitation_state(i, now) == InvitationState.PENDING}
     return accounts, pending
 
 
 def check_csv(
-    session: Session, text: str, *, allow_trust_admin: bool, now: datetime
+    session: Session,
+    text: str,
+    *,
+    allow_trust_admin: bool,
+    now: datetime,
+    visible_school_ids: Collection[int],
 ) -> ImportCheck:
     rows = read_rows(text)
-    accounts, pending = known_emails(session, [row.email for row in rows], now)
+    emails = [row.email for row in rows]
+    accounts, pending = known_emails(session, emails, now, visible_school_ids)
     return check_rows(
         rows,
         existing_accounts=accounts,
@@ -208,6 +242,7 @@ def import_rows(
     now: datetime,
     valid_for: timedelta,
     new_token: Callable[[], tuple[str, str]],
+    visible_school_ids: Collection[int],
 ) -> list[tuple[Invitation, str]]:
     """Create an invitation per accepted row; returns (invitation, token) pairs for emailing.
     Raises AccountError on any refusal: the caller then rolls back, so nothing is half-imported."""
@@ -226,6 +261,7 @@ def import_rows(
             invited_by_id=invited_by_id,
             now=now,
             valid_for=valid_for,
+            visible_school_ids=visible_school_ids,
         )
         created.append((invitation, token))
     session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import User
 from app.models.oversight import Exemption, SchoolSettings
 from app.models.training import Assignment
+from app.util.upsert import insert_for
 
 # Writes one audit event: app.audit.record in the app, an append to a list in tests.
 AuditRecord = Callable[..., object]
@@ -102,30 +103,33 @@ def exempt(
     actor_id: int | None,
     record: AuditRecord,
 ) -> Exemption:
-    """Excuse `user` from the module. Asking again keeps the first exemption and its reason."""
-    existing = session.execute(
+    """Excuse `user` from the module. Asking again (or twice at the same moment) keeps the
+    first exemption and its reason: the row is inserted unless it is already there."""
+    inserted = session.execute(
+        insert_for(session, Exemption.__table__)
+        .values(
+            school_id=user.school_id,
+            user_id=user.id,
+            module_id=module_id,
+            reason=reason.strip(),
+            created_by_id=actor_id,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
+        .returning(Exemption.id)  # a row only when this call inserted it
+    ).first()
+    if inserted is not None:
+        record(
+            "exemption_added",
+            school_id=user.school_id,
+            actor_id=actor_id,
+            object_type="user",
+            object_id=user.id,
+            module_id=module_id,
+        )
+    return session.execute(
         select(Exemption).where(Exemption.user_id == user.id, Exemption.module_id == module_id)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    exemption = Exemption(
-        school_id=user.school_id,
-        user_id=user.id,
-        module_id=module_id,
-        reason=reason.strip(),
-        created_by_id=actor_id,
-        created_at=now,
-    )
-    session.add(exemption)
-    record(
-        "exemption_added",
-        school_id=user.school_id,
-        actor_id=actor_id,
-        object_type="user",
-        object_id=user.id,
-        module_id=module_id,
-    )
-    return exemption
+    ).scalar_one()
 
 
 def remove_exemption(
@@ -153,6 +157,7 @@ def save_settings(
     now: datetime,
     actor_id: int | None,
     record: AuditRecord,
+    require_mfa: bool | None = None,
 ) -> SchoolSettings:
     """Store the school's settings (`settings_for`'s row, added the first time) and record
     the change."""
@@ -162,6 +167,8 @@ def save_settings(
     settings.erase_deactivated_after_months = erase_deactivated_after_months
     settings.delete_audit_after_months = delete_audit_after_months
     settings.retake_wait_minutes = retake_wait_minutes
+    if require_mfa is not None:
+        settings.require_mfa = require_mfa
     settings.updated_at = now
     record(
         "settings_changed",
@@ -173,5 +180,6 @@ def save_settings(
         erase_deactivated_after_months=erase_deactivated_after_months,
         delete_audit_after_months=delete_audit_after_months,
         retake_wait_minutes=retake_wait_minutes,
+        require_mfa=require_mfa,
     )
     return settings

@@ -5,7 +5,6 @@ import, from files in this format (app/procurement/demo_products/)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -119,9 +118,6 @@ def parse_import(
     return document, checklist, [], notes
 
 
-NOT_JSON = "The file is not valid JSON. Choose a file exported from this service."
-
-
 @dataclass
 class ImportOutcome:
     """What an import did: the new draft (None when `problems` stopped it), notes about answers
@@ -135,7 +131,7 @@ class ImportOutcome:
 
 def import_assessment(
     session: Session,
-    raw: bytes | str,
+    data: object,
     checklists: dict[str, Checklist],
     *,
     school_id: int,
@@ -143,11 +139,8 @@ def import_assessment(
     user_name: str,
     now: datetime,
 ) -> ImportOutcome:
-    """Validate an exported document and create its product, draft assessment and answers."""
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return ImportOutcome(problems=[NOT_JSON])
+    """Validate an exported document (already parsed, see app/input_limits.load_json_document)
+    and create its product, draft assessment and answers."""
     document, checklist, problems, notes = parse_import(data, checklists)
     if document is None or checklist is None:
         return ImportOutcome(problems=problems)

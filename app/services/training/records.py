@@ -32,6 +32,7 @@ from app.services.training.progress import (
     read_slugs,
     training_overview,
 )
+from app.util.upsert import insert_for
 
 _SYSTEM_RANDOM = random.SystemRandom()
 
@@ -65,28 +66,29 @@ def read_in(session: Session, user: User, module: Module) -> set[str]:
 def record_lesson_read(
     session: Session, user: User, module: Module, lesson_slug: str, now: datetime
 ) -> None:
-    """Mark a lesson read: once per major version of the module (reading it again changes
-    nothing; reading it after a major change records it for the new version)."""
+    """Mark a lesson read: once per major version of the module. Reading it again, or two
+    submits at the same moment, change nothing (the row is inserted unless it is already there,
+    in one statement); reading it after a major change records it for the new version."""
+    session.execute(
+        insert_for(session, LessonProgress.__table__)
+        .values(
+            school_id=user.school_id,
+            user_id=user.id,
+            module_id=module.id,
+            module_version=module.version,
+            lesson_slug=lesson_slug,
+            completed_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "module_id", "lesson_slug"])
+    )
     row = session.execute(
         select(LessonProgress).where(
-            LessonProgress.school_id == user.school_id,
             LessonProgress.user_id == user.id,
             LessonProgress.module_id == module.id,
             LessonProgress.lesson_slug == lesson_slug,
         )
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(
-            LessonProgress(
-                school_id=user.school_id,
-                user_id=user.id,
-                module_id=module.id,
-                module_version=module.version,
-                lesson_slug=lesson_slug,
-                completed_at=now,
-            )
-        )
-    elif major_version(row.module_version) != major_version(module.version):
+    ).scalar_one()
+    if major_version(row.module_version) != major_version(module.version):
         row.module_version, row.completed_at = module.version, now
 
 
