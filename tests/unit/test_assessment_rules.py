@@ -2,6 +2,7 @@
 previous assessment, whose saves a stale form met, and the Children's Code summary."""
 
 from pathlib import Path
+
 import pytest
 
 from app.content.checklists import Checklist, load_checklist_file

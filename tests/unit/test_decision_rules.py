@@ -105,8 +105,12 @@ def test_each_broken_rule_has_its_own_message(outcome, reason, conditions, messa
 
 
 def test_a_condition_due_in_the_past_or_after_the_decision_lapses_is_refused_and_named():
-    overdue = ConditionInput("Delete the old pupil export from the shared drive",
-                             ConditionOwner.SUPPLIER, "Acme", TODAY - timedelta(days=1))  # fmt: skip
+    overdue = ConditionInput(
+        "Delete the old pupil export from the shared drive",
+        ConditionOwner.SUPPLIER,
+        "Acme",
+        TODAY - timedelta(days=1),
+    )
     with pytest.raises(
         DecisionError, match="“Delete the old pupil export from the sha” is in the past"
     ):
