@@ -1,7 +1,13 @@
 """Builders shared by the procurement tests: registered products with a decided assessment (and a
-frozen snapshot big enough to notice if a page loaded it), inserted without the questionnaire."""
+frozen snapshot big enough to notice if a page loaded it), inserted without the questionnaire;
+and helpers that walk the procurement pages with the test client (start a product, answer its
+sections, propose and sign off, read a page's form as a browser would submit it)."""
 
+import html
 from datetime import date, timedelta
+from html.parser import HTMLParser
+
+from werkzeug.datastructures import MultiDict
 
 from app.models import db
 from app.models.base import utcnow
@@ -164,3 +170,47 @@ def sign(client, token, assessment_id, action="sign", accept=False, note=""):
     if accept:
         data["accept_departure"] = "y"
     return client.post(f"/procurement/assessments/{assessment_id}/sign-off", data=data)
+
+
+class _FormReader(HTMLParser):
+    """The fields a browser would submit from a page's forms: hidden and text inputs, checked
+    radios and checkboxes, and textareas, as the page shows them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.fields.append((a["name"], a.get("value", "on")))
+            elif kind not in ("submit", "file"):
+                self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea, self._text = a["name"], []
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, html.unescape("".join(self._text))))
+            self._textarea = None
+
+
+def form_fields(page: str) -> MultiDict:
+    """What submitting the page's main form would send, as it stands."""
+    reader = _FormReader()
+    reader.feed(page[page.index("<main") :])
+    return MultiDict(reader.fields)
+
+
+def set_field(fields: MultiDict, name: str, value: str) -> MultiDict:
+    fields.setlist(name, [value])
+    return fields
