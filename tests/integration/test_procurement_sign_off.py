@@ -315,7 +315,7 @@ def test_sending_back_returns_to_draft_with_the_note_and_the_proposal_filled_in(
     manager_user = world.user("A", "business_manager")
     manager = signed_in(manager_user)
     token = csrf(manager, "/procurement/vendors/new")
-    assessment = _assessed(manager, token, QUICK, PREFERRED | {"Q14": "no"})
+    assessment = _assessed(manager, token, QUICK, PREFERRED | {"Q11": "yes"})
     conditions = [("Turn on MFA", "supplier", "Sam at Acme", DUE)]
     response = propose_page(manager, token, assessment.id, "conditional", "MFA soon", conditions)
     assert response.status_code == 302
@@ -336,7 +336,7 @@ def test_sending_back_returns_to_draft_with_the_note_and_the_proposal_filled_in(
 def test_a_stale_proposal_keeps_everything_typed_and_shows_the_new_result(world, signed_in, csrf):
     manager = signed_in(world.user("A", "business_manager"))
     token = csrf(manager, "/procurement/vendors/new")
-    assessment = _assessed(manager, token, QUICK, PREFERRED | {"Q14": "no"})
+    assessment = _assessed(manager, token, QUICK, PREFERRED | {"Q11": "yes"})
     opened_at = assessment_version(assessment.id)
     colleague = signed_in(world.user("A", "dpo"))
     colleague.post(f"/procurement/assessments/{assessment.id}/sections/security",

@@ -174,7 +174,7 @@ def test_a_conditional_approval_is_proposed_signed_and_lasts_six_months(world, s
     dpo_user = world.user("A", "dpo")
     token = csrf(manager, "/procurement/vendors/new")
     _, assessment_id = start_product(manager, token)
-    answer_sections(manager, token, assessment_id, PREFERRED | {"Q14": "no"})  # a cap: amber
+    answer_sections(manager, token, assessment_id, PREFERRED | {"Q11": "yes"})  # a cap: amber
     due = utcnow().date() + timedelta(days=30)
     response = propose(
         manager, token, assessment_id, "conditional", "MFA by contract",
