@@ -23,7 +23,7 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 def me() -> User:
     """The signed-in user as a model object, for services (which take no Flask proxies)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def form_version() -> int:

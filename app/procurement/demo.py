@@ -69,7 +69,16 @@ def _condition(record: dict, shift: timedelta, staff: list[User]) -> ConditionIn
     return ConditionInput(record["text"], ConditionOwner.SUPPLIER, record["owner"], due)
 
 
-def _seed_product(school, manager, dpo, staff, name, raw, document, checklists) -> None:  # type: ignore[no-untyped-def]
+def _seed_product(
+    school: School,
+    manager: User | None,
+    dpo: User | None,
+    staff: list[User],
+    name: str,
+    raw: bytes,
+    document: dict,
+    checklists: dict,
+) -> None:
     days_ago = (document.get("demo") or {}).get("decided_days_ago", 0)
     decided_at = utcnow() - timedelta(days=days_ago)
     person = manager.display_name if manager else FALLBACK_NAME

@@ -6,6 +6,8 @@ app/services/procurement/assessments.py; everything else uses Flask-WTF forms wi
 GOV.UK macros.
 """
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -34,6 +36,7 @@ from wtforms.validators import (
 )
 
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
+from app.models.procurement import Decision
 from app.services.procurement.conditions import EVIDENCE_MAX, NOTE_MAX, owner_of
 from app.services.procurement.decisions import MAX_CONDITIONS, ConditionInput
 
@@ -128,7 +131,7 @@ class ConditionForm(Form):
             or typed_date
         )
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: object = None) -> bool:
         valid = super().validate(extra_validators)
         if not self.started():
             return valid
@@ -171,7 +174,7 @@ class DecisionForm(FlaskForm):
     )
     conditions = FieldList(FormField(ConditionForm), min_entries=4, max_entries=MAX_CONDITIONS)
 
-    def offer(self, outcomes, owners: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    def offer(self, outcomes: Iterable[Decision], owners: list[tuple[str, str]]) -> None:
         self.outcome.choices = [SelectChoice(o.value, o.label) for o in outcomes]
         for entry in self.conditions:
             entry.form.owner.choices = [("", "Choose an owner"), *owners]

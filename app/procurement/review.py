@@ -1,7 +1,9 @@
 """The review page (score, rating, their explanation, the decision and its conditions), Reviews
 due (with proposals awaiting sign-off and overdue conditions) and Compare."""
 
-from flask import render_template, request
+from datetime import date
+
+from flask import abort, render_template, request
 
 from app import clock
 from app.form_fields import ConfirmForm
@@ -15,6 +17,7 @@ from app.services.procurement.decisions import knockout_summary, options_for
 from app.services.procurement.reports import report_view
 from app.services.procurement.reviews import (
     REVIEW_WINDOW_DAYS,
+    ProductState,
     overdue_conditions,
     product_states,
     reviews_due,
@@ -92,8 +95,11 @@ def compare():
     )
 
 
-def _column(vendor: Vendor, state, today) -> dict:  # type: ignore[no-untyped-def]
+def _column(vendor: Vendor, state: ProductState, today: date) -> dict:
+    """One product's column; only assessed products are offered, so it has an assessment."""
     assessment = vendor.latest_decided or vendor.latest_assessment
+    if assessment is None:  # pragma: no cover - unassessed products are never offered
+        abort(404)
     snapshot = current_snapshot(assessment)
     result = snapshot["result"]
     knockouts = snapshot.get("knockouts") or knockout_summary(checklist_of(assessment), result)

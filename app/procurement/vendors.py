@@ -187,10 +187,9 @@ def assessment_start(vendor_id: int):
     if not form.validate_on_submit():
         flash("Choose a questionnaire to start the assessment.", "error")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
-    if vendor.in_progress:  # a second submit: carry on with the assessment the first started
-        return redirect(
-            url_for("procurement.assessment", assessment_id=vendor.latest_assessment.id)
-        )
+    latest = vendor.latest_assessment
+    if latest is not None and not latest.decided:  # a second submit: carry on with that one
+        return redirect(url_for("procurement.assessment", assessment_id=latest.id))
     checklist = content().checklists[form.checklist_id.data]
     user = me()
     assessment = start_assessment(

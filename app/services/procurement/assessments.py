@@ -178,7 +178,7 @@ def validate_profile(checklist: Checklist, values: Mapping[str, object]) -> tupl
         elif given in (None, ""):
             errors[question.id] = f"Answer this question: {question.text}"
         elif not isinstance(given, str) or given not in allowed:
-            shown = given if isinstance(given, str) else ", ".join(map(str, given))  # type: ignore[arg-type]
+            shown = given if isinstance(given, str) else ", ".join(map(str, given or []))  # type: ignore[call-overload]
             errors[question.id] = (
                 f"{question.text} “{str(shown)[:40]}” is not one of its answers "
                 f"({', '.join(allowed.values())})"

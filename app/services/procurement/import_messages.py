@@ -4,6 +4,8 @@ ImportDocument") say what the parser wanted; these say what is wrong with the fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 MAX_PROBLEMS = 10
 NOT_AN_EXPORT = (
     "This is not an assessment exported from this service. Choose the JSON file that the "
@@ -43,7 +45,7 @@ def _kind(value: object) -> str:
     return "nothing (null)" if value is None else "something else"
 
 
-def _what_is_wrong(error: dict) -> str:
+def _what_is_wrong(error: Mapping) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     return {
         "missing": "is missing",
@@ -76,7 +78,7 @@ def _subject(location: list) -> str:
     return FIELD_NAMES.get(path, f"“{path}”")
 
 
-def plain_problems(data: object, errors: list[dict]) -> list[str]:
+def plain_problems(data: object, errors: Sequence[Mapping]) -> list[str]:
     """One readable sentence per problem (at most ten), most fundamental first."""
     if not isinstance(data, dict):
         return [f"The file holds {_kind(data)}, not an assessment. {NOT_AN_EXPORT}"]

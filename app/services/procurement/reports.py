@@ -204,8 +204,10 @@ def decision_view(decision: dict | None) -> dict | None:
     if decision is None:
         return None
 
-    def name(person) -> str:  # type: ignore[no-untyped-def]
-        return person.get("name") if isinstance(person, dict) else (person or "")
+    def name(person: object) -> str:
+        if isinstance(person, dict):
+            return str(person.get("name") or "")
+        return str(person or "")
 
     signed = decision.get("signed_off_by")
     proposer = decision.get("proposed_by") or decision.get("recorded_by")

@@ -203,7 +203,9 @@ def product_states(
     ]  # fmt: skip
 
 
-def _state(vendor: Row, newest: Row | None, done: Row | None, conditions_due) -> ProductState:  # type: ignore[no-untyped-def]
+def _state(
+    vendor: Row, newest: Row | None, done: Row | None, conditions_due: tuple[date, ...]
+) -> ProductState:
     return ProductState(
         vendor_id=vendor.id,
         school_id=vendor.school_id,

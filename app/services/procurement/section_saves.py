@@ -18,6 +18,7 @@ every answer it sends as this person's change.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,7 +58,7 @@ class TypedAnswer:
         return cls(answer.value, answer.note or "", "\n".join(answer.evidence or []))
 
 
-def fingerprint(value, note: str, evidence) -> str:  # type: ignore[no-untyped-def]
+def fingerprint(value: object, note: str | None, evidence: Iterable[str] | None) -> str:
     """A short digest of one answer, to tell whether it changed since a page showed it."""
     if isinstance(value, list | tuple):
         value = sorted(value) or None

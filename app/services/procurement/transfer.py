@@ -127,7 +127,7 @@ def parse_import(
     try:
         document = ImportDocument.model_validate(data)
     except ValidationError as error:
-        return None, plain_problems(data, error.errors())
+        return None, plain_problems(data, list(error.errors()))
     checklist = checklists.get(document.checklist.id)
     if checklist is None:
         return None, [
