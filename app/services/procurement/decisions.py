@@ -180,7 +180,12 @@ def options_for(result: dict, knockouts: dict) -> Options:
     questions = ", ".join(f"{k['question_id']} {k['answer_label']}" for k in named[:8])
     if len(named) > 8:
         questions += f" and {len(named) - 8} more"
-    return Options(rule, rule.refusal.format(questions=questions, band=result["band_label"]))
+    return Options(rule, rule.refusal.format(questions=questions, band=band_name(result)))
+
+
+def band_name(result: dict) -> str:
+    """"Amber" from the band label "Amber: approve with conditions", for sentences."""
+    return result["band_label"].split(":")[0].strip()
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,7 @@ def check_decision(
         raise DecisionError("Give the reason for the decision")
     if outcome in options.departure and not proposal.departure_reason.strip():
         raise DecisionError(
-            f"Approving a product rated {result['band_label']} departs from the rating: give the "
+            f"Approving a product rated {band_name(result)} departs from the rating: give the "
             "reason for departing from it"
         )
     if outcome == Decision.CONDITIONAL and not proposal.conditions:
