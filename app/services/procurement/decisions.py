@@ -184,7 +184,7 @@ def options_for(result: dict, knockouts: dict) -> Options:
 
 
 def band_name(result: dict) -> str:
-    """"Amber" from the band label "Amber: approve with conditions", for sentences."""
+    """The band's name for sentences: "Amber" from "Amber: approve with conditions"."""
     return result["band_label"].split(":")[0].strip()
 
 
