@@ -161,7 +161,13 @@ class ConditionForm(Form):
 class DecisionForm(FlaskForm):
     """Proposing a decision; the outcomes offered are the ones the rules allow for the result."""
 
-    outcome = RadioField("Decision", choices=[], validators=[DataRequired("Choose a decision")])
+    # Any value is passed on: the decision rules answer "not allowed" in their own words.
+    outcome = RadioField(
+        "Decision",
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired("Choose a decision")],
+    )
     reason = TextAreaField(
         "Reason for the decision",
         validators=[DataRequired("Give the reason for the decision"), MaxLength(4000)],

@@ -24,6 +24,7 @@ ANSWERS = {
 }
 EVIDENCE = {"Q01", "Q05", "Q17", "Q16"}
 PHONE = 390
+expect.set_options(timeout=10_000)  # the machine may be busy: wait as long as actions do
 
 
 def _sign_out(page) -> None:
@@ -154,6 +155,18 @@ def test_business_manager_and_dpo_journey(browser, live_server, world, width):
     page.get_by_role("link", name="Phonics Stars").click()
     page.get_by_role("button", name="Archive product").click()
     expect(page.get_by_text("was archived")).to_be_visible()
+    check()
+
+    # A product with nothing decided can be deleted, after a confirmation page.
+    page.goto("/procurement/vendors/new")
+    page.get_by_label("Product name").fill("Spare Spelling")
+    page.get_by_label("Supplier", exact=True).fill("Spare Ltd")
+    page.get_by_role("button", name="Save product").click()
+    page.get_by_role("button", name="Delete product").click()
+    expect(page.get_by_role("heading", name="Delete Spare Spelling?")).to_be_visible()
+    check()
+    page.get_by_role("button", name="Delete the product").click()
+    expect(page.get_by_text("Spare Spelling was deleted.")).to_be_visible()
     check()
     context.close()
 

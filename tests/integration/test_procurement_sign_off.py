@@ -354,3 +354,11 @@ def test_a_stale_proposal_keeps_everything_typed_and_shows_the_new_result(world,
     db.session.refresh(assessment)
     assert assessment.status == AssessmentStatus.DRAFT
     assert f'name="version" value="{assessment.version}"' in page  # proposing again works
+
+
+def test_an_outcome_that_is_not_one_of_the_three_is_named_plainly(world, signed_in, csrf):
+    client = signed_in(world.user("A", "business_manager"))
+    token = csrf(client, "/procurement/vendors/new")
+    assessment = _assessed(client, token, QUICK, PREFERRED)
+    page = propose_page(client, token, assessment.id, "maybe", "Hmm").get_data(as_text=True)
+    assert "Choose approve, approve with conditions or reject" in page and "Hmm" in page
