@@ -175,3 +175,12 @@ def test_saving_after_the_decision_was_proposed_is_refused_with_a_message(world,
     response = first.post(url, data=set_field(fields, "answer-Q01", "no"), follow_redirects=True)
     assert "waiting for a DPO to sign off its decision" in response.get_data(as_text=True)
     assert _answers(assessment_id)["Q01"][0] == "yes"
+
+
+def test_a_form_without_fingerprints_changes_only_the_questions_it_sends(world, signed_in, csrf):
+    first, _, assessment_id, url = _two_editors(world, signed_in, csrf)
+    token = csrf(first, url)
+    first.post(url, data={"csrf_token": token, "answer-Q01": "yes", "answer-Q02": "controller"})
+    first.post(url, data={"csrf_token": token, "answer-Q01": "no"})  # a script, Q02 not sent
+    saved = _answers(assessment_id)
+    assert saved["Q01"][0] == "no" and saved["Q02"][0] == "controller"

@@ -12,7 +12,7 @@ The section form carries, for each question, a fingerprint of the answer as the 
 Saves of one assessment are serialised by taking its row lock first (an UPDATE of the row), then
 reading the answers afresh, so concurrent saves queue instead of failing: nothing here raises
 to the user because someone else saved. A form posted without fingerprints (a script) counts
-every answer it sends as this person's change.
+every answer it sends as this person's change, and leaves the questions it does not mention.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class SectionForm:
     errors: dict[str, str] = field(default_factory=dict)  # field name -> message
     bases: dict[str, str] = field(default_factory=dict)  # question id -> fingerprint shown
     choices: dict[str, str | None] = field(default_factory=dict)  # open conflicts -> choice
+    sent: set[str] = field(default_factory=set)  # questions the form had any field for
 
     def valid(self, question_id: str) -> bool:
         return not any(name.endswith(f"-{question_id}") for name in self.errors)
@@ -102,6 +103,8 @@ def parse_section_form(checklist: Checklist, questions: list[Question], form) ->
             evidence_text=(form.get(f"evidence-{qid}") or "").strip(),
         )
         parsed.typed[qid] = typed
+        if any(f"{kind}-{qid}" in form for kind in ("answer", "note", "evidence", "base")):
+            parsed.sent.add(qid)
         if form.get(f"base-{qid}"):
             parsed.bases[qid] = str(form.get(f"base-{qid}"))[:40]
         if form.get(f"conflict-{qid}"):
@@ -204,6 +207,9 @@ def save_section(
     for qid, typed in parsed.typed.items():
         current = saved_answers.get(qid)
         theirs = fingerprint_of(current)
+        if qid not in parsed.sent:  # a script's form without this question: left as it is
+            outcome.typed[qid], outcome.bases[qid] = TypedAnswer.of(current), theirs
+            continue
         base = parsed.bases.get(qid, theirs)
         mine = fingerprint_of(typed)
         outcome.typed[qid], outcome.bases[qid] = typed, base
