@@ -106,7 +106,7 @@ def test_an_overdue_condition_shows_everywhere_and_is_emailed_once(
     vendor_page = manager.get(
         f"/procurement/vendors/{db.session.get(Assessment, assessment_id).vendor_id}"
     ).get_data(as_text=True)
-    assert ">Overdue<" in vendor_page
+    assert ">Overdue<" in vendor_page and "1 condition overdue" in vendor_page
     dashboard = signed_in(world.user("A", "dpo")).get("/oversight/").get_data(as_text=True)
     panel = dashboard[dashboard.index("Conditions overdue") :]
     assert "Supplier turns on MFA for staff" in panel

@@ -362,3 +362,14 @@ def test_an_outcome_that_is_not_one_of_the_three_is_named_plainly(world, signed_
     assessment = _assessed(client, token, QUICK, PREFERRED)
     page = propose_page(client, token, assessment.id, "maybe", "Hmm").get_data(as_text=True)
     assert "Choose approve, approve with conditions or reject" in page and "Hmm" in page
+
+
+def test_a_school_without_a_dpo_is_told_no_one_can_sign_yet(world, signed_in, csrf):
+    dpo = world.user("A", "dpo")
+    dpo.set_roles(["teacher"])
+    db.session.commit()
+    client = signed_in(world.user("A", "business_manager"))
+    token = csrf(client, "/procurement/vendors/new")
+    assessment = _assessed(client, token, QUICK, PREFERRED)
+    page = client.get(f"/procurement/assessments/{assessment.id}/decision").get_data(as_text=True)
+    assert "Your school has no user with the DPO role" in page
