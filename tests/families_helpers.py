@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.models import db
+from app.models import Role, User, db
 from app.models.base import utcnow
 from app.models.procurement import Vendor
 from app.models.transparency import FamilyRequest, RequestKind, RequestOutcome, RequestSubject
@@ -21,8 +21,11 @@ REJECTED = "BrightQuiz Free"  # a knock-out: rejected
 
 
 def seed_products(school, manager) -> dict[str, Vendor]:
-    """The demo products, decided today through the decision service, signed off by `manager`."""
-    procurement_demo.seed([school], [manager])
+    """The demo products, proposed by `manager` and signed off by the school's DPO through the
+    decision services, as `flask demo` does."""
+    staff = db.session.execute(select(User).where(User.school_id == school.id)).scalars()
+    dpos = [user for user in staff if user.has_role(Role.DPO) and user.id != manager.id]
+    procurement_demo.seed([school], [manager, *dpos[:1]])
     db.session.commit()
     vendors = db.session.execute(select(Vendor).where(Vendor.school_id == school.id)).scalars()
     return {vendor.product: vendor for vendor in vendors}

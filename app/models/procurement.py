@@ -1,13 +1,16 @@
 """Procurement records: vendors (products), assessments, their answers, decisions and conditions.
 
 An assessment pins its checklist (id, version and a copy of the definition, so it can always be
-re-scored exactly) and carries a version counter: every save bumps it, and a save made from an
-older version is refused instead of silently overwriting someone else's work. Once decided, the
-scored result is frozen in `snapshot` (with its SHA-256) and the assessment is read-only.
+re-scored exactly) and carries a version counter: every save bumps it, so a decision or a profile
+change made from an older version is refused, and a section save can see whose changes it met.
+A decision is proposed (the scored result is then frozen in `snapshot`, with its SHA-256, and the
+answers are locked) and signed off by a DPO of the school, or sent back to draft with a note.
+A product with a decision is archived, never deleted; its conditions are tracked until met.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -19,6 +22,7 @@ from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
 
 class AssessmentStatus(StrEnum):
     DRAFT = "draft"
+    PROPOSED = "proposed"  # a decision awaits a DPO's sign-off; the answers are locked
     DECIDED = "decided"
 
     @property
@@ -28,6 +32,7 @@ class AssessmentStatus(StrEnum):
 
 ASSESSMENT_STATUS_LABELS = {
     AssessmentStatus.DRAFT: "Draft",
+    AssessmentStatus.PROPOSED: "Awaiting sign-off",
     AssessmentStatus.DECIDED: "Decided",
 }
 
@@ -52,6 +57,13 @@ DECISION_LABELS = {
 NOT_DECIDED = "Not decided yet"
 
 
+class ConditionOwner(StrEnum):
+    """Who must make a condition happen: a user of the school, or a named supplier contact."""
+
+    USER = "user"
+    SUPPLIER = "supplier"
+
+
 def _stored_as_value(enum: type[StrEnum]) -> Enum:
     """A VARCHAR(20) holding the enum's value (as before), read back as the enum member."""
     return Enum(
@@ -63,8 +75,20 @@ def _stored_as_value(enum: type[StrEnum]) -> Enum:
     )
 
 
+def new_export_id() -> str:
+    return str(uuid.uuid4())
+
+
 class Vendor(SchoolOwned, db.Model):
-    """One edtech product from one supplier, as registered by a school."""
+    """One edtech product from one supplier, as registered by a school.
+
+    `export_id` travels in every export of the product, and an import records it in
+    `imported_from`, so importing a product again updates it instead of adding a duplicate.
+    `submission_token` is the add-product form's one-time token: submitting the form twice
+    (a double click, a resend) finds the product the first submit made.
+    """
+
+    __table_args__ = (UniqueConstraint("school_id", "submission_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))  # the supplier
@@ -79,6 +103,13 @@ class Vendor(SchoolOwned, db.Model):
     contract_end: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    export_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_export_id)
+    imported_from: Mapped[str | None] = mapped_column(String(36), index=True)
+    submission_token: Mapped[str | None] = mapped_column(String(64))
+    # Archived products leave the register's default view, reviews and reminders; their
+    # frozen decisions stay.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="vendor",
@@ -100,9 +131,18 @@ class Vendor(SchoolOwned, db.Model):
 
     @property
     def in_progress(self) -> bool:
-        """The newest assessment is a draft (a first assessment or a re-assessment)."""
+        """The newest assessment is not decided yet (a draft, or a proposal awaiting sign-off)."""
         latest = self.latest_assessment
         return latest is not None and not latest.decided
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def has_decision(self) -> bool:
+        """A decision is recorded or awaiting sign-off: the product can be archived, not deleted."""
+        return any(a.status != AssessmentStatus.DRAFT for a in self.assessments)
 
 
 class Assessment(SchoolOwned, db.Model):
@@ -125,10 +165,15 @@ class Assessment(SchoolOwned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
+    # The proposal being signed off (outcome, reason, conditions, who and when), kept after a
+    # send-back with the DPO's note, so the proposer starts again from what they typed.
+    proposal: Mapped[dict | None] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[Decision | None] = mapped_column(_stored_as_value(Decision))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The DPO who signed the decision off.
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    decided_by_name: Mapped[str | None] = mapped_column(String(200))
     decided_on: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     snapshot: Mapped[dict | None] = mapped_column(JSON)
@@ -146,6 +191,15 @@ class Assessment(SchoolOwned, db.Model):
     @property
     def decided(self) -> bool:
         return self.status == AssessmentStatus.DECIDED
+
+    @property
+    def proposed(self) -> bool:
+        return self.status == AssessmentStatus.PROPOSED
+
+    @property
+    def locked(self) -> bool:
+        """Answers and profile can no longer change (awaiting sign-off, or decided)."""
+        return self.status != AssessmentStatus.DRAFT
 
     @property
     def decision_label(self) -> str:
@@ -176,7 +230,10 @@ class Answer(SchoolOwned, db.Model):
 
 
 class Condition(SchoolOwned, db.Model):
-    """A condition attached to an "approve with conditions" decision."""
+    """A condition of a signed-off decision, tracked until someone marks it met.
+
+    `owner` is the name shown: the owning user's name when the condition was set, or the
+    supplier contact's name (`owner_kind` says which)."""
 
     __tablename__ = "decision_condition"
 
@@ -186,6 +243,28 @@ class Condition(SchoolOwned, db.Model):
     )
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
+    owner_kind: Mapped[ConditionOwner] = mapped_column(
+        _stored_as_value(ConditionOwner), default=ConditionOwner.SUPPLIER
+    )
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     due_on: Mapped[date] = mapped_column(Date)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    met_note: Mapped[str | None] = mapped_column(Text)
+    met_evidence: Mapped[str | None] = mapped_column(String(500))
+    met_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    met_by_name: Mapped[str | None] = mapped_column(String(200))
 
     assessment: Mapped[Assessment] = relationship(back_populates="conditions")
+
+    @property
+    def met(self) -> bool:
+        return self.met_on is not None
+
+    def overdue(self, today: date) -> bool:
+        return not self.met and self.due_on < today
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_kind == ConditionOwner.SUPPLIER:
+            return f"{self.owner} (supplier contact)"
+        return self.owner

@@ -80,6 +80,7 @@ def dashboard():
         expiring=compliance.with_status(shown, [Compliance.EXPIRING]),
         product_counts=reviews.counts_by_rating_and_decision(products),
         reviews=reviews.reviews_due(products, now.date()),
+        overdue_conditions=reviews.overdue_conditions(db.session, products, now.date()),
         review_window=reviews.REVIEW_WINDOW_DAYS,
         today=now.date(),
         can_audit=current_user.has_role(*AUDITORS),

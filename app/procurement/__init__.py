@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.models.procurement import AssessmentStatus, Decision
+from app.models.procurement import AssessmentStatus, ConditionOwner, Decision
 from app.services.procurement.assessments import SectionProgress
 from app.services.procurement.reports import CodeStatus
 from app.services.procurement.reviews import ReviewState
@@ -16,6 +16,7 @@ TEMPLATE_ENUMS = {
     for enum in (
         AssessmentStatus,
         CodeStatus,
+        ConditionOwner,
         Decision,
         LimitKind,
         QuestionStatus,
@@ -25,4 +26,4 @@ TEMPLATE_ENUMS = {
 }
 bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_ENUMS))
 
-from app.procurement import assessments, exports, review, vendors  # noqa: E402, F401
+from app.procurement import assessments, decisions, exports, review, vendors  # noqa: E402, F401

@@ -1,8 +1,9 @@
 """Filling in an assessment: the profile, the task list of sections, one page per section, and
-re-assessment. Saves are refused when someone else saved first (the version counter)."""
+re-assessment. A section save merges per question with whatever colleagues saved meanwhile
+(app/services/procurement/section_saves.py); only questions both people changed are shown to
+choose from."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from app import audit, clock
 from app.content.registry import content
@@ -11,49 +12,52 @@ from app.models import db
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
-    change_list,
     checklist_of,
+    current_snapshot,
     form_version,
     load_assessment,
+    me,
     read_only_redirect,
 )
 from app.security import roles_required
 from app.services.procurement.assessments import (
     StaleAssessment,
-    TypedAnswer,
     applicable_questions,
     bump_version,
-    conflicts,
     parse_profile_form,
-    parse_section_form,
-    save_section,
     section_statuses,
     start_assessment,
 )
+from app.services.procurement.register import RegisterError, delete_draft
+from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import answer_label
+from app.services.procurement.section_saves import (
+    AssessmentLocked,
+    TypedAnswer,
+    fingerprint_of,
+    parse_section_form,
+    save_section,
+)
+from app.util.dates import long_date
 
 
 @bp.get("/assessments/<int:assessment_id>")
 @roles_required(*ROLES)
 def assessment(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    if assessment.decided:
+    if assessment.locked:
         return redirect(url_for("procurement.review", assessment_id=assessment.id))
     checklist = checklist_of(assessment)
-    statuses = section_statuses(checklist, assessment)
-    applicable = [s for s in statuses if s.applies]
-    answered = sum(s.answered for s in applicable)
-    total = sum(s.total for s in applicable)
+    snapshot = current_snapshot(assessment)
+    counts = answered_counts(snapshot["result"])
     return render_template(
         "procurement/assessment.html",
         assessment=assessment,
         checklist=checklist,
-        statuses=statuses,
-        answered=answered,
-        total=total,
-        percent=round(100 * answered / total) if total else 0,
-        confirm=ConfirmForm(),
-        changes=change_list(assessment),
+        statuses=section_statuses(checklist, snapshot["result"]),
+        counts=counts,
+        percent=round(100 * counts["answered"] / counts["total"]) if counts["total"] else 0,
+        snapshot=snapshot,
     )
 
 
@@ -61,7 +65,7 @@ def assessment(assessment_id: int):
 @roles_required(*ROLES)
 def profile(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    if assessment.decided:
+    if assessment.locked:
         return read_only_redirect(assessment)
     checklist = checklist_of(assessment)
     values, errors, stale = dict(assessment.profile or {}), {}, False
@@ -79,7 +83,7 @@ def profile(assessment_id: int):
                     profile=values,
                     profile_done=True,
                     updated_at=clock.now(),
-                    updated_by_id=current_user.id,
+                    updated_by_id=me().id,
                 )
             except StaleAssessment:
                 db.session.rollback()
@@ -110,45 +114,45 @@ def section(assessment_id: int, section_id: str):
     section = checklist.sections_by_id.get(section_id)
     if section is None:
         abort(404)
-    if assessment.decided:
+    if assessment.locked:
         return read_only_redirect(assessment)
     questions = applicable_questions(checklist, section, assessment.profile or {})
     if not questions:
         flash(f"“{section.title}” does not apply to this product, given its profile.", "info")
         return redirect(url_for("procurement.assessment", assessment_id=assessment.id))
     saved = assessment.answers_by_question()
-    typed = {
-        q.id: TypedAnswer(
-            saved[q.id].value, saved[q.id].note or "", "\n".join(saved[q.id].evidence or [])
-        )
-        if q.id in saved
-        else TypedAnswer()
-        for q in questions
-    }
-    errors, others = {}, []
-    version = assessment.version
+    typed = {q.id: TypedAnswer.of(saved.get(q.id)) for q in questions}
+    bases = {q.id: fingerprint_of(saved.get(q.id)) for q in questions}
+    errors, conflicts, kept_theirs = {}, {}, []
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
         parsed = parse_section_form(checklist, questions, request.form)
-        typed, errors = parsed.typed, parsed.errors
-        expected = form_version()
-        saved_ok = True
+        user = me()
         try:
-            _save(assessment, parsed, expected)
-        except StaleAssessment:
+            outcome = save_section(
+                db.session,
+                assessment,
+                parsed,
+                user_id=user.id,
+                user_name=user.display_name,
+                now=clock.now(),
+            )
+        except AssessmentLocked:
             db.session.rollback()
-            others = conflicts(assessment.answers, questions, expected)
-            version = assessment.version
-            saved_ok = not others
-            if saved_ok:  # someone saved another section: nothing here clashes, so save ours
-                _save(assessment, parsed, version)
-        if saved_ok:
-            db.session.commit()
-            version = assessment.version
-            if not errors:
-                flash(f"“{section.title}” saved.", "success")
-                return redirect(_next_url(assessment, checklist, section))
+            return read_only_redirect(assessment)
+        db.session.commit()
+        if outcome.finished:
+            message = f"“{section.title}” saved."
+            if outcome.kept_theirs:
+                message += (
+                    f" A colleague changed {', '.join(outcome.kept_theirs)} while you were "
+                    "editing: you did not change those, so their answers were kept."
+                )
+            flash(message, "success")
+            return redirect(_next_url(assessment, checklist, section))
+        typed, bases, errors = outcome.typed, outcome.bases, outcome.errors
+        conflicts, kept_theirs = outcome.conflicts, outcome.kept_theirs
     return render_template(
         "procurement/section.html",
         assessment=assessment,
@@ -156,25 +160,14 @@ def section(assessment_id: int, section_id: str):
         section=section,
         questions=questions,
         typed=typed,
+        bases=bases,
         errors=errors,
-        others=others,
-        version=version,
+        conflicts=conflicts,
+        kept_theirs=kept_theirs,
         label=lambda q, value: answer_label(
             checklist, q, tuple(value) if isinstance(value, list) else value
         ),
         next_section=_next_section(assessment, checklist, section),
-    )
-
-
-def _save(assessment, parsed, expected: int) -> None:
-    save_section(
-        db.session,
-        assessment,
-        parsed,
-        expected_version=expected,
-        user_id=current_user.id,
-        user_name=current_user.display_name,
-        now=clock.now(),
     )
 
 
@@ -196,20 +189,36 @@ def _next_url(assessment, checklist, section) -> str:
     return url_for("procurement.assessment", assessment_id=assessment.id)
 
 
-@bp.post("/assessments/<int:assessment_id>/delete")
+@bp.route("/assessments/<int:assessment_id>/delete", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def assessment_delete(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if assessment.decided:
+    if assessment.locked:
         return read_only_redirect(assessment)
-    vendor_id = assessment.vendor_id
-    audit.record("assessment_deleted", object_type="assessment", object_id=assessment.id)
-    db.session.delete(assessment)
-    db.session.commit()
-    flash("The draft assessment was deleted.", "success")
-    return redirect(url_for("procurement.vendor", vendor_id=vendor_id))
+    confirm = ConfirmForm()
+    if request.method == "POST":
+        if not confirm.validate_on_submit():
+            abort(400)
+        vendor_id = assessment.vendor_id
+        try:
+            delete_draft(db.session, assessment, actor_id=me().id, record=audit.record)
+        except RegisterError as error:  # pragma: no cover - locked drafts were redirected above
+            flash(str(error), "error")
+            return redirect(url_for("procurement.review", assessment_id=assessment.id))
+        db.session.commit()
+        flash("The draft assessment was deleted.", "success")
+        return redirect(url_for("procurement.vendor", vendor_id=vendor_id))
+    return render_template(
+        "procurement/confirm_delete.html",
+        title=f"Delete this draft assessment of {assessment.vendor.product}?",
+        what=[
+            f"Started on {long_date(assessment.created_at)}, on {checklist_of(assessment).label}.",
+            f"{len(assessment.answers)} answers will be deleted. This cannot be undone.",
+        ],
+        button="Delete the draft",
+        confirm=confirm,
+        back=url_for("procurement.assessment", assessment_id=assessment.id),
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/reassess")
@@ -218,13 +227,18 @@ def reassess(assessment_id: int):
     previous = load_assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    vendor = previous.vendor
+    if vendor.in_progress:  # a second click, or someone else started it: carry on with that one
+        latest = vendor.latest_assessment
+        return redirect(url_for("procurement.assessment", assessment_id=latest.id))
     checklist = content().checklists.get(previous.checklist_id) or checklist_of(previous)
+    user = me()
     assessment = start_assessment(
         db.session,
-        previous.vendor,
+        vendor,
         checklist,
-        user_id=current_user.id,
-        user_name=current_user.display_name,
+        user_id=user.id,
+        user_name=user.display_name,
         now=clock.now(),
         previous=previous,
     )

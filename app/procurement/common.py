@@ -1,11 +1,11 @@
-"""Shared helpers for procurement views: scoped loading, the pinned checklist, live snapshots."""
+"""Shared helpers for procurement views: scoped loading, the pinned checklist, snapshots."""
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.content.registry import content
 from app.input_limits import bounded_int
-from app.models import Role
+from app.models import Role, User
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
 from app.services.procurement import snapshots
@@ -22,6 +22,11 @@ def load_assessment(assessment_id: int) -> Assessment:
     return get_scoped_or_404(Assessment, assessment_id)
 
 
+def me() -> User:
+    """The signed-in user as a model object, for services (which take no Flask proxies)."""
+    return current_user._get_current_object()
+
+
 def form_version() -> int:
     """The assessment version the form was opened at (its hidden `version` field); a 400 when it
     is missing or not a number the column can hold."""
@@ -35,18 +40,21 @@ def checklist_of(assessment: Assessment):
 
 
 def read_only_redirect(assessment: Assessment):
-    flash("This assessment has a recorded decision, so it can no longer be changed.", "info")
+    if assessment.proposed:
+        flash(
+            "This assessment is waiting for a DPO to sign off its decision, so its answers are "
+            "locked. The DPO can send it back if something needs to change.",
+            "info",
+        )
+    else:
+        flash("This assessment has a recorded decision, so it can no longer be changed.", "info")
     return redirect(url_for("procurement.review", assessment_id=assessment.id))
 
 
-def change_list(assessment: Assessment) -> list[dict]:
-    return snapshots.change_list(assessment, content().checklists)
-
-
-def current_snapshot(assessment: Assessment, decision: dict | None = None) -> dict:
-    """The frozen snapshot once decided; otherwise the snapshot as it would be frozen now."""
-    if assessment.decided and assessment.snapshot:
+def current_snapshot(assessment: Assessment) -> dict:
+    """The frozen snapshot once proposed or decided; otherwise the snapshot as it is now."""
+    if assessment.locked and assessment.snapshot:
         return assessment.snapshot
     return snapshots.live_snapshot(
-        assessment, content().checklists, school_name=current_user.school.name, decision=decision
+        assessment, content().checklists, school_name=current_user.school.name
     )

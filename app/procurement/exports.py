@@ -1,11 +1,12 @@
 """Exports (JSON, CSV, the PDF report) and the JSON import. Every export is audited.
 
-A decided report is rendered from the frozen snapshot and cached by its hash, so it is the same
-document every time and is served from disk after the first render.
+Every report PDF is cached by the hash of the snapshot it shows: a decided (or proposed) one by
+its frozen snapshot's hash, a draft by the hash of its live snapshot, so asking again for an
+unchanged draft is served from disk too. The conditions' progress (met, overdue) and the day it
+was generated are part of the key, because the report prints them.
 """
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app import audit, clock
@@ -15,16 +16,17 @@ from app.input_limits import DocumentError, load_json_document
 from app.models import db
 from app.pdf import cache_key_for, render_pdf
 from app.procurement import bp
-from app.procurement.common import ROLES, current_snapshot, load_assessment
+from app.procurement.common import ROLES, current_snapshot, load_assessment, me
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
 from app.services.procurement.reports import answers_csv, report_view
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
+from app.util.hashing import sha256_json
 
 REPORT_TEMPLATE = "pdf/report.html"
-REPORT_LAYOUT_VERSION = "1"  # bump when the report template changes, to refresh cached PDFs
+REPORT_LAYOUT_VERSION = "2"  # bump when the report template changes, to refresh cached PDFs
 IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
@@ -47,6 +49,7 @@ def export_json(assessment_id: int):
     snapshot = current_snapshot(assessment)
     document = transfer.export_document(
         vendor=snapshot["vendor"],
+        export_id=transfer.export_id_of(assessment.vendor),
         assessment=assessment,
         result=snapshot["result"],
         exported_at=clock.now().isoformat(timespec="seconds"),
@@ -70,23 +73,42 @@ def report_pdf(assessment_id: int):
     assessment = load_assessment(assessment_id)
     snapshot = current_snapshot(assessment)
     requests = counts_for_product(db.session, assessment.school_id, assessment.vendor_id)
-    cache_key = None
-    if assessment.decided and assessment.snapshot_hash:
-        cache_key = cache_key_for(
-            assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION, vars(requests)
-        )
-    context = report_context(snapshot) | {"family_requests": requests}
+    today = clock.now().date()
+    conditions = [condition_state(c, today) for c in assessment.conditions]
+    frozen = assessment.snapshot_hash if assessment.locked else None
+    cache_key = cache_key_for(
+        frozen or sha256_json(snapshot),
+        conditions,
+        vars(requests),
+        today.isoformat(),
+        REPORT_TEMPLATE,
+        REPORT_LAYOUT_VERSION,
+    )
+    context = report_context(snapshot, conditions=conditions) | {"family_requests": requests}
     pdf = render_pdf(REPORT_TEMPLATE, context, cache_key=cache_key)
     _audit_export(assessment, "pdf")
     return pdf_download(_filename(assessment, "pdf"), pdf)
 
 
-def report_context(snapshot: dict) -> dict:
+def condition_state(condition, today) -> dict:  # type: ignore[no-untyped-def]
+    """A tracked condition as the report prints it (part of the PDF's cache key)."""
+    return {
+        "text": condition.text,
+        "owner": condition.owner_label,
+        "due_on": condition.due_on.isoformat(),
+        "met_on": condition.met_on.isoformat() if condition.met_on else None,
+        "met_note": condition.met_note,
+        "overdue": condition.overdue(today),
+    }
+
+
+def report_context(snapshot: dict, *, conditions: list[dict] | None = None) -> dict:
     view = report_view(snapshot)
-    decision = snapshot.get("decision")
     return view | {
         "generated_on": long_date(clock.now()),
-        "draft": decision is None,
+        "draft": snapshot.get("decision") is None,
+        "proposed": snapshot["assessment"]["status"] == "proposed",
+        "tracked": conditions or [],
     }
 
 
@@ -101,13 +123,14 @@ def import_assessment():
         except DocumentError as error:
             problems = [f"{error} Choose a file exported from this service."]
         else:
+            user = me()
             outcome = transfer.import_assessment(
                 db.session,
                 data,
                 content().checklists,
-                school_id=current_user.school_id,
-                user_id=current_user.id,
-                user_name=current_user.display_name,
+                school_id=user.school_id,
+                user_id=user.id,
+                user_name=user.display_name,
                 now=clock.now(),
             )
             problems = outcome.problems
@@ -122,6 +145,14 @@ def import_assessment():
                 db.session.commit()
                 for note in outcome.notes[:10]:
                     flash(note, "info")
-                flash("Assessment imported as a new draft. Check every answer.", "success")
+                if outcome.updated_existing:
+                    flash(
+                        f"{outcome.assessment.vendor.product} was already in your register, so "
+                        "the file's answers were imported into a new draft assessment of it, "
+                        "beside its last decision. Check every answer.",
+                        "success",
+                    )
+                else:
+                    flash("Assessment imported as a new draft. Check every answer.", "success")
                 return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
     return render_template("procurement/import.html", form=form, problems=problems)

@@ -1,17 +1,22 @@
-"""Forms for the vendor register, starting assessments, decisions and imports.
+"""Forms for the vendor register, starting assessments, decisions (proposal, sign-off,
+conditions) and imports.
 
 Section answers are a plain form (questions come from the checklist), parsed and validated in
 app/services/procurement/assessments.py; everything else uses Flask-WTF forms with the shared
 GOV.UK macros.
 """
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     EmailField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -32,6 +37,8 @@ from wtforms.validators import (
 
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
 from app.models.procurement import Decision
+from app.services.procurement.conditions import EVIDENCE_MAX, NOTE_MAX, owner_of
+from app.services.procurement.decisions import MAX_CONDITIONS, ConditionInput
 
 DATA_CATEGORY_LABELS = [
     ("contact", "Names and contact details"),
@@ -47,6 +54,8 @@ DATA_CATEGORY_LABELS = [
 
 
 class VendorForm(FlaskForm):
+    # A one-time token per add-product page, so a second submit of it adds nothing more.
+    submission_token = HiddenField()
     product = StringField(
         "Product name",
         validators=[DataRequired("Enter the product's name"), MaxLength(200)],
@@ -101,34 +110,115 @@ class StartAssessmentForm(FlaskForm):
 
 
 class ConditionForm(Form):
+    """One condition row: empty, or text, owner and due date all given (a half-filled row is an
+    error naming what is missing, and keeps what was typed)."""
+
     text = StringField("Condition", validators=[Optional(), MaxLength(500)])
-    owner = StringField("Owner", validators=[Optional(), MaxLength(200)])
+    owner = SelectField("Owner", choices=[], validate_choice=False)
+    supplier_contact = StringField(
+        "Supplier contact's name",
+        description="Only when the owner is a contact at the supplier.",
+        validators=[Optional(), MaxLength(200)],
+    )
     due_on = DateInput("Due date", validators=[Optional()])
 
-    def validate_owner(self, field):
-        if self.text.data and not field.data:
-            raise ValidationError("Enter who owns this condition")
+    def started(self) -> bool:
+        typed_date = any(v.strip() for v in (self.due_on.raw_data or []) if v)
+        return bool(
+            (self.text.data or "").strip()
+            or self.owner.data
+            or (self.supplier_contact.data or "").strip()
+            or typed_date
+        )
 
-    def validate_due_on(self, field):
-        if self.text.data and not field.data:
-            raise ValidationError("Enter the date this condition is due")
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.started():
+            return valid
+        if not (self.text.data or "").strip():
+            self.text.errors.append("Describe the condition")
+        try:
+            owner_of(self.owner.data or "", self.supplier_contact.data or "", self.owners())
+        except ValueError as problem:
+            target = self.supplier_contact if self.owner.data == "supplier" else self.owner
+            target.errors.append(str(problem).capitalize())
+        if self.due_on.data is None and not self.due_on.errors:
+            self.due_on.errors.append("Enter the date it is due")
+        return valid and not any(f.errors for f in self)
+
+    def owners(self) -> dict[str, str]:
+        return {value: label for value, label in self.owner.choices if value.startswith("user:")}
+
+    def condition(self) -> ConditionInput | None:
+        if not self.started():
+            return None
+        kind, name, user_id = owner_of(
+            self.owner.data or "", self.supplier_contact.data or "", self.owners()
+        )
+        return ConditionInput(self.text.data.strip(), kind, name, self.due_on.data, user_id)
 
 
 class DecisionForm(FlaskForm):
+    """Proposing a decision; the outcomes offered are the ones the rules allow for the result."""
+
+    # Any value is passed on: the decision rules answer "not allowed" in their own words.
     outcome = RadioField(
         "Decision",
-        choices=[SelectChoice(decision.value, decision.label) for decision in Decision],
+        choices=[],
+        validate_choice=False,
         validators=[DataRequired("Choose a decision")],
     )
     reason = TextAreaField(
         "Reason for the decision",
         validators=[DataRequired("Give the reason for the decision"), MaxLength(4000)],
     )
-    conditions = FieldList(FormField(ConditionForm), min_entries=3, max_entries=6)
-    signed_off_by = StringField(
-        "Signed off by",
-        description="The name of the DPO or business manager taking the decision.",
-        validators=[DataRequired("Enter the name of the person signing off"), MaxLength(200)],
+    departure_reason = TextAreaField(
+        "Reason for departing from the rating",
+        description="Needed to approve a product rated in the bottom band. It is printed on the "
+        "report's cover, and a DPO must accept it.",
+        validators=[Optional(), MaxLength(2000)],
+    )
+    conditions = FieldList(FormField(ConditionForm), min_entries=4, max_entries=MAX_CONDITIONS)
+
+    def offer(self, outcomes: Iterable[Decision], owners: list[tuple[str, str]]) -> None:
+        self.outcome.choices = [SelectChoice(o.value, o.label) for o in outcomes]
+        for entry in self.conditions:
+            entry.form.owner.choices = [("", "Choose an owner"), *owners]
+
+    def chosen_conditions(self) -> list[ConditionInput]:
+        return [c for entry in self.conditions if (c := entry.form.condition()) is not None]
+
+
+class SignOffForm(FlaskForm):
+    action = RadioField(
+        "Your decision",
+        choices=[
+            SelectChoice("sign", "Sign it off"),
+            SelectChoice("send_back", "Send it back to the proposer"),
+        ],
+        validators=[DataRequired("Choose whether to sign it off or send it back")],
+    )
+    accept_departure = BooleanField("I accept this departure from the rating")
+    note = TextAreaField(
+        "Note for the proposer",
+        description="Needed when you send the decision back: say what to change.",
+        validators=[Optional(), MaxLength(2000)],
+    )
+
+
+class ConditionMetForm(FlaskForm):
+    note = TextAreaField(
+        "How was it met?",
+        validators=[DataRequired("Say how the condition was met"), MaxLength(NOTE_MAX)],
+    )
+    evidence = URLField(
+        "Evidence link (optional)",
+        description="For example the signed contract clause or the supplier's confirmation.",
+        validators=[
+            Optional(),
+            URL(message="Enter a full web address, like https://www.example.com"),
+            MaxLength(EVIDENCE_MAX),
+        ],
     )
 
 

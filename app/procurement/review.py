@@ -1,31 +1,26 @@
-"""The review page (score, rating and their explanation), the decision, reviews due and compare."""
+"""The review page (score, rating, their explanation, the decision and its conditions), Reviews
+due (with proposals awaiting sign-off and overdue conditions) and Compare."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from datetime import date
 
-from app import audit, clock
+from flask import abort, render_template, request
+
+from app import clock
 from app.form_fields import ConfirmForm
 from app.models import db
 from app.models.procurement import Vendor
 from app.procurement import bp
-from app.procurement.common import (
-    ROLES,
-    checklist_of,
-    current_snapshot,
-    form_version,
-    load_assessment,
-    read_only_redirect,
-)
-from app.procurement.forms import DecisionForm
+from app.procurement.common import ROLES, checklist_of, current_snapshot, load_assessment, me
 from app.security import roles_required, school_scoped
-from app.services.procurement.assessments import StaleAssessment
-from app.services.procurement.decision_records import decide
-from app.services.procurement.decisions import ConditionInput, DecisionError
+from app.services.procurement import sign_off as signing
+from app.services.procurement.decisions import knockout_summary, options_for
 from app.services.procurement.reports import report_view
 from app.services.procurement.reviews import (
     REVIEW_WINDOW_DAYS,
+    ProductState,
+    overdue_conditions,
     product_states,
-    products_due_for_review,
+    reviews_due,
 )
 from app.services.procurement.scoring import LimitKind
 
@@ -34,118 +29,57 @@ from app.services.procurement.scoring import LimitKind
 @roles_required(*ROLES)
 def review(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    view = report_view(current_snapshot(assessment))
-    return render_template(
-        "procurement/review.html", assessment=assessment, confirm=ConfirmForm(), **view
-    )
-
-
-def _conditions(form: DecisionForm) -> list[ConditionInput]:
-    return [
-        ConditionInput(entry.text.data.strip(), entry.owner.data.strip(), entry.due_on.data)
-        for entry in form.conditions
-        if entry.text.data and entry.text.data.strip() and entry.owner.data and entry.due_on.data
-    ]
-
-
-@bp.route("/assessments/<int:assessment_id>/decision", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def decision(assessment_id: int):
-    assessment = load_assessment(assessment_id)
-    if assessment.decided:
-        return read_only_redirect(assessment)
-    if not assessment.profile_done:
-        flash("Answer the profile questions before recording a decision.", "error")
-        return redirect(url_for("procurement.profile", assessment_id=assessment.id))
-    form = DecisionForm()
-    if not form.is_submitted():
-        form.signed_off_by.data = current_user.display_name
     snapshot = current_snapshot(assessment)
-    result = snapshot["result"]
-    problem = None
-    if form.validate_on_submit():
-        try:
-            decision = decide(
-                db.session,
-                assessment,
-                outcome=form.outcome.data,
-                reason=form.reason.data,
-                conditions=_conditions(form),
-                signed_off_by=form.signed_off_by.data,
-                recorded_by=current_user.display_name,
-                decided_by_id=current_user.id,
-                expected_version=form_version(),
-                result=result,
-                today=clock.now().date(),
-                snapshot_with=lambda record: current_snapshot(assessment, record),
-            )
-        except DecisionError as error:
-            problem = str(error)
-        except StaleAssessment:
-            db.session.rollback()
-            flash(
-                "Someone changed this assessment while you were deciding. Check the updated "
-                "score and rating, then record the decision again.",
-                "error",
-            )
-            return redirect(url_for("procurement.decision", assessment_id=assessment.id))
-        else:
-            audit.record(
-                "assessment_decided",
-                object_type="assessment",
-                object_id=assessment.id,
-                outcome=decision["outcome"],
-                rating=result["band"],
-                score=result["score"],
-                departs_from_rating=decision["departs_from_rating"] or None,
-                snapshot_hash=assessment.snapshot_hash,
-            )
-            db.session.commit()
-            flash(f"Decision recorded: {decision['label']}.", "success")
-            return redirect(url_for("procurement.review", assessment_id=assessment.id))
+    view = report_view(snapshot)
     return render_template(
-        "procurement/decision.html",
+        "procurement/review.html",
         assessment=assessment,
-        form=form,
-        result=result,
-        problem=problem,
-        checklist=checklist_of(assessment),
+        confirm=ConfirmForm(),
+        options=options_for(snapshot["result"], view["knockouts"]),
+        today=clock.now().date(),
+        may_sign=signing.may_sign_off(me(), assessment),
+        **view,
     )
 
 
-@bp.get("/reviews")
+@bp.get("/reviews", endpoint="reviews_due")
 @roles_required(*ROLES)
-def reviews_due():
+def reviews_due_page():
     today = clock.now().date()
-    rows = products_due_for_review(db.session, [current_user.school_id], today)
+    products = product_states(db.session, [me().school_id])
     return render_template(
         "procurement/reviews.html",
-        rows=rows,
+        rows=reviews_due(products, today),
+        awaiting=[p for p in products if p.awaiting_sign_off],
+        overdue=overdue_conditions(db.session, products, today),
         today=today,
         window=REVIEW_WINDOW_DAYS,
         confirm=ConfirmForm(),
     )
 
 
+MIN_COMPARED, MAX_COMPARED = 2, 4
+
+
 @bp.get("/compare")
 @roles_required(*ROLES)
 def compare():
-    try:
-        wanted = [int(value) for value in request.args.getlist("vendor")]
-    except ValueError:
-        abort(400)
-    products = product_states(db.session, [current_user.school_id])
+    # Anything that is not a product id (a typo, a stale link) is simply not a choice.
+    wanted = [int(v) for v in request.args.getlist("vendor") if v.isdigit() and len(v) < 12]
+    products = product_states(db.session, [me().school_id])
     assessed = [p for p in products if not p.not_assessed]
     chosen_ids = [p.vendor_id for p in assessed if p.vendor_id in wanted]
     error = None
-    if request.args and not 2 <= len(chosen_ids) <= 4:
+    if request.args and not MIN_COMPARED <= len(chosen_ids) <= MAX_COMPARED:
         error = "Choose between two and four products to compare"
         chosen_ids = []
     # Only the two to four chosen products are loaded in full.
     chosen = db.session.execute(
         school_scoped(Vendor).where(Vendor.id.in_(chosen_ids)).order_by(Vendor.product, Vendor.id)
     ).scalars()
-    columns = [_column(vendor) for vendor in chosen]
+    today = clock.now().date()
+    states = {p.vendor_id: p for p in products}
+    columns = [_column(vendor, states[vendor.id], today) for vendor in chosen]
     titles: list[str] = []
     for column in columns:
         for section in column["result"]["sections"]:
@@ -161,14 +95,24 @@ def compare():
     )
 
 
-def _column(vendor: Vendor) -> dict:
+def _column(vendor: Vendor, state: ProductState, today: date) -> dict:
+    """One product's column; only assessed products are offered, so it has an assessment."""
     assessment = vendor.latest_decided or vendor.latest_assessment
+    if assessment is None:  # pragma: no cover - unassessed products are never offered
+        abort(404)
     snapshot = current_snapshot(assessment)
     result = snapshot["result"]
+    knockouts = snapshot.get("knockouts") or knockout_summary(checklist_of(assessment), result)
     return {
         "vendor": vendor,
         "assessment": assessment,
         "result": result,
+        "decision": state.decision_status(today) if assessment.decided else "Not decided yet",
         "scores": {s["title"]: s["score"] for s in result["sections"]},
-        "knockouts": [lim for lim in result["limits"] if lim["kind"] == LimitKind.KNOCKOUT],
+        "knockouts": knockouts,
+        "caps": [
+            lim | {"kind_label": LimitKind(lim["kind"]).label}
+            for lim in result["limits"]
+            if lim["kind"] != LimitKind.KNOCKOUT
+        ],
     }

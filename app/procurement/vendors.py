@@ -1,18 +1,29 @@
-"""The vendor register: list (search and filter), add, view, edit and delete products."""
+"""The vendor register: list (search and filter), add, view, edit, archive, restore and delete
+products, and starting an assessment."""
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
 from app.models import db
 from app.procurement import bp
-from app.procurement.common import ROLES, load_vendor
+from app.procurement.common import ROLES, load_vendor, me
 from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
 from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
-from app.services.procurement.register import RegisterFilter, save_vendor, vendor_register
+from app.services.procurement.register import (
+    RegisterError,
+    RegisterFilter,
+    add_vendor,
+    archive_vendor,
+    delete_vendor,
+    restore_vendor,
+    save_vendor,
+    vendor_register,
+)
 from app.services.transparency.requests import counts_for_product
 
 
@@ -25,9 +36,7 @@ def vendors():
     except ValueError:
         wanted = RegisterFilter.ALL
     today = clock.now().date()
-    register = vendor_register(
-        db.session, current_user.school_id, search=query, wanted=wanted, today=today
-    )
+    register = vendor_register(db.session, me().school_id, search=query, wanted=wanted, today=today)
     return render_template(
         "procurement/vendors.html",
         rows=register.rows,
@@ -43,11 +52,21 @@ def vendors():
 @roles_required(*ROLES)
 def vendor_new():
     form = VendorForm()
+    if not form.is_submitted():
+        form.submission_token.data = uuid.uuid4().hex
     if form.validate_on_submit():
-        vendor = save_vendor(db.session, form.data, school_id=current_user.school_id)
-        audit.record("vendor_added", object_type="vendor", object_id=vendor.id)
+        user = me()
+        vendor, added = add_vendor(
+            db.session,
+            form.data,
+            school_id=user.school_id,
+            submission_token=form.submission_token.data,
+            actor_id=user.id,
+            record=audit.record,
+        )
         db.session.commit()
-        flash(f"{vendor.product} added to the register.", "success")
+        if added:
+            flash(f"{vendor.product} added to the register.", "success")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
     return render_template("procurement/vendor_form.html", form=form, vendor=None)
 
@@ -67,6 +86,7 @@ def vendor(vendor_id: int):
         confirm=ConfirmForm(),
         categories=categories,
         family_requests=counts_for_product(db.session, vendor.school_id, vendor.id),
+        today=clock.now().date(),
     )
 
 
@@ -93,23 +113,71 @@ def vendor_edit(vendor_id: int):
     return render_template("procurement/vendor_form.html", form=form, vendor=vendor)
 
 
-@bp.post("/vendors/<int:vendor_id>/delete")
+@bp.route("/vendors/<int:vendor_id>/delete", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def vendor_delete(vendor_id: int):
     vendor = load_vendor(vendor_id)
-    if not ConfirmForm().validate_on_submit():
+    confirm = ConfirmForm()
+    if vendor.has_decision:
+        flash(
+            f"{vendor.product} has a recorded or proposed decision, so it cannot be deleted. "
+            "Archive it instead: its decisions stay on record.",
+            "info",
+        )
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
-    audit.record(
-        "vendor_deleted",
-        object_type="vendor",
-        object_id=vendor.id,
-        product=vendor.product,
-        assessments=len(vendor.assessments),
+    if request.method == "POST":
+        if not confirm.validate_on_submit():
+            abort(400)
+        product = vendor.product
+        try:
+            delete_vendor(db.session, vendor, actor_id=me().id, record=audit.record)
+        except RegisterError as error:  # pragma: no cover - decided products redirected above
+            flash(str(error), "error")
+            return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+        db.session.commit()
+        flash(f"{product} was deleted.", "success")
+        return redirect(url_for("procurement.vendors"))
+    drafts = len(vendor.assessments)
+    return render_template(
+        "procurement/confirm_delete.html",
+        title=f"Delete {vendor.product}?",
+        what=[
+            f"{vendor.product} ({vendor.name}) will be removed from the register"
+            + (f", with its draft assessment{'s' if drafts != 1 else ''}." if drafts else "."),
+            "No decision has been recorded for it. This cannot be undone.",
+        ],
+        button="Delete the product",
+        confirm=confirm,
+        back=url_for("procurement.vendor", vendor_id=vendor.id),
     )
-    db.session.delete(vendor)
+
+
+@bp.post("/vendors/<int:vendor_id>/archive")
+@roles_required(*ROLES)
+def vendor_archive(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    archive_vendor(db.session, vendor, actor_id=me().id, now=clock.now(), record=audit.record)
     db.session.commit()
-    flash(f"{vendor.product} and its assessments were deleted.", "success")
-    return redirect(url_for("procurement.vendors"))
+    flash(
+        f"{vendor.product} was archived: it no longer appears in the register, reviews or "
+        "reminders. Its decisions stay on record.",
+        "success",
+    )
+    return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+
+
+@bp.post("/vendors/<int:vendor_id>/restore")
+@roles_required(*ROLES)
+def vendor_restore(vendor_id: int):
+    vendor = load_vendor(vendor_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    restore_vendor(db.session, vendor, actor_id=me().id, record=audit.record)
+    db.session.commit()
+    flash(f"{vendor.product} is back in the register.", "success")
+    return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
 
 
 @bp.post("/vendors/<int:vendor_id>/assessments")
@@ -121,13 +189,17 @@ def assessment_start(vendor_id: int):
     if not form.validate_on_submit():
         flash("Choose a questionnaire to start the assessment.", "error")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
+    latest = vendor.latest_assessment
+    if latest is not None and not latest.decided:  # a second submit: carry on with that one
+        return redirect(url_for("procurement.assessment", assessment_id=latest.id))
     checklist = content().checklists[form.checklist_id.data]
+    user = me()
     assessment = start_assessment(
         db.session,
         vendor,
         checklist,
-        user_id=current_user.id,
-        user_name=current_user.display_name,
+        user_id=user.id,
+        user_name=user.display_name,
         now=clock.now(),
     )
     db.session.flush()

@@ -165,17 +165,22 @@ def test_change_and_delete_are_audited(world, signed_in, csrf):
 
 
 def test_deleting_a_product_keeps_its_requests_by_name(world, signed_in, csrf):
-    from app.models.transparency import ProductNotice
-    from tests.families_helpers import publish
+    from app.models.procurement import Vendor
 
     vendors = seed_products(world.school_a, world.user("A", "business_manager"))
-    vendor = vendors[APPROVED]
-    publish(world.school_a, vendor)
-    row = family_request(world.school_a, vendor=vendor)
+    decided = vendors[APPROVED]
+    kept_with_product = family_request(world.school_a, vendor=decided)
+    draft = Vendor(school_id=world.school_a.id, name="Draft Ltd", product="Draft Reader")
+    db.session.add(draft)
+    db.session.commit()
+    row = family_request(world.school_a, vendor=draft)
     client = signed_in(world.user("A", "business_manager"))
-    token = csrf(client, f"/procurement/vendors/{vendor.id}")
-    assert client.post(f"/procurement/vendors/{vendor.id}/delete", data={"csrf_token": token})
+    token = csrf(client, f"/procurement/vendors/{draft.id}/delete")
+    client.post(f"/procurement/vendors/{decided.id}/delete", data={"csrf_token": token})
+    client.post(f"/procurement/vendors/{draft.id}/delete", data={"csrf_token": token})
     db.session.expire_all()
+    assert db.session.get(Vendor, decided.id) is not None  # a decided product is only archived
+    assert db.session.get(FamilyRequest, kept_with_product.id).vendor_id == decided.id
+    assert db.session.get(Vendor, draft.id) is None
     kept = db.session.get(FamilyRequest, row.id)
-    assert (kept.vendor_id, kept.subject_label) == (None, APPROVED)  # a family's objection stays
-    assert db.session.execute(select(ProductNotice)).first() is None
+    assert (kept.vendor_id, kept.subject_label) == (None, "Draft Reader")  # the objection stays

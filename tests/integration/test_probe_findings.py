@@ -12,7 +12,6 @@ from sqlalchemy.exc import OperationalError
 from app import create_app
 from app.models import AuditEvent, Invitation, OutboxEmail, db
 from app.models.oversight import Exemption
-from app.models.procurement import Assessment
 from app.models.training import LessonProgress
 from tests.factories import MODULE, TEST_PASSWORD
 from tests.walker.procurement import _assessment
@@ -210,7 +209,7 @@ def test_audit_filters_out_of_range_are_a_400(world, signed_in, query):
 
 
 def test_a_decision_with_a_version_that_is_not_a_number_is_a_400(world, signed_in, csrf):
-    assessment = db.session.get(Assessment, _assessment(world))
+    assessment = _assessment(world)
     assessment.profile_done = True
     db.session.commit()
     client = signed_in(world.user("A", "dpo"))

@@ -1,5 +1,6 @@
 """The demo school shows realistic decided assessments on the full UK bank straight away, seeded
-from the export-format files in app/procurement/demo_products/ through the import service."""
+from the export-format files in app/procurement/demo_products/ through the import service and
+decided by two people (proposed by the business manager, signed off by the DPO)."""
 
 import json
 from datetime import date
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from app.models import db
 from app.models.procurement import Assessment, Decision, Vendor
 from app.procurement.demo import demo_files
+from app.services.procurement.decisions import valid_until
 from app.services.procurement.transfer import parse_import
 
 
@@ -59,6 +61,10 @@ def test_demo_products_ratings_and_decisions(runner):
     ]
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _offset(day: str | None, base: date) -> int | None:
     return None if day is None else (date.fromisoformat(day) - base).days
 
@@ -69,9 +75,9 @@ def test_every_demo_file_imports_cleanly_and_its_decision_is_the_one_recorded(ap
     assert len(files) == 4
     for path in files:
         document = json.loads(path.read_text())
-        parsed, _, problems, notes = parse_import(document, app.extensions["content"].checklists)
-        assert (problems, notes) == ([], []), path.name
-        assert len(parsed.answers) == len(document["answers"])
+        parsed, problems = parse_import(document, app.extensions["content"].checklists)
+        assert (problems, parsed.notes, parsed.profile_complete) == ([], [], True), path.name
+        assert len(parsed.document.answers) == len(document["answers"])
         product = document["vendor"]["product"]
         stored = db.session.execute(
             select(Assessment).join(Vendor).where(Vendor.product == product)
@@ -85,12 +91,30 @@ def test_every_demo_file_imports_cleanly_and_its_decision_is_the_one_recorded(ap
         for key in ("outcome", "label", "reason", "departs_from_rating"):
             assert recorded[key] == expected[key], (path.name, key)
         today = date.fromisoformat(recorded["decided_on"])
-        assert _offset(recorded["valid_until"], today) == _offset(
-            expected["valid_until"], decided_on
-        )
+        # Valid-until follows the rule from each decision's own date (months, not days).
+        outcome = Decision(expected["outcome"])
+        assert _iso(valid_until(outcome, decided_on)) == expected["valid_until"], path.name
+        assert _iso(valid_until(outcome, today)) == recorded["valid_until"]
         assert [
-            (c["text"], c["owner"], _offset(c["due_on"], today)) for c in recorded["conditions"]
+            (c["text"], c["owner"], c["owner_kind"], _offset(c["due_on"], today))
+            for c in recorded["conditions"]
         ] == [
-            (c["text"], c["owner"], _offset(c["due_on"], decided_on))
+            (c["text"], c["owner"], c["owner_kind"], _offset(c["due_on"], decided_on))
             for c in expected["conditions"]
         ], path.name
+        assert recorded["proposed_by"]["name"] == "Bilal Business"
+        assert recorded["signed_off_by"]["name"] == "Dana Protection"
+        assert stored.vendor.imported_from == document["export_id"]
+
+
+def test_the_demo_shows_an_overdue_condition(runner):
+    from app.models.base import utcnow
+    from app.services.procurement.reviews import overdue_conditions, product_states
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    today = utcnow().date()
+    school_ids = [db.session.execute(select(Vendor.school_id)).scalars().first()]
+    overdue = overdue_conditions(db.session, product_states(db.session, school_ids), today)
+    assert [(c.product.product, c.days_overdue(today)) for c in overdue] == [
+        ("ClassTalk Messenger", 15)
+    ]

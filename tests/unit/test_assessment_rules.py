@@ -2,14 +2,14 @@
 previous assessment, whose saves a stale form met, and the Children's Code summary."""
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from app.content.checklists import Checklist, load_checklist_file
-from app.services.procurement.assessments import Change, changes_since, conflicts
+from app.services.procurement.assessments import Change, changes_since
 from app.services.procurement.reports import CodeStatus, childrens_code_summary
 from app.services.procurement.scoring import AnswerInput, score_assessment
+from app.services.procurement.section_saves import TypedAnswer, fingerprint, fingerprint_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checklists"
 CODE = "Children's Code"
@@ -63,19 +63,18 @@ def test_changes_see_a_multi_choice_answer_in_another_order_as_a_change(checklis
     assert len(changes_since(checklist, {"Q01": ["b", "a"]}, checklist, {"Q01": ["a", "b"]})) == 1
 
 
-# --- conflicts with someone else's save -----------------------------------------------------
+# --- fingerprints of an answer (what a section form remembers it showed) ---------------------
 
 
-def _answer(question_id: str, version: int):
-    return SimpleNamespace(question_id=question_id, changed_in_version=version)
-
-
-def test_conflicts_are_answers_in_this_section_changed_after_the_form_was_opened(checklist):
-    section = checklist.sections_by_id["contract"].questions
-    answers = [_answer("Q01", 3), _answer("Q02", 2), _answer("Q03", 5)]
-    assert [a.question_id for a in conflicts(answers, section, since_version=2)] == ["Q01"]
-    assert conflicts(answers, section, since_version=3) == []
-    assert conflicts([], section, since_version=0) == []
+def test_an_answer_fingerprint_ignores_order_and_blank_space_but_nothing_else():
+    same = fingerprint(["b", "a"], " Signed in May ", ["https://x.example/a", ""])
+    assert same == fingerprint(["a", "b"], "Signed in May", ["https://x.example/a"])
+    assert fingerprint(None, "", []) == fingerprint_of(None) == fingerprint_of(TypedAnswer())
+    assert fingerprint("yes", "", []) != fingerprint("no", "", [])
+    assert fingerprint("yes", "", []) != fingerprint("yes", "note", [])
+    assert fingerprint("yes", "", []) != fingerprint("yes", "", ["https://x.example"])
+    typed = TypedAnswer("yes", "note", "https://x.example\n\n")
+    assert fingerprint_of(typed) == fingerprint("yes", "note", ["https://x.example"])
 
 
 # --- Children's Code summary ------------------------------------------------------------------
@@ -89,7 +88,7 @@ def _with_code_references(definition: dict) -> None:
 
 def _summary(checklist, profile, answers):
     result = score_assessment(checklist, profile, answers)
-    return {row["clause"]: (row["status"], row["label"], row["questions"])
+    return {row["clause"]: (row["status"], row["label"], row["questions"], row["unmet"])
             for row in childrens_code_summary(checklist, result)}  # fmt: skip
 
 
@@ -98,12 +97,15 @@ def test_each_standard_takes_the_worst_of_its_questions_in_natural_order(checkli
     answers = {"Q01": AnswerInput("yes"), "Q02": AnswerInput("iso"), "Q03": AnswerInput("yes")}
     summary = _summary(coded, {"P01": "yes"}, answers)
     assert list(summary) == ["Standard 2", "Standard 7", "Standard 10"]
-    assert summary["Standard 2"] == (CodeStatus.MET, "Met", ["Q03"])
+    assert summary["Standard 2"] == (CodeStatus.MET, "Met", ["Q03"], [])
     # Q01 has no evidence link, so it earns half credit: partly met.
-    assert summary["Standard 10"] == (CodeStatus.PARTLY_MET, "Partly met", ["Q01"])
-    assert summary["Standard 7"] == (CodeStatus.MET, "Met", ["Q02", "Q03"])
+    assert summary["Standard 10"] == (CodeStatus.PARTLY_MET, "Partly met", ["Q01"], ["Q01"])
+    assert summary["Standard 7"] == (CodeStatus.MET, "Met", ["Q02", "Q03"], [])
     worse = _summary(coded, {"P01": "yes"}, answers | {"Q02": AnswerInput("none")})
-    assert worse["Standard 7"] == (CodeStatus.NOT_MET, "Not met or not known", ["Q02", "Q03"])
+    # Only the question that is not met is named: Q03 was met (the report used to list both).
+    assert worse["Standard 7"] == (
+        CodeStatus.NOT_MET, "Not met or not known", ["Q02", "Q03"], ["Q02"]
+    )  # fmt: skip
 
 
 def test_a_standard_is_not_applicable_only_when_all_its_questions_drop_out(checklist):

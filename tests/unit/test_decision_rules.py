@@ -1,79 +1,145 @@
-"""Decision rules (app/services/procurement/decisions.py): which outcome a rating allows, with
-what, and how long it stays valid."""
+"""The decision rules as data (app/services/procurement/decisions.py): which outcomes each
+situation allows, which only as a departure, the wording, how long a decision stays valid, and
+that checklists/README.md prints the same table."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from app.models.procurement import Decision
+from app.models.procurement import ConditionOwner, Decision
 from app.services.procurement.decisions import (
+    DECISION_RULES,
     ConditionInput,
     DecisionError,
+    ProposalInput,
+    Situation,
     check_decision,
     departs_from_rating,
+    options_for,
+    rule_for,
+    rules_table,
     valid_until,
 )
 
 TODAY = date(2025, 3, 10)
-SOON = ConditionInput("Sign the processing agreement", "Bursar", TODAY + timedelta(days=40))
-LATER = ConditionInput("Turn on MFA for staff", "IT lead", TODAY + timedelta(days=90))
+SOON = ConditionInput("Sign the processing agreement", ConditionOwner.USER, "Bursar",
+                      TODAY + timedelta(days=40), 7)  # fmt: skip
+README = Path(__file__).resolve().parents[2] / "checklists" / "README.md"
+
+GREEN = {"band": "green", "band_label": "Green: approve", "top_band": True, "bottom_band": False}
+AMBER = {"band": "amber", "band_label": "Amber", "top_band": False, "bottom_band": False}
+RED = {"band": "red", "band_label": "Red: do not approve", "top_band": False, "bottom_band": True}
+NONE = {"fired": [], "unresolved": []}
+B01 = {"question_id": "B01", "text": "Do you sell pupil data?", "answer_label": "Yes"}
+FIRED = {"fired": [B01], "unresolved": []}
+UNKNOWN_B01 = {"fired": [], "unresolved": [B01 | {"answer_label": "Not known"}]}
 
 
-def _check(outcome, reason="Meets the standard", conditions=(), top_band=True):
-    return check_decision(outcome, reason, list(conditions), top_band=top_band, today=TODAY)
-
-
-def test_a_valid_decision_comes_back_as_the_enum():
-    assert _check("approve") is Decision.APPROVE
-    assert _check("conditional", conditions=[SOON], top_band=False) is Decision.CONDITIONAL
-    assert _check(Decision.REJECT, top_band=False) is Decision.REJECT
+def _check(outcome, result=GREEN, knockouts=NONE, conditions=(), departure="", reason="Fits"):
+    proposal = ProposalInput(outcome, reason, departure, tuple(conditions))
+    return check_decision(proposal, result, knockouts, today=TODAY)
 
 
 @pytest.mark.parametrize(
-    ("outcome", "reason", "conditions", "top_band", "message"),
+    ("result", "knockouts", "situation", "allowed"),
     [
-        ("maybe", "Because", [], True, "Choose approve, approve with conditions or reject"),
-        ("", "Because", [], True, "Choose approve"),
-        ("reject", "   ", [], True, "Give the reason"),
-        ("approve", "Good enough", [], False, "Only a product in the top rating band"),
-        ("conditional", "Close", [], False, "Add at least one condition"),
+        (GREEN, NONE, Situation.TOP_BAND, {"approve", "conditional", "reject"}),
+        (AMBER, NONE, Situation.MIDDLE_BAND, {"conditional", "reject"}),
+        (RED, NONE, Situation.BOTTOM_BAND, {"conditional", "reject"}),
+        (RED, FIRED, Situation.KNOCKOUT, {"reject"}),
+        # A fired knock-out wins even if the score is top-band (the engine makes it red anyway).
+        (GREEN, FIRED, Situation.KNOCKOUT, {"reject"}),
+        (AMBER, UNKNOWN_B01, Situation.UNRESOLVED_KNOCKOUT, {"reject"}),
+        (GREEN, UNKNOWN_B01, Situation.UNRESOLVED_KNOCKOUT, {"reject"}),
     ],
 )
-def test_each_broken_rule_has_its_own_message(outcome, reason, conditions, top_band, message):
+def test_the_first_matching_situation_decides_what_is_allowed(result, knockouts, situation,
+                                                               allowed):  # fmt: skip
+    rule = rule_for(result, knockouts)
+    assert rule.situation == situation
+    assert {d.value for d in rule.allowed} == allowed
+
+
+@pytest.mark.parametrize("outcome", ["approve", "conditional"])
+@pytest.mark.parametrize("knockouts", [FIRED, UNKNOWN_B01])
+def test_no_approval_of_any_kind_past_a_fired_or_unanswered_knockout(outcome, knockouts):
+    with pytest.raises(DecisionError, match="cannot be approved in any form") as refused:
+        _check(outcome, RED, knockouts, conditions=[SOON], departure="We need it")
+    assert "B01" in str(refused.value)
+    assert _check("reject", RED, knockouts) is Decision.REJECT
+
+
+def test_red_by_score_allows_conditions_only_as_a_stated_departure():
+    with pytest.raises(DecisionError, match="cannot be approved outright"):
+        _check("approve", RED)
+    with pytest.raises(DecisionError, match="give the reason for departing"):
+        _check("conditional", RED, conditions=[SOON])
+    assert _check("conditional", RED, conditions=[SOON], departure="Only supplier") is (
+        Decision.CONDITIONAL
+    )
+    assert departs_from_rating(Decision.CONDITIONAL, RED, NONE)
+    assert not departs_from_rating(Decision.REJECT, RED, NONE)
+    assert not departs_from_rating(Decision.CONDITIONAL, AMBER, NONE)
+
+
+def test_amber_allows_conditions_without_a_departure_and_never_outright_approval():
+    assert _check("conditional", AMBER, conditions=[SOON]) is Decision.CONDITIONAL
+    with pytest.raises(DecisionError, match="Amber cannot be approved outright"):
+        _check("approve", AMBER)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason", "conditions", "message"),
+    [
+        ("maybe", "Because", [], "Choose approve, approve with conditions or reject"),
+        ("", "Because", [], "Choose approve"),
+        ("reject", "   ", [], "Give the reason"),
+        ("conditional", "Close", [], "Add at least one condition"),
+        ("conditional", "Close", [SOON] * 7, "at most 6 conditions"),
+    ],
+)
+def test_each_broken_rule_has_its_own_message(outcome, reason, conditions, message):
     with pytest.raises(DecisionError, match=message):
-        _check(outcome, reason, conditions, top_band)
+        _check(outcome, GREEN, conditions=conditions, reason=reason)
 
 
-def test_a_condition_due_in_the_past_is_refused_and_named():
-    overdue = ConditionInput("Delete the old pupil export from the shared drive", "DPO",
-                             TODAY - timedelta(days=1))  # fmt: skip
+def test_a_condition_due_in_the_past_or_after_the_decision_lapses_is_refused_and_named():
+    overdue = ConditionInput(
+        "Delete the old pupil export from the shared drive",
+        ConditionOwner.SUPPLIER,
+        "Acme",
+        TODAY - timedelta(days=1),
+    )
     with pytest.raises(
         DecisionError, match="“Delete the old pupil export from the sha” is in the past"
     ):
-        _check("conditional", conditions=[SOON, overdue], top_band=False)
-    assert _check("conditional", conditions=[ConditionInput("Today", "DPO", TODAY)])
+        _check("conditional", AMBER, conditions=[SOON, overdue])
+    late = ConditionInput("Annual audit", ConditionOwner.SUPPLIER, "Acme", date(2025, 9, 11))
+    with pytest.raises(DecisionError, match="after the decision would lapse \\(2025-09-10\\)"):
+        _check("conditional", AMBER, conditions=[late])
+    on_the_day = ConditionInput("Last day", ConditionOwner.SUPPLIER, "Acme", date(2025, 9, 10))
+    assert _check("conditional", AMBER, conditions=[on_the_day])
 
 
-def test_reject_is_always_allowed_and_never_departs_from_the_rating():
-    assert _check("reject", top_band=False) is Decision.REJECT
-    assert not departs_from_rating(Decision.REJECT, bottom_band=True)
-    assert departs_from_rating(Decision.CONDITIONAL, bottom_band=True)
-    assert not departs_from_rating(Decision.CONDITIONAL, bottom_band=False)
+def test_validity_approval_12_months_conditional_6_rejection_never_lapses():
+    assert valid_until(Decision.APPROVE, TODAY) == date(2026, 3, 10)
+    assert valid_until(Decision.APPROVE, date(2024, 2, 29)) == date(2025, 2, 28)
+    assert valid_until(Decision.CONDITIONAL, TODAY) == date(2025, 9, 10)
+    assert valid_until(Decision.REJECT, TODAY) is None
 
 
-def test_approval_lasts_12_months_in_the_top_band():
-    assert valid_until(Decision.APPROVE, TODAY, [], top_band=True) == date(2026, 3, 10)
-    assert valid_until(Decision.APPROVE, date(2024, 2, 29), [], top_band=True) == date(2025, 2, 28)
-    # Outside the top band (never allowed by check_decision) it would last 6 months at most.
-    assert valid_until(Decision.APPROVE, TODAY, [], top_band=False) == date(2025, 9, 10)
+def test_options_name_the_blocking_questions_and_the_way_forward():
+    options = options_for(RED, FIRED)
+    assert options.allowed == (Decision.REJECT,)
+    assert "B01 Yes" in options.refusal and "re-assessment" in options.rule.way_forward
+    assert options_for(GREEN, NONE).refusal == ""
 
 
-def test_conditional_approval_lasts_until_the_earliest_condition_and_6_months_at_most():
-    assert valid_until(Decision.CONDITIONAL, TODAY, [LATER, SOON], top_band=False) == SOON.due_on
-    far = ConditionInput("Annual audit", "DPO", TODAY + timedelta(days=400))
-    assert valid_until(Decision.CONDITIONAL, TODAY, [far], top_band=True) == date(2025, 9, 10)
-    assert valid_until(Decision.CONDITIONAL, TODAY, [], top_band=True) == date(2025, 9, 10)
+def test_the_readme_prints_the_rules_exactly_as_the_service_applies_them():
+    assert rules_table() in README.read_text(encoding="utf-8")
+    assert len(DECISION_RULES) == len(Situation)
 
 
-def test_a_rejection_has_no_valid_until_date():
-    assert valid_until(Decision.REJECT, TODAY, [SOON], top_band=False) is None
+def test_a_condition_round_trips_through_its_stored_record():
+    assert ConditionInput.from_record(SOON.as_record()) == SOON

@@ -1,4 +1,5 @@
-"""Route-walker samples for the procurement URLs: a vendor and a draft assessment in school A."""
+"""Route-walker samples for the procurement URLs: a vendor, a draft assessment and a condition of
+a signed-off decision in school A."""
 
 from tests.walker import Sample
 
@@ -25,11 +26,31 @@ def _assessment(world):
         db.session, _vendor(world), checklist, user_id=None, user_name="Walker", now=utcnow()
     )
     db.session.commit()
-    return assessment.id
+    return assessment
+
+
+def _condition(world):
+    from datetime import timedelta
+
+    from app.models import db
+    from app.models.base import utcnow
+    from app.models.procurement import AssessmentStatus, Condition, ConditionOwner, Decision
+
+    assessment = _assessment(world)
+    assessment.status, assessment.decision = AssessmentStatus.DECIDED, Decision.CONDITIONAL
+    assessment.snapshot, assessment.snapshot_hash = {"result": {}}, "0" * 64
+    condition = Condition(
+        school_id=world.school_a.id, text="Sign the processing agreement", owner="Walker Ltd",
+        owner_kind=ConditionOwner.SUPPLIER, due_on=utcnow().date() + timedelta(days=30),
+    )  # fmt: skip
+    assessment.conditions.append(condition)
+    db.session.commit()
+    return condition.id
 
 
 SAMPLES = {
     "vendor_id": Sample(lambda world: _vendor(world).id, owned=True),
-    "assessment_id": Sample(_assessment, owned=True),
+    "assessment_id": Sample(lambda world: _assessment(world).id, owned=True),
     "section_id": Sample(lambda world: "contract", owned=False),
+    "condition_id": Sample(_condition, owned=True),
 }

@@ -24,7 +24,7 @@ from app.models import Role, School
 from app.models.oversight import SchoolSettings, SentReminder
 from app.services.oversight.compliance import compliance_items
 from app.services.policies.acknowledgements import outstanding_by_user
-from app.services.procurement.reviews import product_states, review_stage
+from app.services.procurement.reviews import overdue_conditions, product_states, review_stage
 from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
 from app.util.dates import long_date
 
@@ -116,16 +116,22 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
 def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:  # type: ignore[no-untyped-def]
     today = now.date()
     due_by_school: dict[int, list] = defaultdict(list)
-    for product in product_states(session, school_ids):
+    products = product_states(session, school_ids)
+    for product in products:
         stage = review_stage(product.valid_until, today)
         if stage is not None:
             due_by_school[product.school_id].append((product, stage))
+    # Conditions past their due date and not marked met: one stage each, "overdue".
+    conditions_by_school: dict[int, list] = defaultdict(list)
+    for condition in overdue_conditions(session, products, today):
+        conditions_by_school[condition.product.school_id].append(condition)
     reminders = []
     for person in people:
         if not person.joined or Role.BUSINESS_MANAGER not in person.roles:
             continue
-        due = due_by_school.get(person.school_id)
-        if not due:
+        due = due_by_school.get(person.school_id, [])
+        conditions = conditions_by_school.get(person.school_id, [])
+        if not due and not conditions:
             continue
         reminder = Reminder("reviews", person.school_id, person.key, person.email, person.name)
         for product, stage in due:
@@ -141,6 +147,15 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
             reminder.lines.append(
                 f"- {product.product} ({product.supplier}): the decision "
                 f"“{product.decision_label}” {when}"
+            )
+        for condition in conditions:
+            key = (f"condition:{condition.condition_id}", "overdue", condition.due_on.isoformat())
+            if (person.key, *key) not in sent:
+                reminder.new_stages.append(key)
+            reminder.lines.append(
+                f"- {condition.product.product} ({condition.product.supplier}): the condition "
+                f"“{condition.text}” was due on {long_date(condition.due_on)} and is not marked "
+                f"met (owner: {condition.owner})"
             )
         if reminder.new_stages:
             reminders.append(reminder)

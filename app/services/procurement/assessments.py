@@ -1,5 +1,6 @@
-"""Assessment rules: starting (and re-starting) an assessment, reading and saving answers with
-optimistic locking, section progress, and what changed since the previous assessment.
+"""Assessment rules: starting (and re-starting) an assessment, writing answers (`put_answer`,
+the one writer of Answer rows), the profile, the version counter, section progress and what
+changed since the previous assessment. Saving a section's form is in `section_saves.py`.
 
 No Flask imports: forms arrive as any mapping with `get` and `getlist` (a werkzeug MultiDict).
 """
@@ -7,9 +8,8 @@ No Flask imports: forms arrive as any mapping with `get` and `getlist` (a werkze
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.models.procurement import Answer, Assessment, Vendor
+from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
 
-MAX_TEXT = 5000
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DEFINITIONS: dict[tuple, Checklist] = {}
 
 
@@ -147,52 +146,49 @@ def compute(assessment: Assessment, checklist: Checklist) -> Result:
 
 def parse_profile_form(checklist: Checklist, form) -> tuple[dict, dict[str, str]]:
     """Profile answers from a form, and an error per missing or invalid question."""
+    values = {
+        q.id: [v for v in form.getlist(q.id) if v] if q.type == "multi_choice" else form.get(q.id)
+        for q in checklist.profile
+    }
+    return validate_profile(checklist, values)
+
+
+PROFILE_TEXT_MAX = 500
+
+
+def validate_profile(checklist: Checklist, values: Mapping[str, object]) -> tuple[dict, dict]:
+    """The profile answers this checklist allows, and an error per question that is missing or
+    has an answer it does not offer (the profile form and an import both check this way)."""
     profile: dict = {}
     errors: dict[str, str] = {}
     for question in checklist.profile:
-        allowed = {option.value for option in question.choices}
+        allowed = {option.value: option.label for option in question.choices}
+        given = values.get(question.id)
         if question.type == "multi_choice":
-            values = [v for v in form.getlist(question.id) if v]
-            if any(v not in allowed for v in values):
-                errors[question.id] = f"Choose from the options listed for: {question.text}"
-            profile[question.id] = [v for v in values if v in allowed]
+            chosen = given if isinstance(given, list | tuple) else ([given] if given else [])
+            bad = [str(v) for v in chosen if v not in allowed]
+            if bad:
+                errors[question.id] = f"{question.text} “{bad[0][:40]}” is not one of its answers"
+            profile[question.id] = [v for v in chosen if v in allowed]
         elif question.type == "text":
-            text = (form.get(question.id) or "").strip()
-            if len(text) > 500:
-                errors[question.id] = "Answer in 500 characters or fewer"
-            profile[question.id] = text[:500]
+            text = (given if isinstance(given, str) else "").strip()
+            if len(text) > PROFILE_TEXT_MAX:
+                errors[question.id] = f"Answer in {PROFILE_TEXT_MAX} characters or fewer"
+            profile[question.id] = text[:PROFILE_TEXT_MAX]
+        elif given in (None, ""):
+            errors[question.id] = f"Answer this question: {question.text}"
+        elif not isinstance(given, str) or given not in allowed:
+            shown = given if isinstance(given, str) else ", ".join(map(str, given or []))  # type: ignore[call-overload]
+            errors[question.id] = (
+                f"{question.text} “{str(shown)[:40]}” is not one of its answers "
+                f"({', '.join(allowed.values())})"
+            )
         else:
-            value = form.get(question.id) or ""
-            if value not in allowed:
-                errors[question.id] = f"Answer this question: {question.text}"
-            else:
-                profile[question.id] = value
+            profile[question.id] = given
     return profile, errors
 
 
 # --- sections ------------------------------------------------------------------------------
-
-
-@dataclass
-class TypedAnswer:
-    """What was typed for one question, kept even when invalid so nothing is lost."""
-
-    value: str | list[str] | None = None
-    note: str = ""
-    evidence_text: str = ""
-
-    @property
-    def evidence(self) -> list[str]:
-        return [line.strip() for line in self.evidence_text.splitlines() if line.strip()]
-
-
-@dataclass
-class SectionForm:
-    typed: dict[str, TypedAnswer] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)  # field name -> message
-
-    def valid(self, question_id: str) -> bool:
-        return not any(name.endswith(f"-{question_id}") for name in self.errors)
 
 
 def applicable_questions(checklist: Checklist, section: Section, profile: dict) -> list[Question]:
@@ -201,99 +197,8 @@ def applicable_questions(checklist: Checklist, section: Section, profile: dict) 
     return [q for q in section.questions if evaluate(q.applies_if, profile)]
 
 
-def parse_section_form(checklist: Checklist, questions: list[Question], form) -> SectionForm:
-    parsed = SectionForm()
-    for question in questions:
-        qid = question.id
-        if question.type == "multi_choice":
-            raw = [v for v in form.getlist(f"answer-{qid}") if v]
-            value: str | list[str] | None = raw or None
-            if raw and (UNKNOWN in raw or NOT_APPLICABLE in raw):
-                value = UNKNOWN if UNKNOWN in raw else NOT_APPLICABLE
-        else:
-            value = (form.get(f"answer-{qid}") or "").strip() or None
-        typed = TypedAnswer(
-            value=value,
-            note=(form.get(f"note-{qid}") or "").strip(),
-            evidence_text=(form.get(f"evidence-{qid}") or "").strip(),
-        )
-        parsed.typed[qid] = typed
-        _validate(checklist, question, typed, parsed.errors)
-    return parsed
-
-
-def _validate(checklist: Checklist, question: Question, typed: TypedAnswer, errors) -> None:
-    qid, value = question.id, typed.value
-    if question.type == "url":
-        if value and not URL.match(str(value)):
-            errors[f"answer-{qid}"] = f"{qid}: enter a full web address starting with https://"
-    elif question.type == "text":
-        if value and len(str(value)) > MAX_TEXT:
-            errors[f"answer-{qid}"] = f"{qid}: answer in {MAX_TEXT} characters or fewer"
-    elif value is not None:
-        allowed = {o.value for o in checklist.options_for(question)} | {UNKNOWN}
-        if question.allow_na:
-            allowed.add(NOT_APPLICABLE)
-        values = value if isinstance(value, list) else [value]
-        if value == NOT_APPLICABLE and not question.allow_na:
-            errors[f"answer-{qid}"] = f"{qid}: “Not applicable” is not allowed for this question"
-        elif any(v not in allowed for v in values):
-            errors[f"answer-{qid}"] = f"{qid}: choose one of the answers listed"
-    if len(typed.note) > MAX_TEXT:
-        errors[f"note-{qid}"] = f"{qid}: the note must be {MAX_TEXT} characters or fewer"
-    bad_links = [line for line in typed.evidence if not URL.match(line)]
-    if bad_links:
-        errors[f"evidence-{qid}"] = (
-            f"{qid}: each evidence link must be a web address starting with https://, one per "
-            f"line (check “{bad_links[0][:60]}”)"
-        )
-
-
-def save_section(
-    session: Session,
-    assessment: Assessment,
-    parsed: SectionForm,
-    *,
-    expected_version: int,
-    user_id: int,
-    user_name: str,
-    now: datetime,
-) -> int:
-    """Save every valid answer in `parsed`; returns how many changed.
-
-    Raises StaleAssessment (and saves nothing) if the assessment moved on since `expected_version`.
-    The version check is a conditional UPDATE, so two saves racing cannot both win.
-    """
-    bumped = session.execute(
-        update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.version == expected_version)
-        .values(version=Assessment.version + 1, updated_at=now, updated_by_id=user_id)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped.rowcount != 1:
-        raise StaleAssessment
-    session.refresh(assessment, ["version", "updated_at", "updated_by_id"])
-    existing = assessment.answers_by_question()
-    changed = 0
-    for qid, typed in parsed.typed.items():
-        if not parsed.valid(qid):
-            continue
-        answer = existing.get(qid)
-        new = (typed.value, typed.note, typed.evidence)
-        if answer is not None and (answer.value, answer.note or "", answer.evidence or []) == new:
-            continue
-        if answer is None and new == (None, "", []):
-            continue
-        put_answer(
-            assessment, qid, typed.value, typed.note, typed.evidence,
-            user_id=user_id, user_name=user_name, now=now, existing=existing,
-        )  # fmt: skip
-        changed += 1
-    return changed
-
-
 def bump_version(session: Session, assessment: Assessment, expected_version: int, **values) -> None:
-    """Conditional version bump for other edits (profile); raises StaleAssessment if stale."""
+    """Conditional version bump (profile, proposal, sign-off); raises StaleAssessment if stale."""
     bumped = session.execute(
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.version == expected_version)
@@ -305,16 +210,11 @@ def bump_version(session: Session, assessment: Assessment, expected_version: int
     session.refresh(assessment)
 
 
-def conflicts(answers: Iterable[Answer], questions: list[Question], since_version: int) -> list:
-    """Answers in these questions that someone changed after `since_version`."""
-    ids = {q.id for q in questions}
-    return [a for a in answers if a.question_id in ids and a.changed_in_version > since_version]
-
-
 class SectionProgress(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
+    NOT_KNOWN = "not_known"  # every question answered, some of them "Not known"
     COMPLETE = "complete"
 
     @property
@@ -326,6 +226,7 @@ SECTION_PROGRESS_LABELS = {
     SectionProgress.NOT_APPLICABLE: "Does not apply",
     SectionProgress.NOT_STARTED: "Not started",
     SectionProgress.IN_PROGRESS: "In progress",
+    SectionProgress.NOT_KNOWN: "Answered, some not known",
     SectionProgress.COMPLETE: "Complete",
 }
 
@@ -334,31 +235,30 @@ SECTION_PROGRESS_LABELS = {
 class SectionStatus:
     section: Section
     applies: bool
-    answered: int
+    answered: int  # a known answer, N/A or "Not known"
+    unknown: int  # of those, "Not known"
     total: int
 
     @property
     def status(self) -> SectionProgress:
-        if not self.applies:
+        if not self.applies or not self.total:
             return SectionProgress.NOT_APPLICABLE
-        if self.total and self.answered >= self.total:
-            return SectionProgress.COMPLETE
+        if self.answered >= self.total:
+            return SectionProgress.NOT_KNOWN if self.unknown else SectionProgress.COMPLETE
         return SectionProgress.IN_PROGRESS if self.answered else SectionProgress.NOT_STARTED
 
 
-def section_statuses(checklist: Checklist, assessment: Assessment) -> list[SectionStatus]:
-    """Progress per section: scored questions with any answer (unknown counts as answered)."""
-    answers = assessment.answers_by_question()
+def section_statuses(checklist: Checklist, result: dict) -> list[SectionStatus]:
+    """Progress per section, counted from the scored result the review page shows, so the two
+    always agree: "Not known" is answered, but not a known answer."""
     statuses = []
-    for section in checklist.sections:
-        questions = [
-            q for q in applicable_questions(checklist, section, assessment.profile) if q.scored
-        ]
-        answered = sum(
-            1 for q in questions if answers.get(q.id) is not None and answers[q.id].value
+    for section, summary in zip(checklist.sections, result["sections"], strict=True):
+        rows = [q for q in result["questions"] if q["section_id"] == section.id]
+        counts = answered_counts({"questions": rows})
+        applies = counts["total"] > 0 or summary["applicable"]
+        statuses.append(
+            SectionStatus(section, applies, counts["answered"], counts["unknown"], counts["total"])
         )
-        applies = evaluate(section.applies_if, assessment.profile)
-        statuses.append(SectionStatus(section, applies, answered, len(questions)))
     return statuses
 
 

@@ -1,73 +1,276 @@
-"""Decision rules: which outcomes a rating allows, how long a decision stays valid, and the frozen
-snapshot a decision carries (no Flask imports).
+"""The decision rules, as data: which outcomes a result allows, which need a stated departure from
+the rating, how long a decision stays valid, and the wording of every refusal (no Flask imports).
 
-- Approve: only when the rating is the top band; valid for 12 months.
-- Approve with conditions: at least one condition (text, owner, due date); valid until the earliest
-  condition is due, and never more than 6 months. Allowed on any rating, because the rating is
-  advice and the people signing off own the decision, but departing from a bottom-band (knock-out)
-  rating is recorded as such in the snapshot and the audit log.
-- Reject: always allowed; no valid-until date.
+`DECISION_RULES` is the whole policy, and `rules_table()` prints it for checklists/README.md (a
+test keeps the two equal). The first rule whose situation matches the result applies: a fired
+knock-out, then a knock-out question not answered, allow only rejection; the bottom band (by
+score or caps) allows approval with conditions only as a stated departure a DPO accepts; a
+middle band allows conditions; the top band allows everything.
+
+Every decision is proposed by one person and signed off by a DPO of the school (the services in
+`sign_off.py`); the rules are checked at both steps.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from app.models.procurement import Decision
+from app.content.checklists import Checklist
+from app.models.procurement import ConditionOwner, Decision
+from app.services.procurement.scoring import NOT_KNOWN_YET, LimitKind
 from app.util.dates import add_months
 from app.util.hashing import sha256_json
 
 TOP_BAND_MONTHS = 12
-CONDITIONAL_MAX_MONTHS = 6
+CONDITIONAL_MONTHS = 6
+MAX_CONDITIONS = 6
 
 
 class DecisionError(ValueError):
     """A decision rule was broken; the message is shown to the user as it is."""
 
 
+class Situation(StrEnum):
+    KNOCKOUT = "knockout"
+    UNRESOLVED_KNOCKOUT = "unresolved_knockout"
+    BOTTOM_BAND = "bottom_band"
+    MIDDLE_BAND = "middle_band"
+    TOP_BAND = "top_band"
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    situation: Situation
+    when: str  # the situation, for people
+    allowed: tuple[Decision, ...]
+    departure: tuple[Decision, ...]  # allowed only with a departure reason a DPO accepts
+    refusal: str  # why the other outcomes are refused; {questions} names the questions
+    way_forward: str
+
+
+DECISION_RULES = (
+    DecisionRule(
+        Situation.KNOCKOUT,
+        "A knock-out fired",
+        (Decision.REJECT,),
+        (),
+        "A knock-out fired ({questions}): the product cannot be approved in any form, with or "
+        "without conditions.",
+        "Reject it. If the supplier changes what it does, start a re-assessment.",
+    ),
+    DecisionRule(
+        Situation.UNRESOLVED_KNOCKOUT,
+        "A knock-out question is answered “Not known” or not answered",
+        (Decision.REJECT,),
+        (),
+        "Knock-out questions are not answered yet ({questions}): the product cannot be approved "
+        "in any form until they are.",
+        "Find out the answers from the supplier and change them, or reject.",
+    ),
+    DecisionRule(
+        Situation.BOTTOM_BAND,
+        "Rated in the bottom band (Red) by score or by caps",
+        (Decision.CONDITIONAL, Decision.REJECT),
+        (Decision.CONDITIONAL,),
+        "A product rated {band} cannot be approved outright.",
+        "Reject it, or approve it with conditions: that departs from the rating, needs the "
+        "reason for departing, and a DPO must accept it; the report's cover says so.",
+    ),
+    DecisionRule(
+        Situation.MIDDLE_BAND,
+        "Rated in a middle band (Amber)",
+        (Decision.CONDITIONAL, Decision.REJECT),
+        (),
+        "A product rated {band} cannot be approved outright.",
+        "Approve it with conditions that close the gaps, or reject it.",
+    ),
+    DecisionRule(
+        Situation.TOP_BAND,
+        "Rated in the top band (Green)",
+        (Decision.APPROVE, Decision.CONDITIONAL, Decision.REJECT),
+        (),
+        "",
+        "Approve it, with conditions if something still needs doing, or reject it.",
+    ),
+)
+RULES_BY_SITUATION = {rule.situation: rule for rule in DECISION_RULES}
+
+
+def rules_table() -> str:
+    """The rules as the Markdown table in checklists/README.md."""
+
+    def outcomes(decisions: tuple[Decision, ...]) -> str:
+        return ", ".join(d.label.lower() for d in decisions) or "-"
+
+    lines = [
+        "| situation (the first that matches applies) | allowed | only as a departure a DPO "
+        "accepts | the way forward |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {r.when} | {outcomes(r.allowed)} | {outcomes(r.departure)} | {r.way_forward} |"
+        for r in DECISION_RULES
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Blockers:
+    """What stops an approval: knock-outs that fired, and knock-out questions not answered."""
+
+    fired: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+
+def knockout_summary(checklist: Checklist, result: dict) -> dict:
+    """The knock-outs that fired and the knock-out questions not answered yet (Not known, no
+    answer), each as {question_id, text, answer_label}; built into every snapshot."""
+    fired = [_brief(lim) for lim in result["limits"] if lim["kind"] == LimitKind.KNOCKOUT.value]
+    unresolved = [
+        _brief(q)
+        for q in result["questions"]
+        if q["status"] in NOT_KNOWN_YET
+        and (question := checklist.questions.get(q["question_id"])) is not None
+        and question.knockout is not None
+    ]
+    return {"fired": fired, "unresolved": unresolved}
+
+
+def _brief(row: dict) -> dict:
+    return {
+        "question_id": row["question_id"],
+        "text": row.get("question_text") or row.get("text"),
+        "answer_label": row["answer_label"],
+    }
+
+
+def rule_for(result: dict, knockouts: dict) -> DecisionRule:
+    if knockouts["fired"]:
+        return RULES_BY_SITUATION[Situation.KNOCKOUT]
+    if knockouts["unresolved"]:
+        return RULES_BY_SITUATION[Situation.UNRESOLVED_KNOCKOUT]
+    if result["bottom_band"]:
+        return RULES_BY_SITUATION[Situation.BOTTOM_BAND]
+    if result["top_band"]:
+        return RULES_BY_SITUATION[Situation.TOP_BAND]
+    return RULES_BY_SITUATION[Situation.MIDDLE_BAND]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the decision page offers for one result, and why the rest is refused."""
+
+    rule: DecisionRule
+    refusal: str
+
+    @property
+    def allowed(self) -> tuple[Decision, ...]:
+        return self.rule.allowed
+
+    @property
+    def departure(self) -> tuple[Decision, ...]:
+        return self.rule.departure
+
+
+def options_for(result: dict, knockouts: dict) -> Options:
+    rule = rule_for(result, knockouts)
+    named = knockouts["fired"] or knockouts["unresolved"]
+    questions = ", ".join(f"{k['question_id']} {k['answer_label']}" for k in named[:8])
+    if len(named) > 8:
+        questions += f" and {len(named) - 8} more"
+    return Options(rule, rule.refusal.format(questions=questions, band=band_name(result)))
+
+
+def band_name(result: dict) -> str:
+    """The band's name for sentences: "Amber" from "Amber: approve with conditions"."""
+    return result["band_label"].split(":")[0].strip()
+
+
 @dataclass(frozen=True)
 class ConditionInput:
     text: str
-    owner: str
+    owner_kind: ConditionOwner
+    owner_name: str  # the user's name, or the supplier contact's
     due_on: date
+    owner_user_id: int | None = None
+
+    def as_record(self) -> dict:
+        return {
+            "text": self.text,
+            "owner": self.owner_name,
+            "owner_kind": self.owner_kind.value,
+            "owner_user_id": self.owner_user_id,
+            "due_on": self.due_on.isoformat(),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> ConditionInput:
+        return cls(
+            text=record["text"],
+            owner_kind=ConditionOwner(record.get("owner_kind", ConditionOwner.SUPPLIER)),
+            owner_name=record["owner"],
+            due_on=date.fromisoformat(record["due_on"]),
+            owner_user_id=record.get("owner_user_id"),
+        )
 
 
-def valid_until(
-    outcome: Decision, decided_on: date, conditions: list[ConditionInput], *, top_band: bool
-) -> date | None:
-    if outcome == Decision.APPROVE:
-        return add_months(decided_on, TOP_BAND_MONTHS if top_band else CONDITIONAL_MAX_MONTHS)
-    if outcome == Decision.CONDITIONAL:
-        cap = add_months(decided_on, CONDITIONAL_MAX_MONTHS)
-        return min([cap] + [c.due_on for c in conditions])
-    return None
+@dataclass(frozen=True)
+class ProposalInput:
+    """What a proposer chose and typed."""
+
+    outcome: str
+    reason: str
+    departure_reason: str = ""
+    conditions: tuple[ConditionInput, ...] = ()
 
 
 def check_decision(
-    outcome: str, reason: str, conditions: list[ConditionInput], *, top_band: bool, today: date
+    proposal: ProposalInput, result: dict, knockouts: dict, *, today: date
 ) -> Decision:
     """The outcome as a Decision; raises DecisionError with a clear message if it breaks a rule."""
-    if outcome not in set(Decision):
+    if proposal.outcome not in set(Decision):
         raise DecisionError("Choose approve, approve with conditions or reject")
-    outcome = Decision(outcome)
-    if not reason.strip():
+    outcome = Decision(proposal.outcome)
+    options = options_for(result, knockouts)
+    if outcome not in options.allowed:
+        raise DecisionError(f"{options.refusal} {options.rule.way_forward}")
+    if not proposal.reason.strip():
         raise DecisionError("Give the reason for the decision")
-    if outcome == Decision.APPROVE and not top_band:
+    if outcome in options.departure and not proposal.departure_reason.strip():
         raise DecisionError(
-            "Only a product in the top rating band can be approved outright: "
-            "approve with conditions or reject"
+            f"Approving a product rated {band_name(result)} departs from the rating: give the "
+            "reason for departing from it"
         )
-    if outcome == Decision.CONDITIONAL and not conditions:
+    if outcome == Decision.CONDITIONAL and not proposal.conditions:
         raise DecisionError("Add at least one condition, with an owner and a due date")
-    for condition in conditions:
+    if len(proposal.conditions) > MAX_CONDITIONS:
+        raise DecisionError(f"Add at most {MAX_CONDITIONS} conditions")
+    until = valid_until(outcome, today)
+    for condition in proposal.conditions:
         if condition.due_on < today:
             raise DecisionError(f"The due date for “{condition.text[:40]}” is in the past")
+        if until is not None and condition.due_on > until:
+            raise DecisionError(
+                f"The due date for “{condition.text[:40]}” is after the decision would lapse "
+                f"({until.isoformat()}): every condition must be due while it is valid"
+            )
     return outcome
 
 
-def departs_from_rating(outcome: Decision, *, bottom_band: bool) -> bool:
-    return bottom_band and outcome != Decision.REJECT
+def valid_until(outcome: Decision, decided_on: date) -> date | None:
+    """Approval lasts 12 months, approval with conditions 6 (its conditions are due within
+    them, and tracked until met); a rejection does not lapse."""
+    if outcome == Decision.APPROVE:
+        return add_months(decided_on, TOP_BAND_MONTHS)
+    if outcome == Decision.CONDITIONAL:
+        return add_months(decided_on, CONDITIONAL_MONTHS)
+    return None
+
+
+def departs_from_rating(outcome: Decision, result: dict, knockouts: dict) -> bool:
+    return outcome in options_for(result, knockouts).departure
 
 
 def snapshot_hash(snapshot: dict) -> str:

@@ -12,7 +12,8 @@ from datetime import date
 from enum import StrEnum
 
 from app.content.checklists import Checklist
-from app.services.procurement.scoring import LimitKind, QuestionStatus, Result
+from app.services.procurement.decisions import knockout_summary
+from app.services.procurement.scoring import COUNTS_AS_ANSWERED, LimitKind, QuestionStatus, Result
 from app.util.csv_cells import csv_text
 
 SNAPSHOT_FORMAT = 1
@@ -53,8 +54,13 @@ def build_snapshot(
     status: str,
     decision: dict | None = None,
     changes: list[dict] | None = None,
+    previous: dict | None = None,
 ) -> dict:
-    """Everything a report shows, as JSON-safe data; frozen as-is when a decision is recorded."""
+    """Everything a report shows, as JSON-safe data; frozen as-is when a decision is proposed.
+
+    `previous` summarises the product's last decision (for a re-assessment), so the new result
+    is always read beside it."""
+    result_dict = result.to_dict()
     return {
         "format": SNAPSHOT_FORMAT,
         "school": school_name,
@@ -62,13 +68,15 @@ def build_snapshot(
         "checklist": {"id": checklist.id, "version": checklist.version, "title": checklist.title},
         "assessment": {"id": assessment_id, "started_on": started_on.isoformat(), "status": status},
         "profile": profile_summary(checklist, profile),
-        "result": result.to_dict(),
+        "result": result_dict,
+        "knockouts": knockout_summary(checklist, result_dict),
         "sections": [
             {"id": s.id, "title": s.title, "intro": s.intro.strip()} for s in checklist.sections
         ],
         "children": childrens_code_summary(checklist, result),
         "decision": decision,
         "changes": changes or [],
+        "previous": previous,
     }
 
 
@@ -86,7 +94,8 @@ def profile_summary(checklist: Checklist, profile: dict) -> list[dict]:
 
 
 def childrens_code_summary(checklist: Checklist, result: Result) -> list[dict]:
-    """Each Children's Code standard the checklist cites: met, partly met, not met or N/A."""
+    """Each Children's Code standard the checklist cites: met, partly met, not met or N/A, with
+    the questions that keep it from being met (`unmet`)."""
     by_question = {q.question_id: q for q in result.questions}
     clauses: dict[str, list] = {}
     for question in checklist.questions.values():
@@ -98,12 +107,18 @@ def childrens_code_summary(checklist: Checklist, result: Result) -> list[dict]:
         statuses = [_status(q) for q in clauses[clause]]
         counted = [s for s in statuses if s != CodeStatus.NOT_APPLICABLE]
         status = min(counted, key=WORST_FIRST.index) if counted else CodeStatus.NOT_APPLICABLE
+        unmet = [
+            q.question_id
+            for q, each in zip(clauses[clause], statuses, strict=True)
+            if each in (CodeStatus.NOT_MET, CodeStatus.PARTLY_MET)
+        ]
         rows.append(
             {
                 "clause": clause,
                 "status": status,
                 "label": status.label,
                 "questions": [q.question_id for q in clauses[clause]],
+                "unmet": unmet,
             }
         )
     return rows
@@ -140,10 +155,69 @@ def report_view(snapshot: dict) -> dict:
         "result": result,
         "sections": sections,
         "limits": limits,
+        "knockouts": snapshot.get("knockouts") or _fired_only(result),
+        "answered": answered_counts(result),
         "chart": chart(result["sections"], result["thresholds"]),
         "actions": result["points_lost"],
         "gaps": result["evidence_gaps"],
-        "decision": snapshot.get("decision"),
+        "decision": decision_view(snapshot.get("decision")),
+        "children": [
+            row | {"unmet": row.get("unmet", row["questions"])}
+            for row in snapshot.get("children", [])
+        ],
+    }
+
+
+def _fired_only(result: dict) -> dict:
+    """Snapshots frozen before knock-out summaries were stored: the fired ones, from the limits."""
+    fired = [
+        {"question_id": lim["question_id"], "text": lim["question_text"],
+         "answer_label": lim["answer_label"]}
+        for lim in result["limits"]
+        if lim["kind"] == LimitKind.KNOCKOUT
+    ]  # fmt: skip
+    return {"fired": fired, "unresolved": []}
+
+
+def answered_counts(result: dict) -> dict:
+    """Applicable scored questions: answered (a known answer or N/A), answered “Not known”, and
+    not answered. The task list and the review page both show these figures."""
+    statuses = [
+        q["status"]
+        for q in result["questions"]
+        if q["status"] not in (QuestionStatus.GATED_OUT, QuestionStatus.UNSCORED)
+    ]
+    unknown = sum(1 for s in statuses if s == QuestionStatus.UNKNOWN)
+    known = sum(1 for s in statuses if s in COUNTS_AS_ANSWERED)
+    return {
+        "total": len(statuses),
+        "answered": known + unknown,
+        "known": known,
+        "unknown": unknown,
+        "not_answered": len(statuses) - known - unknown,
+    }
+
+
+def decision_view(decision: dict | None) -> dict | None:
+    """A frozen decision record in one shape for the pages and the PDF: records frozen before
+    two-person sign-off carry typed names (`signed_off_by`, `recorded_by`) instead of users."""
+    if decision is None:
+        return None
+
+    def name(person: object) -> str:
+        if isinstance(person, dict):
+            return str(person.get("name") or "")
+        return str(person or "")
+
+    signed = decision.get("signed_off_by")
+    proposer = decision.get("proposed_by") or decision.get("recorded_by")
+    return decision | {
+        "signed_off_by_name": name(signed),
+        "proposed_by_name": name(proposer),
+        "proposed_on": decision.get("proposed_on") or decision["decided_on"],
+        "signer_is_proposer": bool(decision.get("signer_is_proposer")),
+        "typed_names": not isinstance(signed, dict),
+        "departure_reason": decision.get("departure_reason"),
     }
 
 
@@ -192,6 +266,10 @@ CSV_COLUMNS = [
     "References",
     "Note",
     "Evidence",
+    "Checklist",
+    "Checklist version",
+    "Engine version",
+    "Input hash",
 ]
 
 
@@ -200,6 +278,13 @@ def answers_csv(snapshot: dict) -> str:
     result = snapshot["result"]
     titles = {s["id"]: s["title"] for s in snapshot["sections"]}
     rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
+    # Every row names what produced it, so a row pasted elsewhere can still be traced.
+    provenance = [
+        result["checklist_id"],
+        result["checklist_version"],
+        result["engine_version"],
+        result["inputs_hash"],
+    ]
     rows = [
         [
             titles.get(q["section_id"], q["section_id"]),
@@ -215,6 +300,7 @@ def answers_csv(snapshot: dict) -> str:
             "; ".join(q["references"]),
             q["note"],
             " ".join(q["evidence"]),
+            *provenance,
         ]
         for q in result["questions"]
         if q["status"] != QuestionStatus.GATED_OUT

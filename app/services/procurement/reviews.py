@@ -10,8 +10,13 @@ Reminder emails are a separate idea, built on the same dates: business managers 
 `REMINDER_STAGES` days before the valid-until date (a lapsed decision counts as the last stage).
 Every stage lies inside the review window, so an email never names a product the pages do not list.
 
-`product_states` reads every product of the given schools in two statements whatever their
-number, selecting only the columns the pages need (no answers, no frozen snapshot).
+Conditions are tracked separately: a condition not marked met is *overdue* once its due date
+has passed (`Condition.overdue`). A conditional approval with overdue conditions is shown as such
+on every page, on Reviews due and the dashboard, and in the reminder email (`overdue_conditions`).
+
+`product_states` reads every product of the given schools in three statements whatever their
+number, selecting only the columns the pages need (no answers, no frozen snapshot). Archived
+products are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -25,7 +30,14 @@ from enum import StrEnum
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from app.models.procurement import NOT_DECIDED, Assessment, AssessmentStatus, Decision, Vendor
+from app.models.procurement import (
+    NOT_DECIDED,
+    Assessment,
+    AssessmentStatus,
+    Condition,
+    Decision,
+    Vendor,
+)
 
 REVIEW_WINDOW_DAYS = 60
 REMINDER_STAGES = (30, 7, 1)  # days before the valid-until date; tightest last
@@ -87,6 +99,8 @@ class ProductState:
     band: str | None = None
     band_label: str | None = None
     score: float | None = None
+    conditions_due: tuple[date, ...] = ()  # due dates of the latest decision's unmet conditions
+    archived: bool = False
 
     @property
     def not_assessed(self) -> bool:
@@ -94,7 +108,22 @@ class ProductState:
 
     @property
     def in_progress(self) -> bool:
-        return self.latest_status == AssessmentStatus.DRAFT
+        """A draft or a proposal awaiting sign-off is newer than any decision."""
+        return self.latest_status in (AssessmentStatus.DRAFT, AssessmentStatus.PROPOSED)
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        return self.latest_status == AssessmentStatus.PROPOSED
+
+    def overdue_conditions(self, today: date) -> int:
+        return sum(1 for due in self.conditions_due if due < today)
+
+    def decision_status(self, today: date) -> str:
+        """The decision label, saying so when its conditions are overdue."""
+        overdue = self.overdue_conditions(today)
+        if not overdue:
+            return self.decision_label
+        return f"{self.decision_label}: {overdue} condition{'s' if overdue != 1 else ''} overdue"
 
     @property
     def newer_draft(self) -> bool:
@@ -116,16 +145,28 @@ class ProductState:
         return (self.valid_until - today).days if self.valid_until else None
 
 
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with `%`, `_` and the escape character matched literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def product_states(
-    session: Session, school_ids: Sequence[int], *, search: str = ""
+    session: Session, school_ids: Sequence[int], *, search: str = "", archived: bool = False
 ) -> list[ProductState]:
-    """Every product of these schools (whose product or supplier contains `search`), by name."""
-    vendors = select(Vendor.id, Vendor.school_id, Vendor.product, Vendor.name).where(
-        Vendor.school_id.in_(school_ids)
+    """Every product of these schools (whose product or supplier contains `search`), by name:
+    the register's products, or (`archived`) the archived ones."""
+    vendors = select(
+        Vendor.id, Vendor.school_id, Vendor.product, Vendor.name, Vendor.archived_at
+    ).where(
+        Vendor.school_id.in_(school_ids),
+        Vendor.archived_at.is_not(None) if archived else Vendor.archived_at.is_(None),
     )
     if search:
-        like = f"%{search}%"
-        vendors = vendors.where(Vendor.product.ilike(like) | Vendor.name.ilike(like))
+        like = like_pattern(search)
+        vendors = vendors.where(
+            Vendor.product.ilike(like, escape="\\") | Vendor.name.ilike(like, escape="\\")
+        )
     vendor_rows = session.execute(vendors.order_by(Vendor.product, Vendor.id)).all()
     result = Assessment.snapshot["result"]
     assessments = (
@@ -142,20 +183,29 @@ def product_states(
         .where(Assessment.school_id.in_(school_ids))
         .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
     )
-    if search:
-        assessments = assessments.where(
-            Assessment.vendor_id.in_(vendors.with_only_columns(Vendor.id))
-        )
+    assessments = assessments.where(Assessment.vendor_id.in_(vendors.with_only_columns(Vendor.id)))
     latest: dict[int, Row] = {}
     decided: dict[int, Row] = {}
     for row in session.execute(assessments):  # later rows win
         latest[row.vendor_id] = row
         if row.status == AssessmentStatus.DECIDED:
             decided[row.vendor_id] = row
-    return [_state(vendor, latest.get(vendor.id), decided.get(vendor.id)) for vendor in vendor_rows]
+    due: dict[int, list[date]] = {}
+    unmet = select(Condition.assessment_id, Condition.due_on).where(
+        Condition.school_id.in_(school_ids), Condition.met_on.is_(None)
+    )
+    for assessment_id, due_on in session.execute(unmet):
+        due.setdefault(assessment_id, []).append(due_on)
+    return [
+        _state(vendor, latest.get(vendor.id), done := decided.get(vendor.id),
+               tuple(sorted(due.get(done.id, []))) if done else ())
+        for vendor in vendor_rows
+    ]  # fmt: skip
 
 
-def _state(vendor: Row, newest: Row | None, done: Row | None) -> ProductState:
+def _state(
+    vendor: Row, newest: Row | None, done: Row | None, conditions_due: tuple[date, ...]
+) -> ProductState:
     return ProductState(
         vendor_id=vendor.id,
         school_id=vendor.school_id,
@@ -169,6 +219,8 @@ def _state(vendor: Row, newest: Row | None, done: Row | None) -> ProductState:
         band=done.band if done else None,
         band_label=done.band_label if done else None,
         score=done.score if done else None,
+        conditions_due=conditions_due,
+        archived=vendor.archived_at is not None,
     )
 
 
@@ -176,6 +228,41 @@ def reviews_due(products: Sequence[ProductState], today: date) -> list[ProductSt
     """Products whose decision is due for review or has lapsed, soonest first."""
     due = [p for p in products if p.review(today) is not None]
     return sorted(due, key=lambda p: (p.valid_until, p.product, p.vendor_id))
+
+
+@dataclass(frozen=True)
+class OverdueCondition:
+    product: ProductState
+    condition_id: int
+    text: str
+    owner: str
+    due_on: date
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due_on).days
+
+
+def overdue_conditions(
+    session: Session, products: Sequence[ProductState], today: date
+) -> list[OverdueCondition]:
+    """The unmet conditions of these products' latest decisions whose due date has passed,
+    most overdue first (one statement)."""
+    by_decision = {p.decided_id: p for p in products if p.overdue_conditions(today)}
+    if not by_decision:
+        return []
+    stmt = (
+        select(Condition)
+        .where(
+            Condition.assessment_id.in_(by_decision),
+            Condition.met_on.is_(None),
+            Condition.due_on < today,
+        )
+        .order_by(Condition.due_on, Condition.id)
+    )
+    return [
+        OverdueCondition(by_decision[c.assessment_id], c.id, c.text, c.owner_label, c.due_on)
+        for c in session.execute(stmt).scalars()
+    ]
 
 
 def products_due_for_review(

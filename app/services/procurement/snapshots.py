@@ -38,6 +38,31 @@ def change_list(assessment: Assessment, checklists: dict[str, Checklist]) -> lis
     return [vars(change) for change in changes]
 
 
+def previous_decision(assessment: Assessment) -> dict | None:
+    """The product's last decision, for reading a re-assessment beside it: outcome, date,
+    rating, score and knock-outs, from that decision's frozen snapshot."""
+    previous = assessment.previous
+    if previous is None or not previous.decided or not previous.snapshot:
+        return None
+    frozen = previous.snapshot
+    result = frozen["result"]
+    knockouts = frozen.get("knockouts") or {}
+    fired = knockouts.get("fired") or [
+        {"question_id": lim["question_id"]} for lim in result["limits"] if lim["kind"] == "knockout"
+    ]
+    return {
+        "assessment_id": previous.id,
+        "label": (frozen.get("decision") or {}).get("label") or previous.decision_label,
+        "decided_on": previous.decided_on.isoformat() if previous.decided_on else None,
+        "band": result["band"],
+        "band_label": result["band_label"],
+        "score": result["score"],
+        "fired": [k["question_id"] for k in fired],
+        "unresolved": [k["question_id"] for k in knockouts.get("unresolved", [])],
+        "checklist_version": frozen["checklist"]["version"],
+    }
+
+
 def live_snapshot(
     assessment: Assessment,
     checklists: dict[str, Checklist],
@@ -58,4 +83,5 @@ def live_snapshot(
         status=assessment.status,
         decision=decision,
         changes=change_list(assessment, checklists),
+        previous=previous_decision(assessment),
     )

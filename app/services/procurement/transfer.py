@@ -1,7 +1,13 @@
 """Moving assessments between instances: the JSON export document and its validated import
-(no Flask imports). An import creates a new product and a draft assessment; decisions are never
-imported, because each school signs off for itself. The demo seeds its products through the same
-import, from files in this format (app/procurement/demo_products/)."""
+(no Flask imports). Decisions are never imported, because each school signs off for itself.
+
+Every export carries the product's export id (the id of the product it was first registered
+as, so copies share it). An import finds the product in this school with that id, or made from
+it, and updates it with a new draft assessment; only a product seen for the first time is
+added. A file from a newer major version of the questionnaire is refused, and every problem is
+reported in plain English. The demo seeds its products through the same import, from files in
+this format (app/procurement/demo_products/).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,20 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist
-from app.models.procurement import Assessment
-from app.services.procurement.assessments import URL, put_answer, start_assessment, still_valid
+from app.models.procurement import Assessment, Vendor
+from app.services.procurement.assessments import (
+    put_answer,
+    start_assessment,
+    still_valid,
+    validate_profile,
+)
+from app.services.procurement.import_messages import plain_problems
 from app.services.procurement.register import save_vendor
+from app.services.procurement.section_saves import URL
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1
@@ -45,23 +59,32 @@ class ImportedAnswer(BaseModel):
 
 
 class ImportedChecklist(_Loose):
-    id: str
-    version: str
+    id: str = Field(max_length=100)
+    version: str = Field(max_length=20, pattern=r"^\d+\.\d+\.\d+$")
 
 
 class ImportDocument(_Loose):
     format: Literal["privacy-toolkit-assessment"]
     format_version: Literal[1]
+    export_id: str | None = Field(default=None, max_length=36)
     checklist: ImportedChecklist
     vendor: ImportedVendor
     profile: dict[str, str | list[str]] = Field(default_factory=dict)
     answers: list[ImportedAnswer] = Field(default_factory=list, max_length=500)
 
 
-def export_document(*, vendor: dict, assessment, result: dict | None, exported_at: str) -> dict:
+def export_id_of(vendor: Vendor) -> str:
+    """The id an export carries: the product this one was imported from, else its own."""
+    return vendor.imported_from or vendor.export_id
+
+
+def export_document(
+    *, vendor: dict, export_id: str, assessment, result: dict | None, exported_at: str
+) -> dict:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "export_id": export_id,
         "exported_at": exported_at,
         "checklist": {"id": assessment.checklist_id, "version": assessment.checklist_version},
         "engine_version": (result or {}).get("engine_version"),
@@ -82,21 +105,50 @@ def export_document(*, vendor: dict, assessment, result: dict | None, exported_a
     }
 
 
+def _major(version: str) -> int:
+    return int(version.split(".")[0])
+
+
+@dataclass
+class ParsedImport:
+    document: ImportDocument
+    checklist: Checklist
+    profile: dict
+    profile_complete: bool
+    notes: list[str]
+
+
 def parse_import(
     data: object, checklists: dict[str, Checklist]
-) -> tuple[ImportDocument | None, Checklist | None, list[str], list[str]]:
-    """(document, checklist, problems that stop the import, notes about skipped answers)."""
+) -> tuple[ParsedImport | None, list]:
+    """(the checked import, or None; the problems that stop it). Answers a questionnaire version
+    no longer allows are dropped, with a note each."""
     try:
         document = ImportDocument.model_validate(data)
     except ValidationError as error:
-        problems = [
-            f"{'.'.join(str(p) for p in item['loc']) or 'file'}: {item['msg']}"
-            for item in error.errors()[:10]
-        ]
-        return None, None, problems, []
+        return None, plain_problems(data, list(error.errors()))
     checklist = checklists.get(document.checklist.id)
     if checklist is None:
-        return None, None, [f"checklist {document.checklist.id!r} is not available here"], []
+        return None, [
+            f"The file uses the questionnaire “{document.checklist.id[:100]}”, which this "
+            "service does not have."
+        ]
+    if _major(document.checklist.version) > _major(checklist.version):
+        return None, [
+            f"The file was made with version {document.checklist.version} of the "
+            f"questionnaire, newer than the version {checklist.version} this service has. "
+            "Answers from a newer major version may not mean the same here: ask for the "
+            f"assessment to be exported from a version {_major(checklist.version)} "
+            "questionnaire, or import it once this service has been updated."
+        ]
+    profile, profile_errors = validate_profile(checklist, document.profile)
+    invalid = [
+        f"Profile question {qid}: {message}"
+        for qid, message in profile_errors.items()
+        if qid in document.profile
+    ]
+    if invalid:
+        return None, invalid
     notes = []
     if document.checklist.version != checklist.version:
         notes.append(
@@ -112,21 +164,35 @@ def parse_import(
         answer.evidence = [link for link in answer.evidence if URL.match(link)]
         kept.append(answer)
     document.answers = kept
-    document.profile = {
-        key: value for key, value in document.profile.items() if key in checklist.profile_by_id
-    }
-    return document, checklist, [], notes
+    return ParsedImport(document, checklist, profile, not profile_errors, notes), []
 
 
 @dataclass
 class ImportOutcome:
-    """What an import did: the new draft (None when `problems` stopped it), notes about answers
-    that were skipped or moved to another questionnaire version, and the audit detail."""
+    """What an import did: the new draft (None when `problems` stopped it), whether it went to
+    a product already in the register, notes about skipped answers, and the audit detail."""
 
     assessment: Assessment | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     audit: dict = field(default_factory=dict)
+    updated_existing: bool = False
+
+
+def _same_product(session: Session, school_id: int, export_id: str | None) -> Vendor | None:
+    if not export_id:
+        return None
+    stmt = (
+        select(Vendor)
+        .where(
+            Vendor.school_id == school_id,
+            Vendor.archived_at.is_(None),
+            or_(Vendor.export_id == export_id, Vendor.imported_from == export_id),
+        )
+        .order_by(Vendor.id)
+        .limit(1)
+    )
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def import_assessment(
@@ -140,21 +206,39 @@ def import_assessment(
     now: datetime,
 ) -> ImportOutcome:
     """Validate an exported document (already parsed, see app/input_limits.load_json_document)
-    and create its product, draft assessment and answers."""
-    document, checklist, problems, notes = parse_import(data, checklists)
-    if document is None or checklist is None:
+    and add its answers as a new draft: to the product it came from if this school has it
+    (matched by export id), otherwise to a new product."""
+    parsed, problems = parse_import(data, checklists)
+    if parsed is None:
         return ImportOutcome(problems=problems)
-    vendor = save_vendor(session, document.vendor.model_dump(), school_id=school_id)
+    document = parsed.document
+    vendor = _same_product(session, school_id, document.export_id)
+    if vendor is not None and vendor.in_progress:
+        return ImportOutcome(
+            problems=[
+                f"{vendor.product} is already in your register with an assessment in progress. "
+                "Finish or delete that assessment, then import the file again."
+            ]
+        )
+    existing = vendor is not None
+    vendor = save_vendor(session, document.vendor.model_dump(), school_id=school_id, vendor=vendor)
+    if not existing and document.export_id and document.export_id != vendor.export_id:
+        vendor.imported_from = document.export_id
     assessment = start_assessment(
-        session, vendor, checklist, user_id=user_id, user_name=user_name, now=now
+        session, vendor, parsed.checklist, user_id=user_id, user_name=user_name, now=now
     )
-    assessment.profile = document.profile
-    assessment.profile_done = bool(document.profile)
+    assessment.previous = vendor.latest_decided
+    assessment.profile = parsed.profile
+    assessment.profile_done = parsed.profile_complete
     for answer in document.answers:
         put_answer(
             assessment, answer.question_id, answer.value, answer.note, answer.evidence,
             user_id=user_id, user_name=user_name, now=now, existing={},
         )  # fmt: skip
     session.flush()
-    detail = {"answers": len(document.answers), "skipped": len(notes) or None}
-    return ImportOutcome(assessment, notes=notes, audit=detail)
+    detail = {
+        "answers": len(document.answers),
+        "skipped": len(parsed.notes) or None,
+        "updated_product": vendor.id if existing else None,
+    }
+    return ImportOutcome(assessment, notes=parsed.notes, audit=detail, updated_existing=existing)
