@@ -22,6 +22,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     _init_extensions(app)
 
+    from app.jobs import init_jobs
+
+    init_jobs(app)
+
     from app.content.registry import init_content
 
     init_content(app)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
+from app.jobs import prerender
 from app.models import db
 from app.procurement import bp
 from app.procurement.common import (
@@ -86,6 +87,7 @@ def profile(assessment_id: int):
                 stale = True
             else:
                 db.session.commit()
+                prerender("report", assessment.id, draft=True)
                 flash(
                     "Profile saved. The sections that apply to this product are listed below.",
                     "success",
@@ -145,6 +147,7 @@ def section(assessment_id: int, section_id: str):
                 _save(assessment, parsed, version)
         if saved_ok:
             db.session.commit()
+            prerender("report", assessment.id, draft=True)
             version = assessment.version
             if not errors:
                 flash(f"“{section.title}” saved.", "success")

@@ -1,10 +1,9 @@
 """Shared helpers for procurement views: scoped loading, the pinned checklist, live snapshots."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
 
 from app.content.registry import content
-from app.models import Role
+from app.models import Role, School, db
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
 from app.services.procurement import snapshots
@@ -46,6 +45,9 @@ def current_snapshot(assessment: Assessment, decision: dict | None = None) -> di
     """The frozen snapshot once decided; otherwise the snapshot as it would be frozen now."""
     if assessment.decided and assessment.snapshot:
         return assessment.snapshot
+    # The school is read from the assessment, not the signed-in user: the job worker that
+    # renders the PDF has no user (and the scoping already made them the same school).
+    school = db.session.get(School, assessment.school_id)
     return snapshots.live_snapshot(
-        assessment, content().checklists, school_name=current_user.school.name, decision=decision
+        assessment, content().checklists, school_name=school.name, decision=decision
     )

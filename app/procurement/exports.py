@@ -1,7 +1,7 @@
 """Exports (JSON, CSV, the PDF report) and the JSON import. Every export is audited.
 
-A decided report is rendered from the frozen snapshot and cached by its hash, so it is the same
-document every time and is served from disk after the first render.
+The report PDF is rendered by the job worker (app/jobs.py) from the snapshot and cached by its
+hash: a decided report is the same document every time, a draft's changes with its answers.
 """
 
 from flask import flash, redirect, render_template, url_for
@@ -10,14 +10,17 @@ from werkzeug.utils import secure_filename
 
 from app import audit, clock
 from app.content.registry import content
-from app.downloads import download, json_download, pdf_download
+from app.downloads import download, json_download
+from app.jobs import pdf_or_pending
 from app.models import db
-from app.pdf import cache_key_for, render_pdf
+from app.models.procurement import Assessment
+from app.pdf import Document, cache_key_for, document_kind
 from app.procurement import bp
 from app.procurement.common import ROLES, current_snapshot, load_assessment
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
+from app.services.procurement.decisions import snapshot_hash
 from app.services.procurement.reports import answers_csv, report_view
 from app.util.dates import long_date
 
@@ -61,17 +64,27 @@ def export_csv(assessment_id: int):
     return download("\ufeff" + body, _filename(assessment, "csv"))
 
 
+@document_kind("report", Assessment)
+def report_document(assessment: Assessment) -> Document:
+    """The report as it stands: keyed by its snapshot (frozen once decided, live for a draft)."""
+    snapshot = current_snapshot(assessment)
+    frozen = assessment.snapshot_hash if assessment.decided else None
+    key = cache_key_for(frozen or snapshot_hash(snapshot), REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
+    return Document(
+        cache_key=key,
+        template=REPORT_TEMPLATE,
+        filename=_filename(assessment, "pdf"),
+        context=lambda: report_context(snapshot),
+    )
+
+
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 @roles_required(*ROLES)
 def report_pdf(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    snapshot = current_snapshot(assessment)
-    cache_key = None
-    if assessment.decided and assessment.snapshot_hash:
-        cache_key = cache_key_for(assessment.snapshot_hash, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
-    pdf = render_pdf(REPORT_TEMPLATE, report_context(snapshot), cache_key=cache_key)
-    _audit_export(assessment, "pdf")
-    return pdf_download(_filename(assessment, "pdf"), pdf)
+    return pdf_or_pending(
+        "report", assessment, on_download=lambda: _audit_export(assessment, "pdf")
+    )
 
 
 def report_context(snapshot: dict) -> dict:

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app import audit, clock
 from app.form_fields import ConfirmForm
+from app.jobs import prerender
 from app.models import db
 from app.models.procurement import Vendor
 from app.procurement import bp
@@ -101,6 +102,7 @@ def decision(assessment_id: int):
                 snapshot_hash=assessment.snapshot_hash,
             )
             db.session.commit()
+            prerender("report", assessment.id)
             flash(f"Decision recorded: {decision['label']}.", "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
     return render_template(
