@@ -1,0 +1,504 @@
+"""Training-status counts for many schools at once (the trust view), counted in SQL, and a cache
+of those counts. No Flask imports.
+
+`count_statuses` classifies every (person, assigned module) with one statement of CTEs and
+GROUP BY that works on SQLite and PostgreSQL, giving the same figures as the Python rules in
+`compliance.py` (`compliance_state` over `compliance_items`; tests compare the two on varied
+data): people are active staff plus pending invitations (newest per email, none for an email
+that has an account), the assignments that apply are merged (earliest due date, shortest
+refresher interval), and the latest certificate decides complete, expiring or expired.
+
+The counts are cached (`TallyCache`: Redis when configured, else in the process), keyed by the
+schools' `tally_generation` numbers, which every change that can move a count bumps in the same
+transaction (`track_changes`: completions, assignments, exemptions, staff and their roles,
+invitations), so a cached entry is never used after such a change. Time alone also moves
+statuses, so each entry records until when it holds: the next midnight (due dates) or the next
+moment a certificate starts expiring or expires, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from itertools import chain
+
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    event,
+    exists,
+    func,
+    inspect,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.models import Invitation, School, User, UserRole
+from app.models.base import UTCDateTime
+from app.models.oversight import Exemption
+from app.models.training import Assignment, Certificate
+from app.models.users import Role
+from app.services.oversight.compliance import Tally
+from app.services.training.assignments import DUE_SOON, Compliance
+from app.services.training.certificates import REFRESHER_WINDOW
+from app.util.hashing import sha256_json
+
+RULES_VERSION = 1  # bump when the counting changes, so cached counts are not reused
+
+
+# --- months in SQL -----------------------------------------------------------------------------
+
+
+class add_months(FunctionElement):  # noqa: N801 (reads like the SQL function it stands for)
+    """`app.util.dates.add_months` in SQL: same day N months later, clamped to the month's end."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "add_months"
+
+
+@compiles(add_months)
+def _add_months_sqlite(element, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    # SQLite keeps UTC timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff'; its own '+N months' rolls
+    # 31 January over into March, so build the date and keep the time-of-day text as it is.
+    moment, months = (compiler.process(arg, **kw) for arg in element.clauses)
+    start = f"date({moment}, 'start of month', '+' || ({months}) || ' months')"
+    last_day = f"CAST(strftime('%d', {start}, '+1 month', '-1 day') AS INTEGER)"
+    day = f"CAST(strftime('%d', {moment}) AS INTEGER)"
+    return (
+        f"(date({start}, '+' || (min({day}, {last_day}) - 1) || ' days') || substr({moment}, 11))"
+    )
+
+
+@compiles(add_months, "postgresql")
+def _add_months_postgresql(element, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    # Month arithmetic on a timestamptz follows the session's time zone; do it in UTC, as Python
+    # does. PostgreSQL clamps 31 January + 1 month to the end of February, as add_months does.
+    moment, months = (compiler.process(arg, **kw) for arg in element.clauses)
+    return (
+        f"((({moment}) AT TIME ZONE 'UTC' + make_interval(months => {months})) AT TIME ZONE 'UTC')"
+    )
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustTallies:
+    """Counts for a set of schools, as they stood at `computed_at` and hold until `valid_until`."""
+
+    staff: dict[int, int]  # school id -> people counted (staff and pending invitations)
+    rows: tuple[tuple[int, str, str, int], ...]  # (school id, module id, status, count)
+    computed_at: datetime
+    valid_until: datetime
+    by_school: dict[int, Tally] = field(init=False, compare=False)
+    by_module: dict[str, Tally] = field(init=False, compare=False)
+    total: Tally = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_school: dict[int, Tally] = defaultdict(Tally)
+        by_module: dict[str, Tally] = defaultdict(Tally)
+        total = Tally()
+        for school_id, module_id, status, count in self.rows:
+            for tally in (by_school[school_id], by_module[module_id], total):
+                tally.counts[Compliance(status)] += count
+        object.__setattr__(self, "by_school", dict(by_school))
+        object.__setattr__(self, "by_module", dict(by_module))
+        object.__setattr__(self, "total", total)
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.computed_at <= now < self.valid_until
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "staff": list(self.staff.items()),
+                "rows": list(self.rows),
+                "computed_at": self.computed_at.isoformat(),
+                "valid_until": self.valid_until.isoformat(),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> TrustTallies:
+        data = json.loads(text)
+        return cls(
+            staff={int(school): count for school, count in data["staff"]},
+            rows=tuple((int(s), m, st, int(c)) for s, m, st, c in data["rows"]),
+            computed_at=datetime.fromisoformat(data["computed_at"]),
+            valid_until=datetime.fromisoformat(data["valid_until"]),
+        )
+
+
+def _people(school_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+    """Two CTEs: active staff, and the pending invitations that count (as load_people)."""
+    staff = (
+        select(User.id.label("user_id"), User.school_id)
+        .where(User.school_id.in_(school_ids), User.active.is_(True))
+        .cte("staff")
+    )
+    staff_emails = select(User.email).where(User.school_id.in_(school_ids), User.active.is_(True))
+    newest_first = (Invitation.created_at.desc(), Invitation.id.desc())
+    ranked = (
+        select(
+            Invitation.id.label("invitation_id"),
+            Invitation.school_id,
+            Invitation.roles,
+            func.row_number()
+            .over(partition_by=Invitation.email, order_by=newest_first)
+            .label("rank"),
+        )
+        .where(
+            Invitation.school_id.in_(school_ids),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.email.not_in(staff_emails),
+        )
+        .cte("ranked_invitations")
+    )
+    invited = select(ranked).where(ranked.c.rank == 1).cte("invited")
+    return staff, invited
+
+
+def _invitation_has_role(roles_column):  # type: ignore[no-untyped-def]
+    """The assignment's role is among the invitation's space-separated roles (known roles only;
+    their underscores are escaped, as LIKE would read them as wildcards)."""
+    padded = literal(" ") + roles_column + literal(" ")
+    return or_(
+        *(
+            and_(Assignment.role == role.value, padded.like(f"% {_like(role.value)} %", "\\"))
+            for role in Role
+        )
+    )
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _rules(school_ids: Sequence[int], module_ids: Sequence[str]):  # type: ignore[no-untyped-def]
+    """(school, user or none, module, earliest due date, shortest refresher) per person."""
+    staff, invited = _people(school_ids)
+    merged = (
+        func.min(Assignment.due_date).label("due_date"),
+        func.min(Assignment.refresher_months).label("months"),
+    )
+    has_role = exists().where(UserRole.user_id == staff.c.user_id, UserRole.role == Assignment.role)
+    for_staff = (
+        select(staff.c.school_id, staff.c.user_id, Assignment.module_id, *merged)
+        .select_from(staff)
+        .join(Assignment, Assignment.school_id == staff.c.school_id)
+        .where(
+            Assignment.module_id.in_(module_ids),
+            or_(Assignment.user_id.is_(None), Assignment.user_id == staff.c.user_id),
+            or_(Assignment.role.is_(None), has_role),
+        )
+        .group_by(staff.c.school_id, staff.c.user_id, Assignment.module_id)
+    )
+    for_invited = (
+        select(
+            invited.c.school_id,
+            cast(null(), Integer).label("user_id"),
+            Assignment.module_id,
+            *merged,
+        )
+        .select_from(invited)
+        .join(Assignment, Assignment.school_id == invited.c.school_id)
+        .where(
+            Assignment.module_id.in_(module_ids),
+            Assignment.user_id.is_(None),  # named assignments need an account
+            or_(Assignment.role.is_(None), _invitation_has_role(invited.c.roles)),
+        )
+        .group_by(invited.c.school_id, invited.c.invitation_id, Assignment.module_id)
+    )
+    return union_all(for_staff, for_invited).cte("rules"), staff, invited
+
+
+def _statuses(school_ids: Sequence[int], module_ids: Sequence[str], now: datetime):  # type: ignore[no-untyped-def]
+    rules, staff, invited = _rules(school_ids, module_ids)
+    latest = (
+        select(
+            Certificate.user_id,
+            Certificate.module_id,
+            func.max(Certificate.issued_at).label("issued_at"),
+            func.max(Certificate.expires_at).label("expires_at"),
+        )
+        .where(Certificate.school_id.in_(school_ids))
+        .group_by(Certificate.user_id, Certificate.module_id)
+        .cte("latest")
+    )
+    shortened = add_months(latest.c.issued_at, rules.c.months)
+    refresh_at = case(
+        (rules.c.months.is_(None), latest.c.expires_at),
+        (shortened < latest.c.expires_at, shortened),
+        else_=latest.c.expires_at,
+    )
+    at = literal(now, UTCDateTime())
+    window_end = literal(now + REFRESHER_WINDOW, UTCDateTime())
+    today = now.date()
+    status = case(
+        (Exemption.id.is_not(None), Compliance.EXEMPT.value),
+        (
+            and_(latest.c.issued_at.is_not(None), latest.c.expires_at.is_not(None)),
+            case(
+                (refresh_at <= at, Compliance.EXPIRED.value),
+                (refresh_at <= window_end, Compliance.EXPIRING.value),
+                else_=Compliance.COMPLETE.value,
+            ),
+        ),
+        (rules.c.due_date.is_(None), Compliance.DUE.value),
+        (rules.c.due_date < literal(today), Compliance.OVERDUE.value),
+        (rules.c.due_date <= literal(today + DUE_SOON), Compliance.DUE_SOON.value),
+        else_=Compliance.DUE.value,
+    )
+    items = (
+        select(
+            rules.c.school_id,
+            rules.c.module_id,
+            status.label("status"),
+            refresh_at.label("refresh_at"),
+        )
+        .select_from(rules)
+        .outerjoin(
+            latest,
+            and_(latest.c.user_id == rules.c.user_id, latest.c.module_id == rules.c.module_id),
+        )
+        .outerjoin(
+            Exemption,
+            and_(
+                Exemption.user_id == rules.c.user_id,
+                Exemption.module_id == rules.c.module_id,
+                Exemption.school_id.in_(school_ids),
+            ),
+        )
+        .subquery("items")
+    )
+    counts = select(
+        items.c.school_id,
+        items.c.module_id,
+        items.c.status,
+        func.count().label("count"),
+        func.min(items.c.refresh_at).label("soonest"),
+    ).group_by(items.c.school_id, items.c.module_id, items.c.status)
+    people = union_all(select(staff.c.school_id), select(invited.c.school_id)).subquery("people")
+    staff_counts = select(people.c.school_id, func.count()).group_by(people.c.school_id)
+    return counts, staff_counts
+
+
+def count_statuses(
+    session: Session, school_ids: Sequence[int], module_ids: Iterable[str], now: datetime
+) -> TrustTallies:
+    """Counts of every status per school and module, in two statements whatever the size."""
+    school_ids, module_ids = sorted(school_ids), sorted(module_ids)
+    counts, staff_counts = _statuses(school_ids, module_ids, now)
+    rows, soonest = [], []
+    for school_id, module_id, status, count, first_refresh in session.execute(counts):
+        rows.append((school_id, module_id, status, count))
+        if first_refresh is not None and status == Compliance.COMPLETE:
+            soonest.append(_aware(first_refresh) - REFRESHER_WINDOW)  # starts expiring
+        elif first_refresh is not None and status == Compliance.EXPIRING:
+            soonest.append(_aware(first_refresh))  # expires
+    staff = {school_id: 0 for school_id in school_ids}
+    staff.update({school_id: count for school_id, count in session.execute(staff_counts)})
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+    return TrustTallies(
+        staff=staff,
+        rows=tuple(sorted(rows)),
+        computed_at=now,
+        valid_until=min([midnight, *soonest]),
+    )
+
+
+def _aware(moment: datetime | str) -> datetime:
+    # A computed column comes back from SQLite as text, from PostgreSQL as a datetime.
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+class TallyCache:
+    """Counts kept in this process (a small LRU); each web worker has its own."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: str, seconds: int) -> None:  # noqa: ARG002 (held by size)
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class RedisTallyCache(TallyCache):
+    """Counts kept in Redis, shared by every worker and host, each with an expiry."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    def get(self, key: str) -> str | None:
+        value = self._redis.get(f"tallies:{key}")
+        return value.decode() if isinstance(value, bytes) else value
+
+    def set(self, key: str, value: str, seconds: int) -> None:
+        self._redis.set(f"tallies:{key}", value, ex=max(1, seconds))
+
+    def clear(self) -> None:
+        for key in self._redis.scan_iter("tallies:*"):
+            self._redis.delete(key)
+
+
+def cache_for(redis_url: str | None) -> TallyCache:
+    return RedisTallyCache(redis_url) if redis_url else TallyCache()
+
+
+MAX_CACHE_SECONDS = 3600
+
+
+def cached_statuses(
+    session: Session,
+    cache: TallyCache,
+    school_ids: Sequence[int],
+    module_ids: Iterable[str],
+    now: datetime,
+) -> TrustTallies:
+    """`count_statuses`, from the cache when nothing has changed and the clock has not moved
+    past a status change. One small query reads the schools' generation numbers."""
+    school_ids, module_ids = sorted(school_ids), sorted(module_ids)
+    generations = session.execute(
+        select(School.id, School.tally_generation).where(School.id.in_(school_ids))
+    ).all()
+    key = sha256_json([RULES_VERSION, sorted(map(tuple, generations)), module_ids])
+    cached = cache.get(key)
+    if cached is not None:
+        tallies = TrustTallies.from_json(cached)
+        if tallies.holds_at(now):
+            return tallies
+    tallies = count_statuses(session, school_ids, module_ids, now)
+    seconds = int((tallies.valid_until - now).total_seconds())
+    cache.set(key, tallies.to_json(), min(seconds, MAX_CACHE_SECONDS))
+    return tallies
+
+
+# --- what moves a count ------------------------------------------------------------------------
+
+# Attributes whose change can move a count; any change to the other watched rows can.
+_RELEVANT = {
+    User: {"active", "school_id", "email"},
+    Invitation: {"accepted_at", "revoked_at", "roles", "email", "school_id", "created_at"},
+}
+_WATCHED = (User, UserRole, Invitation, Assignment, Exemption, Certificate)
+_WATCHED_TABLES = {model.__table__ for model in _WATCHED}  # type: ignore[attr-defined]
+_installed = False
+
+
+def _changes_counts(obj: object, deleted_or_new: bool) -> bool:
+    if not isinstance(obj, _WATCHED):
+        return False
+    relevant = _RELEVANT.get(type(obj))
+    if deleted_or_new or relevant is None:
+        return True
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in relevant)
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+    """Note the schools whose counts this flush can move (read now: deleted rows still exist,
+    and their school is lost after the flush)."""
+    schools: set[int] = session.info.setdefault("tally_schools", set())
+    users: set[int] = session.info.setdefault("tally_users", set())
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj, whole in chain(
+        ((o, True) for o in session.new),
+        ((o, True) for o in session.deleted),
+        ((o, False) for o in dirty),
+    ):
+        if not _changes_counts(obj, whole):
+            continue
+        owner = obj.user_id if isinstance(obj, UserRole) else getattr(obj, "school_id", None)
+        if owner is None:  # set through a relationship, at flush time: look after it
+            session.info.setdefault("tally_pending", []).append(obj)
+        elif isinstance(obj, UserRole):
+            users.add(owner)
+        else:
+            schools.add(owner)
+        if isinstance(obj, User) and not whole:
+            history = inspect(obj).attrs.school_id.history  # moved school: the old one too
+            schools.update(s for s in history.deleted if s is not None)
+
+
+def _after_flush(session: Session, flush_context) -> None:  # type: ignore[no-untyped-def]
+    """Bump the generation of every school noted, in the flush's own transaction."""
+    schools: set[int] = session.info.pop("tally_schools", set())
+    users: set[int] = session.info.pop("tally_users", set())
+    for obj in session.info.pop("tally_pending", []):
+        if isinstance(obj, UserRole):
+            users.add(obj.user_id)
+        elif getattr(obj, "school_id", None) is not None:
+            schools.add(obj.school_id)
+    if not schools and not users:
+        return
+    user_schools = select(User.school_id).where(User.id.in_(users)).scalar_subquery()
+    school_table = School.__table__  # type: ignore[attr-defined]
+    condition = school_table.c.id.in_(schools)
+    if users:
+        condition = or_(condition, school_table.c.id.in_(user_schools))
+    session.connection().execute(
+        update(school_table)
+        .where(condition)
+        .values(tally_generation=school_table.c.tally_generation + 1)
+    )
+
+
+def _bulk_statement(orm_execute_state) -> None:  # type: ignore[no-untyped-def]
+    """An insert, update or delete statement on a watched table (not row by row): it could touch
+    any school, so bump them all."""
+    state = orm_execute_state
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    if getattr(state.statement, "table", None) in _WATCHED_TABLES:
+        school_table = School.__table__  # type: ignore[attr-defined]
+        state.session.connection().execute(
+            update(school_table).values(tally_generation=school_table.c.tally_generation + 1)
+        )
+
+
+def track_changes() -> None:
+    """Listen to every session (once per process) for changes that can move a count."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "before_flush", _before_flush)
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _bulk_statement)
+    _installed = True
