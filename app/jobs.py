@@ -199,14 +199,19 @@ def requeue_wanted(older_than: float) -> int:
 
 
 def pdf_or_pending(
-    kind: str, obj: object, *, on_download: Callable[[], None] | None = None
+    kind: str,
+    obj: object,
+    *,
+    back: tuple[str, str] | None = None,
+    on_download: Callable[[], None] | None = None,
 ) -> Response | tuple[str, int]:
     """The document's cached PDF as a download, or a page saying it is being prepared.
 
     The page refreshes itself (a meta refresh, so no JavaScript is needed) to this URL with
     `?waiting=1`; once the file is there that shows "ready" and starts the download, so the page
     on screen never goes on saying "being prepared" after the file arrived. `on_download` runs
-    only when the file is sent (for example to audit the export)."""
+    only when the file is sent (for example to audit the export); `back` is the (URL, text) of
+    the page's back link."""
     document = describe(kind, obj)
     object_id = obj.id  # type: ignore[attr-defined]
     failed_key = FAILED_PREFIX + document.cache_key
@@ -236,6 +241,7 @@ def pdf_or_pending(
         waiting_url=url_for(request.endpoint, waiting=1, **(request.view_args or {})),  # type: ignore[arg-type]
         retry_url=url_for(request.endpoint, waiting=1, retry=1, **(request.view_args or {})),  # type: ignore[arg-type]
         refresh_seconds=REFRESH_SECONDS,
+        back=back,
     ), (200 if pdf is not None else 202)
 
 

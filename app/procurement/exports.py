@@ -83,7 +83,10 @@ def report_document(assessment: Assessment) -> Document:
 def report_pdf(assessment_id: int):
     assessment = load_assessment(assessment_id)
     return pdf_or_pending(
-        "report", assessment, on_download=lambda: _audit_export(assessment, "pdf")
+        "report",
+        assessment,
+        back=(url_for(".review", assessment_id=assessment.id), "Back to the assessment"),
+        on_download=lambda: _audit_export(assessment, "pdf"),
     )
 
 

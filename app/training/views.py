@@ -243,7 +243,9 @@ def certificate_document(certificate: Certificate) -> Document:
 @bp.get("/certificates/<int:certificate_id>/certificate.pdf")
 @login_required
 def certificate_pdf(certificate_id: int):
-    return pdf_or_pending("certificate", _own_or_404(Certificate, certificate_id))
+    certificate = _own_or_404(Certificate, certificate_id)
+    back = (url_for(".certificate", certificate_id=certificate.id), "Back to the certificate")
+    return pdf_or_pending("certificate", certificate, back=back)
 
 
 @bp.get("/cpd")

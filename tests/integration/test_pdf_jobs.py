@@ -136,6 +136,7 @@ def test_while_the_worker_is_busy_the_page_says_so_and_refreshes(
     assert "Your PDF is being prepared" in page
     assert f'<meta http-equiv="refresh" content="3; url={url}?waiting=1">' in page
     assert f'href="{url}?waiting=1"' in page  # the link to check again by hand
+    assert f'href="/procurement/assessments/{assessment_id}/review" class="govuk-back-link"' in page
     assert client.get(f"{url}?waiting=1").status_code == 202  # still waiting: no second job
     assert held_queue.huey.pending_count() == 1
     assert held_queue.run_all() == 1 and len(renders) == 1
