@@ -205,3 +205,21 @@ def test_a_delayed_draft_render_is_brought_forward_when_someone_asks(
     assert jobs.schedule_render("report", 7)  # someone opened the PDF: render now
     assert not jobs.schedule_render("report", 7)
     assert huey.pending_count() == 2
+
+
+def test_the_jobs_commands_show_the_queue_and_queue_missing_pdfs(world, held_queue, runner):
+    from tests.procurement_helpers import decided_product
+
+    decided_product(world.school_a, "Maths Quest", None)
+    decided_product(world.school_b, "Reading Rocket", None)
+    result = runner.invoke(args=["jobs", "prerender"])
+    assert result.exit_code == 0 and "Queued 2 render(s)." in result.output
+    result = runner.invoke(args=["jobs", "prerender"])  # already asked for: nothing more
+    assert "Queued 0 render(s)." in result.output
+    result = runner.invoke(args=["jobs", "status"])
+    assert "queued: 2" in result.output and "asked for and not yet written: 2" in result.output
+
+
+def test_the_worker_refuses_to_start_in_immediate_mode(runner):
+    result = runner.invoke(args=["jobs", "worker"])  # the test app runs jobs as they are queued
+    assert result.exit_code != 0 and "JOBS_IMMEDIATE" in result.output
