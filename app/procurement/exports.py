@@ -67,14 +67,17 @@ def export_csv(assessment_id: int):
 @document_kind("report", Assessment)
 def report_document(assessment: Assessment) -> Document:
     """The report as it stands: keyed by its snapshot (frozen once decided, live for a draft)."""
-    snapshot = current_snapshot(assessment)
-    frozen = assessment.snapshot_hash if assessment.decided else None
-    key = cache_key_for(frozen or snapshot_hash(snapshot), REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
+    if assessment.decided and assessment.snapshot_hash:
+        key_source = assessment.snapshot_hash  # the frozen snapshot is read only to render
+    else:
+        live = current_snapshot(assessment)
+        key_source = snapshot_hash(live)
+    key = cache_key_for(key_source, REPORT_TEMPLATE, REPORT_LAYOUT_VERSION)
     return Document(
         cache_key=key,
         template=REPORT_TEMPLATE,
         filename=_filename(assessment, "pdf"),
-        context=lambda: report_context(snapshot),
+        context=lambda: report_context(current_snapshot(assessment)),
     )
 
 
