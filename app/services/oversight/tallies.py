@@ -32,7 +32,6 @@ from sqlalchemy import (
     case,
     cast,
     event,
-    exists,
     func,
     inspect,
     literal,
@@ -196,18 +195,45 @@ def _rules(school_ids: Sequence[int], module_ids: Sequence[str]):  # type: ignor
         func.min(Assignment.due_date).label("due_date"),
         func.min(Assignment.refresher_months).label("months"),
     )
-    has_role = exists().where(UserRole.user_id == staff.c.user_id, UserRole.role == Assignment.role)
-    for_staff = (
-        select(staff.c.school_id, staff.c.user_id, Assignment.module_id, *merged)
+    # Two plain joins rather than an EXISTS per pair: assignments to everyone (or one person),
+    # and assignments to a role through the person's role rows.
+    applies_to_person = or_(Assignment.user_id.is_(None), Assignment.user_id == staff.c.user_id)
+    to_everyone = (
+        select(
+            staff.c.school_id,
+            staff.c.user_id,
+            Assignment.module_id,
+            Assignment.due_date,
+            Assignment.refresher_months,
+        )  # fmt: skip
         .select_from(staff)
         .join(Assignment, Assignment.school_id == staff.c.school_id)
-        .where(
-            Assignment.module_id.in_(module_ids),
-            or_(Assignment.user_id.is_(None), Assignment.user_id == staff.c.user_id),
-            or_(Assignment.role.is_(None), has_role),
-        )
-        .group_by(staff.c.school_id, staff.c.user_id, Assignment.module_id)
+        .where(Assignment.module_id.in_(module_ids), Assignment.role.is_(None), applies_to_person)
     )
+    to_role = (
+        select(
+            staff.c.school_id,
+            staff.c.user_id,
+            Assignment.module_id,
+            Assignment.due_date,
+            Assignment.refresher_months,
+        )  # fmt: skip
+        .select_from(staff)
+        .join(UserRole, UserRole.user_id == staff.c.user_id)
+        .join(
+            Assignment,
+            and_(Assignment.school_id == staff.c.school_id, Assignment.role == UserRole.role),
+        )
+        .where(Assignment.module_id.in_(module_ids), applies_to_person)
+    )
+    matching = union_all(to_everyone, to_role).subquery("matching")
+    for_staff = select(
+        matching.c.school_id,
+        matching.c.user_id,
+        matching.c.module_id,
+        func.min(matching.c.due_date).label("due_date"),
+        func.min(matching.c.refresher_months).label("months"),
+    ).group_by(matching.c.school_id, matching.c.user_id, matching.c.module_id)
     for_invited = (
         select(
             invited.c.school_id,
