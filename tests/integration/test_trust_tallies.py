@@ -328,12 +328,13 @@ def test_redis_cache_round_trip(app):
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     cache = tallies.cache_for(url)
-    counted = tallies.TrustTallies(
-        staff={1: 3}, rows=((1, "alpha", "complete", 2), (1, "alpha", "due", 1)),
-        computed_at=NOW, valid_until=NOW + timedelta(hours=1),
+    counted = tallies.TrustTallies.from_rows(
+        [(1, "alpha", "complete", 2), (1, "alpha", "due", 1), (2, "beta", "exempt", 4)],
+        {1: 3, 2: 4}, NOW, NOW + timedelta(hours=1),
     )  # fmt: skip
-    cache.set("test-key", counted.to_json(), 60)
-    assert tallies.TrustTallies.from_json(cache.get("test-key")) == counted
-    assert tallies.TrustTallies.from_json(cache.get("test-key")).total.completed == 2
+    cache.set("test-key", counted, 60)
+    again = cache.get("test-key")
+    assert again == counted and again.total.completed == 2 and again.by_school[2].counted == 0
+    assert again.by_module["alpha"].rate == 66
     cache.clear()
     assert cache.get("test-key") is None

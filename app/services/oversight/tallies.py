@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from itertools import chain
 
@@ -100,23 +100,28 @@ class TrustTallies:
     """Counts for a set of schools, as they stood at `computed_at` and hold until `valid_until`."""
 
     staff: dict[int, int]  # school id -> people counted (staff and pending invitations)
-    rows: tuple[tuple[int, str, str, int], ...]  # (school id, module id, status, count)
+    by_school: dict[int, Tally]
+    by_module: dict[str, Tally]
+    total: Tally
     computed_at: datetime
     valid_until: datetime
-    by_school: dict[int, Tally] = field(init=False, compare=False)
-    by_module: dict[str, Tally] = field(init=False, compare=False)
-    total: Tally = field(init=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[int, str, str, int]],
+        staff: dict[int, int],
+        computed_at: datetime,
+        valid_until: datetime,
+    ) -> TrustTallies:
+        """From (school id, module id, status, count) rows."""
         by_school: dict[int, Tally] = defaultdict(Tally)
         by_module: dict[str, Tally] = defaultdict(Tally)
         total = Tally()
-        for school_id, module_id, status, count in self.rows:
+        for school_id, module_id, status, count in rows:
             for tally in (by_school[school_id], by_module[module_id], total):
                 tally.counts[Compliance(status)] += count
-        object.__setattr__(self, "by_school", dict(by_school))
-        object.__setattr__(self, "by_module", dict(by_module))
-        object.__setattr__(self, "total", total)
+        return cls(staff, dict(by_school), dict(by_module), total, computed_at, valid_until)
 
     def holds_at(self, now: datetime) -> bool:
         return self.computed_at <= now < self.valid_until
@@ -125,7 +130,9 @@ class TrustTallies:
         return json.dumps(
             {
                 "staff": list(self.staff.items()),
-                "rows": list(self.rows),
+                "by_school": [(sid, dict(t.counts)) for sid, t in self.by_school.items()],
+                "by_module": [(mid, dict(t.counts)) for mid, t in self.by_module.items()],
+                "total": dict(self.total.counts),
                 "computed_at": self.computed_at.isoformat(),
                 "valid_until": self.valid_until.isoformat(),
             }
@@ -134,9 +141,15 @@ class TrustTallies:
     @classmethod
     def from_json(cls, text: str | bytes) -> TrustTallies:
         data = json.loads(text)
+
+        def tally(counts: dict) -> Tally:
+            return Tally(Counter({Compliance(status): n for status, n in counts.items()}))
+
         return cls(
             staff={int(school): count for school, count in data["staff"]},
-            rows=tuple((int(s), m, st, int(c)) for s, m, st, c in data["rows"]),
+            by_school={int(sid): tally(counts) for sid, counts in data["by_school"]},
+            by_module={mid: tally(counts) for mid, counts in data["by_module"]},
+            total=tally(data["total"]),
             computed_at=datetime.fromisoformat(data["computed_at"]),
             valid_until=datetime.fromisoformat(data["valid_until"]),
         )
@@ -340,12 +353,7 @@ def count_statuses(
     staff = {school_id: 0 for school_id in school_ids}
     staff.update({school_id: count for school_id, count in session.execute(staff_counts)})
     midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
-    return TrustTallies(
-        staff=staff,
-        rows=tuple(sorted(rows)),
-        computed_at=now,
-        valid_until=min([midnight, *soonest]),
-    )
+    return TrustTallies.from_rows(rows, staff, now, min([midnight, *soonest]))
 
 
 def _aware(moment: datetime | str) -> datetime:
@@ -361,19 +369,19 @@ class TallyCache:
     """Counts kept in this process (a small LRU); each web worker has its own."""
 
     def __init__(self, size: int = 32) -> None:
-        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._entries: OrderedDict[str, TrustTallies] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> TrustTallies | None:
         with self._lock:
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
             return value
 
-    def set(self, key: str, value: str, seconds: int) -> None:  # noqa: ARG002 (held by size)
-        with self._lock:
+    def set(self, key: str, value: TrustTallies, seconds: int) -> None:  # noqa: ARG002
+        with self._lock:  # entries leave by age of use; `holds_at` checks the time
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
@@ -385,19 +393,19 @@ class TallyCache:
 
 
 class RedisTallyCache(TallyCache):
-    """Counts kept in Redis, shared by every worker and host, each with an expiry."""
+    """Counts kept in Redis (as JSON), shared by every worker and host, each with an expiry."""
 
     def __init__(self, url: str) -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url)
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> TrustTallies | None:
         value = self._redis.get(f"tallies:{key}")
-        return value.decode() if isinstance(value, bytes) else value
+        return TrustTallies.from_json(value) if value is not None else None
 
-    def set(self, key: str, value: str, seconds: int) -> None:
-        self._redis.set(f"tallies:{key}", value, ex=max(1, seconds))
+    def set(self, key: str, value: TrustTallies, seconds: int) -> None:
+        self._redis.set(f"tallies:{key}", value.to_json(), ex=max(1, seconds))
 
     def clear(self) -> None:
         for key in self._redis.scan_iter("tallies:*"):
@@ -426,13 +434,11 @@ def cached_statuses(
     ).all()
     key = sha256_json([RULES_VERSION, sorted(map(tuple, generations)), module_ids])
     cached = cache.get(key)
-    if cached is not None:
-        tallies = TrustTallies.from_json(cached)
-        if tallies.holds_at(now):
-            return tallies
+    if cached is not None and cached.holds_at(now):
+        return cached
     tallies = count_statuses(session, school_ids, module_ids, now)
     seconds = int((tallies.valid_until - now).total_seconds())
-    cache.set(key, tallies.to_json(), min(seconds, MAX_CACHE_SECONDS))
+    cache.set(key, tallies, min(seconds, MAX_CACHE_SECONDS))
     return tallies
 
 
