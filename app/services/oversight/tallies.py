@@ -155,14 +155,15 @@ class TrustTallies:
         )
 
 
-def _people(school_ids: Sequence[int]):  # type: ignore[no-untyped-def]
-    """Two CTEs: active staff, and the pending invitations that count (as load_people)."""
+def _people(school_ids: Sequence[int], context: Sequence[int]):  # type: ignore[no-untyped-def]
+    """Two CTEs: active staff of `school_ids`, and their pending invitations that count (as
+    load_people over all of `context`: newest per email, none for an email with an account)."""
     staff = (
         select(User.id.label("user_id"), User.school_id)
         .where(User.school_id.in_(school_ids), User.active.is_(True))
         .cte("staff")
     )
-    staff_emails = select(User.email).where(User.school_id.in_(school_ids), User.active.is_(True))
+    staff_emails = select(User.email).where(User.school_id.in_(context), User.active.is_(True))
     newest_first = (Invitation.created_at.desc(), Invitation.id.desc())
     ranked = (
         select(
@@ -174,14 +175,16 @@ def _people(school_ids: Sequence[int]):  # type: ignore[no-untyped-def]
             .label("rank"),
         )
         .where(
-            Invitation.school_id.in_(school_ids),
+            Invitation.school_id.in_(context),
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
             Invitation.email.not_in(staff_emails),
         )
         .cte("ranked_invitations")
     )
-    invited = select(ranked).where(ranked.c.rank == 1).cte("invited")
+    invited = (
+        select(ranked).where(ranked.c.rank == 1, ranked.c.school_id.in_(school_ids)).cte("invited")
+    )
     return staff, invited
 
 
@@ -201,9 +204,9 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _rules(school_ids: Sequence[int], module_ids: Sequence[str]):  # type: ignore[no-untyped-def]
+def _rules(school_ids: Sequence[int], module_ids: Sequence[str], context: Sequence[int]):  # type: ignore[no-untyped-def]
     """(school, user or none, module, earliest due date, shortest refresher) per person."""
-    staff, invited = _people(school_ids)
+    staff, invited = _people(school_ids, context)
     merged = (
         func.min(Assignment.due_date).label("due_date"),
         func.min(Assignment.refresher_months).label("months"),
@@ -266,8 +269,10 @@ def _rules(school_ids: Sequence[int], module_ids: Sequence[str]):  # type: ignor
     return union_all(for_staff, for_invited).cte("rules"), staff, invited
 
 
-def _statuses(school_ids: Sequence[int], module_ids: Sequence[str], now: datetime):  # type: ignore[no-untyped-def]
-    rules, staff, invited = _rules(school_ids, module_ids)
+def _statuses(  # type: ignore[no-untyped-def]
+    school_ids: Sequence[int], module_ids: Sequence[str], now: datetime, context: Sequence[int]
+):
+    rules, staff, invited = _rules(school_ids, module_ids, context)
     latest = (
         select(
             Certificate.user_id,
@@ -275,7 +280,7 @@ def _statuses(school_ids: Sequence[int], module_ids: Sequence[str], now: datetim
             func.max(Certificate.issued_at).label("issued_at"),
             func.max(Certificate.expires_at).label("expires_at"),
         )
-        .where(Certificate.school_id.in_(school_ids))
+        .where(Certificate.school_id.in_(context))
         .group_by(Certificate.user_id, Certificate.module_id)
         .cte("latest")
     )
@@ -320,7 +325,7 @@ def _statuses(school_ids: Sequence[int], module_ids: Sequence[str], now: datetim
             and_(
                 Exemption.user_id == rules.c.user_id,
                 Exemption.module_id == rules.c.module_id,
-                Exemption.school_id.in_(school_ids),
+                Exemption.school_id.in_(context),
             ),
         )
         .subquery("items")
@@ -337,23 +342,60 @@ def _statuses(school_ids: Sequence[int], module_ids: Sequence[str], now: datetim
     return counts, staff_counts
 
 
+def count_by_school(
+    session: Session,
+    school_ids: Sequence[int],
+    module_ids: Iterable[str],
+    now: datetime,
+    context: Sequence[int] | None = None,
+) -> dict[int, TrustTallies]:
+    """Each school's counts, in two statements however many schools and staff. `context` is
+    the whole set being looked at (default: `school_ids`): certificates, exemptions and the
+    choice of invitation per email come from all of it, as in `compliance_items` over it."""
+    school_ids, module_ids = sorted(school_ids), sorted(module_ids)
+    context = sorted(context) if context is not None else school_ids
+    counts, staff_counts = _statuses(school_ids, module_ids, now, context)
+    rows: dict[int, list] = {school_id: [] for school_id in school_ids}
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+    until = dict.fromkeys(school_ids, midnight)  # due dates move at midnight
+    for school_id, module_id, status, count, first_refresh in session.execute(counts):
+        rows[school_id].append((school_id, module_id, status, count))
+        if first_refresh is None or status not in (Compliance.COMPLETE, Compliance.EXPIRING):
+            continue
+        moment = _aware(first_refresh)  # when the soonest of these expires...
+        if status == Compliance.COMPLETE:
+            moment -= REFRESHER_WINDOW  # ...or starts expiring
+        until[school_id] = min(until[school_id], moment)
+    staff = dict.fromkeys(school_ids, 0)
+    staff.update({school_id: count for school_id, count in session.execute(staff_counts)})
+    return {
+        sid: TrustTallies.from_rows(rows[sid], {sid: staff[sid]}, now, until[sid])
+        for sid in school_ids
+    }
+
+
 def count_statuses(
     session: Session, school_ids: Sequence[int], module_ids: Iterable[str], now: datetime
 ) -> TrustTallies:
-    """Counts of every status per school and module, in two statements whatever the size."""
-    school_ids, module_ids = sorted(school_ids), sorted(module_ids)
-    counts, staff_counts = _statuses(school_ids, module_ids, now)
-    rows, soonest = [], []
-    for school_id, module_id, status, count, first_refresh in session.execute(counts):
-        rows.append((school_id, module_id, status, count))
-        if first_refresh is not None and status == Compliance.COMPLETE:
-            soonest.append(_aware(first_refresh) - REFRESHER_WINDOW)  # starts expiring
-        elif first_refresh is not None and status == Compliance.EXPIRING:
-            soonest.append(_aware(first_refresh))  # expires
-    staff = {school_id: 0 for school_id in school_ids}
-    staff.update({school_id: count for school_id, count in session.execute(staff_counts)})
-    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
-    return TrustTallies.from_rows(rows, staff, now, min([midnight, *soonest]))
+    """Counts of every status for these schools together, per school and module."""
+    return combine(count_by_school(session, school_ids, module_ids, now).values(), now)
+
+
+def combine(parts: Iterable[TrustTallies], now: datetime) -> TrustTallies:
+    """One set of counts from several (each school's), holding while all of them hold."""
+    staff: dict[int, int] = {}
+    by_school: dict[int, Tally] = {}
+    by_module: dict[str, Tally] = defaultdict(Tally)
+    total = Tally()
+    valid_until = datetime.max.replace(tzinfo=UTC)
+    for part in parts:
+        staff.update(part.staff)
+        by_school.update(part.by_school)
+        for module_id, tally in part.by_module.items():
+            by_module[module_id].counts.update(tally.counts)
+        total.counts.update(part.total.counts)
+        valid_until = min(valid_until, part.valid_until)
+    return TrustTallies(staff, by_school, dict(by_module), total, now, valid_until)
 
 
 def _aware(moment: datetime | str) -> datetime:
@@ -368,7 +410,7 @@ def _aware(moment: datetime | str) -> datetime:
 class TallyCache:
     """Counts kept in this process (a small LRU); each web worker has its own."""
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 4096) -> None:  # an entry per school: a few KB each
         self._entries: OrderedDict[str, TrustTallies] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
@@ -386,6 +428,14 @@ class TallyCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+    def get_many(self, keys: list[str]) -> dict[str, TrustTallies]:
+        found = {key: self.get(key) for key in keys}
+        return {key: value for key, value in found.items() if value is not None}
+
+    def set_many(self, entries: dict[str, TrustTallies], seconds: int) -> None:
+        for key, value in entries.items():
+            self.set(key, value, seconds)
 
     def clear(self) -> None:
         with self._lock:
@@ -407,6 +457,17 @@ class RedisTallyCache(TallyCache):
     def set(self, key: str, value: TrustTallies, seconds: int) -> None:
         self._redis.set(f"tallies:{key}", value.to_json(), ex=max(1, seconds))
 
+    def get_many(self, keys: list[str]) -> dict[str, TrustTallies]:
+        values = self._redis.mget([f"tallies:{key}" for key in keys]) if keys else []
+        pairs = zip(keys, values, strict=True)
+        return {k: TrustTallies.from_json(v) for k, v in pairs if v is not None}
+
+    def set_many(self, entries: dict[str, TrustTallies], seconds: int) -> None:
+        pipeline = self._redis.pipeline()
+        for key, value in entries.items():
+            pipeline.set(f"tallies:{key}", value.to_json(), ex=max(1, seconds))
+        pipeline.execute()
+
     def clear(self) -> None:
         for key in self._redis.scan_iter("tallies:*"):
             self._redis.delete(key)
@@ -426,20 +487,34 @@ def cached_statuses(
     module_ids: Iterable[str],
     now: datetime,
 ) -> TrustTallies:
-    """`count_statuses`, from the cache when nothing has changed and the clock has not moved
-    past a status change. One small query reads the schools' generation numbers."""
+    """`count_statuses`, school by school from the cache: a school is counted again only if
+    something of its own changed (its generation moved) or the clock passed one of its status
+    changes. One small query reads the generations; one statement counts the schools missing."""
     school_ids, module_ids = sorted(school_ids), sorted(module_ids)
-    generations = session.execute(
-        select(School.id, School.tally_generation).where(School.id.in_(school_ids))
-    ).all()
-    key = sha256_json([RULES_VERSION, sorted(map(tuple, generations)), module_ids])
-    cached = cache.get(key)
-    if cached is not None and cached.holds_at(now):
-        return cached
-    tallies = count_statuses(session, school_ids, module_ids, now)
-    seconds = int((tallies.valid_until - now).total_seconds())
-    cache.set(key, tallies, min(seconds, MAX_CACHE_SECONDS))
-    return tallies
+    generations = dict(
+        session.execute(
+            select(School.id, School.tally_generation).where(School.id.in_(school_ids))
+        ).all()
+    )
+    context = sha256_json(school_ids)  # counts depend on the set (invitations, certificates)
+    keys = {
+        sid: sha256_json([RULES_VERSION, context, sid, generations.get(sid), module_ids])
+        for sid in school_ids
+    }
+    found = cache.get_many(list(keys.values()))
+    parts = {sid: found.get(key) for sid, key in keys.items()}
+    missing = [sid for sid, part in parts.items() if part is None or not part.holds_at(now)]
+    if missing:
+        fresh = count_by_school(session, missing, module_ids, now, context=school_ids)
+        parts.update(fresh)
+        cache.set_many(
+            {keys[sid]: part for sid, part in fresh.items()},
+            min(
+                MAX_CACHE_SECONDS,
+                int((min(p.valid_until for p in fresh.values()) - now).total_seconds()),
+            ),
+        )
+    return combine((part for part in parts.values() if part is not None), now)
 
 
 # --- what moves a count ------------------------------------------------------------------------
@@ -466,9 +541,13 @@ def _changes_counts(obj: object, deleted_or_new: bool) -> bool:
 
 def _before_flush(session: Session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
     """Note the schools whose counts this flush can move (read now: deleted rows still exist,
-    and their school is lost after the flush)."""
+    and their school is lost after the flush). Besides a row's own school: a certificate also
+    counts for its holder's current school, and a person's email decides which invitation
+    counts in every school of a set, so a change to one bumps each school with that email."""
     schools: set[int] = session.info.setdefault("tally_schools", set())
     users: set[int] = session.info.setdefault("tally_users", set())
+    emails: set[str] = session.info.setdefault("tally_emails", set())
+    pending: list = session.info.setdefault("tally_pending", [])
     dirty = [obj for obj in session.dirty if session.is_modified(obj)]
     for obj, whole in chain(
         ((o, True) for o in session.new),
@@ -477,34 +556,44 @@ def _before_flush(session: Session, flush_context, instances) -> None:  # type: 
     ):
         if not _changes_counts(obj, whole):
             continue
-        owner = obj.user_id if isinstance(obj, UserRole) else getattr(obj, "school_id", None)
-        if owner is None:  # set through a relationship, at flush time: look after it
-            session.info.setdefault("tally_pending", []).append(obj)
-        elif isinstance(obj, UserRole):
-            users.add(owner)
-        else:
-            schools.add(owner)
-        if isinstance(obj, User) and not whole:
-            history = inspect(obj).attrs.school_id.history  # moved school: the old one too
-            schools.update(s for s in history.deleted if s is not None)
+        pending.append(obj)  # its school and user are read after the flush (new rows)
+        if isinstance(obj, UserRole | Certificate) and obj.user_id is not None:
+            users.add(obj.user_id)
+        if not isinstance(obj, User | Invitation):
+            if getattr(obj, "school_id", None) is not None:
+                schools.add(obj.school_id)
+            continue
+        state = inspect(obj)
+        if obj.school_id is not None:
+            schools.add(obj.school_id)
+        schools.update(s for s in state.attrs.school_id.history.deleted if s is not None)
+        emails.update(e for e in (obj.email, *state.attrs.email.history.deleted) if e)
 
 
 def _after_flush(session: Session, flush_context) -> None:  # type: ignore[no-untyped-def]
     """Bump the generation of every school noted, in the flush's own transaction."""
     schools: set[int] = session.info.pop("tally_schools", set())
     users: set[int] = session.info.pop("tally_users", set())
+    emails: set[str] = session.info.pop("tally_emails", set())
     for obj in session.info.pop("tally_pending", []):
-        if isinstance(obj, UserRole):
-            users.add(obj.user_id)
-        elif getattr(obj, "school_id", None) is not None:
+        if getattr(obj, "school_id", None) is not None:
             schools.add(obj.school_id)
-    if not schools and not users:
+        if isinstance(obj, UserRole | Certificate) and obj.user_id is not None:
+            users.add(obj.user_id)
+    if not (schools or users or emails):
         return
-    user_schools = select(User.school_id).where(User.id.in_(users)).scalar_subquery()
     school_table = School.__table__  # type: ignore[attr-defined]
     condition = school_table.c.id.in_(schools)
     if users:
-        condition = or_(condition, school_table.c.id.in_(user_schools))
+        condition = or_(
+            condition, school_table.c.id.in_(select(User.school_id).where(User.id.in_(users)))
+        )
+    if emails:
+        condition = or_(
+            condition,
+            school_table.c.id.in_(select(User.school_id).where(User.email.in_(emails))),
+            school_table.c.id.in_(select(Invitation.school_id).where(Invitation.email.in_(emails))),
+        )
     session.connection().execute(
         update(school_table)
         .where(condition)
