@@ -280,7 +280,10 @@ def _statuses(  # type: ignore[no-untyped-def]
             func.max(Certificate.issued_at).label("issued_at"),
             func.max(Certificate.expires_at).label("expires_at"),
         )
-        .where(Certificate.school_id.in_(context))
+        .where(
+            Certificate.school_id.in_(context),
+            Certificate.user_id.in_(select(staff.c.user_id)),  # only the schools counted
+        )
         .group_by(Certificate.user_id, Certificate.module_id)
         .cte("latest")
     )
@@ -487,15 +490,20 @@ def cached_statuses(
     module_ids: Iterable[str],
     now: datetime,
 ) -> TrustTallies:
-    """`count_statuses`, school by school from the cache: a school is counted again only if
-    something of its own changed (its generation moved) or the clock passed one of its status
-    changes. One small query reads the generations; one statement counts the schools missing."""
+    """`count_statuses` from the cache: the whole set's counts while nothing in it changed;
+    otherwise school by school, counting again only the schools where something of their own
+    changed (their generation moved) or the clock passed one of their status changes. One
+    small query reads the generations; one statement counts the schools missing."""
     school_ids, module_ids = sorted(school_ids), sorted(module_ids)
     generations = dict(
         session.execute(
             select(School.id, School.tally_generation).where(School.id.in_(school_ids))
         ).all()
     )
+    whole_key = sha256_json([RULES_VERSION, "set", sorted(generations.items()), module_ids])
+    whole = cache.get(whole_key)
+    if whole is not None and whole.holds_at(now):
+        return whole
     context = sha256_json(school_ids)  # counts depend on the set (invitations, certificates)
     keys = {
         sid: sha256_json([RULES_VERSION, context, sid, generations.get(sid), module_ids])
@@ -508,13 +516,17 @@ def cached_statuses(
         fresh = count_by_school(session, missing, module_ids, now, context=school_ids)
         parts.update(fresh)
         cache.set_many(
-            {keys[sid]: part for sid, part in fresh.items()},
-            min(
-                MAX_CACHE_SECONDS,
-                int((min(p.valid_until for p in fresh.values()) - now).total_seconds()),
-            ),
+            {keys[sid]: part for sid, part in fresh.items()}, _seconds(fresh.values(), now)
         )
-    return combine((part for part in parts.values() if part is not None), now)
+    tallies = combine((part for part in parts.values() if part is not None), now)
+    cache.set(whole_key, tallies, _seconds([tallies], now))
+    return tallies
+
+
+def _seconds(parts: Iterable[TrustTallies], now: datetime) -> int:
+    """How long to keep entries in Redis: until the first of them stops holding, an hour at most."""
+    until = min(part.valid_until for part in parts)
+    return max(1, min(MAX_CACHE_SECONDS, int((until - now).total_seconds())))
 
 
 # --- what moves a count ------------------------------------------------------------------------
