@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, Response, current_app, has_app_context, render_template, request, url_for
@@ -46,7 +47,7 @@ class JobQueue:
     """One app's queue and its tasks (kept on `app.extensions["jobs"]`)."""
 
     huey: Huey
-    render: Callable  # the Huey task: render(kind, object_id)
+    render: Any  # the Huey task: render(kind, object_id), render.schedule(...)
 
 
 def init_jobs(app: Flask) -> None:
@@ -84,7 +85,7 @@ def job_queue(app: Flask, huey: Huey) -> JobQueue:
     return JobQueue(huey, render)
 
 
-def _in_app(app: Flask, work: Callable[[], None]) -> None:
+def _in_app(app: Flask, work: Callable[[], object]) -> None:
     """Run `work` in an app context: the caller's (immediate mode, in tests) or a new one."""
     if has_app_context():
         work()

@@ -43,7 +43,7 @@ def _weasyprint() -> tuple[Any, Any, Any]:
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
-        def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
+        def fetch(self, url: str, headers=None):
             if url.startswith("file://"):
                 path = Path(url.removeprefix("file://").split("?")[0]).resolve()
                 if not path.is_relative_to(STATIC_DIR):

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from itertools import chain
+from typing import Any
 
 from sqlalchemy import (
     Integer,
@@ -70,7 +71,7 @@ class add_months(FunctionElement):  # noqa: N801 (reads like the SQL function it
 
 
 @compiles(add_months)
-def _add_months_sqlite(element, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _add_months_sqlite(element, compiler, **kw) -> str:
     # SQLite keeps UTC timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff'; its own '+N months' rolls
     # 31 January over into March, so build the date and keep the time-of-day text as it is.
     moment, months = (compiler.process(arg, **kw) for arg in element.clauses)
@@ -83,7 +84,7 @@ def _add_months_sqlite(element, compiler, **kw) -> str:  # type: ignore[no-untyp
 
 
 @compiles(add_months, "postgresql")
-def _add_months_postgresql(element, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _add_months_postgresql(element, compiler, **kw) -> str:
     # Month arithmetic on a timestamptz follows the session's time zone; do it in UTC, as Python
     # does. PostgreSQL clamps 31 January + 1 month to the end of February, as add_months does.
     moment, months = (compiler.process(arg, **kw) for arg in element.clauses)
@@ -155,7 +156,7 @@ class TrustTallies:
         )
 
 
-def _people(school_ids: Sequence[int], context: Sequence[int]):  # type: ignore[no-untyped-def]
+def _people(school_ids: Sequence[int], context: Sequence[int]):
     """Two CTEs: active staff of `school_ids`, and their pending invitations that count (as
     load_people over all of `context`: newest per email, none for an email with an account)."""
     staff = (
@@ -188,7 +189,7 @@ def _people(school_ids: Sequence[int], context: Sequence[int]):  # type: ignore[
     return staff, invited
 
 
-def _invitation_has_role(roles_column):  # type: ignore[no-untyped-def]
+def _invitation_has_role(roles_column):
     """The assignment's role is among the invitation's space-separated roles (known roles only;
     their underscores are escaped, as LIKE would read them as wildcards)."""
     padded = literal(" ") + roles_column + literal(" ")
@@ -204,7 +205,7 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _rules(school_ids: Sequence[int], module_ids: Sequence[str], context: Sequence[int]):  # type: ignore[no-untyped-def]
+def _rules(school_ids: Sequence[int], module_ids: Sequence[str], context: Sequence[int]):
     """(school, user or none, module, earliest due date, shortest refresher) per person."""
     staff, invited = _people(school_ids, context)
     merged = (
@@ -269,7 +270,7 @@ def _rules(school_ids: Sequence[int], module_ids: Sequence[str], context: Sequen
     return union_all(for_staff, for_invited).cte("rules"), staff, invited
 
 
-def _statuses(  # type: ignore[no-untyped-def]
+def _statuses(
     school_ids: Sequence[int], module_ids: Sequence[str], now: datetime, context: Sequence[int]
 ):
     rules, staff, invited = _rules(school_ids, module_ids, context)
@@ -495,11 +496,10 @@ def cached_statuses(
     changed (their generation moved) or the clock passed one of their status changes. One
     small query reads the generations; one statement counts the schools missing."""
     school_ids, module_ids = sorted(school_ids), sorted(module_ids)
-    generations = dict(
-        session.execute(
-            select(School.id, School.tally_generation).where(School.id.in_(school_ids))
-        ).all()
+    rows = session.execute(
+        select(School.id, School.tally_generation).where(School.id.in_(school_ids))
     )
+    generations: dict[int, int] = {school_id: generation for school_id, generation in rows}
     whole_key = sha256_json([RULES_VERSION, "set", sorted(generations.items()), module_ids])
     whole = cache.get(whole_key)
     if whole is not None and whole.holds_at(now):
@@ -537,7 +537,7 @@ _RELEVANT = {
     Invitation: {"accepted_at", "revoked_at", "roles", "email", "school_id", "created_at"},
 }
 _WATCHED = (User, UserRole, Invitation, Assignment, Exemption, Certificate)
-_WATCHED_TABLES = {model.__table__ for model in _WATCHED}  # type: ignore[attr-defined]
+_WATCHED_TABLES = {model.__table__ for model in _WATCHED}
 _installed = False
 
 
@@ -547,11 +547,11 @@ def _changes_counts(obj: object, deleted_or_new: bool) -> bool:
     relevant = _RELEVANT.get(type(obj))
     if deleted_or_new or relevant is None:
         return True
-    state = inspect(obj)
+    state: Any = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in relevant)
 
 
-def _before_flush(session: Session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+def _before_flush(session: Session, flush_context, instances) -> None:
     """Note the schools whose counts this flush can move (read now: deleted rows still exist,
     and their school is lost after the flush). Besides a row's own school: a certificate also
     counts for its holder's current school, and a person's email decides which invitation
@@ -575,14 +575,14 @@ def _before_flush(session: Session, flush_context, instances) -> None:  # type: 
             if getattr(obj, "school_id", None) is not None:
                 schools.add(obj.school_id)
             continue
-        state = inspect(obj)
+        state: Any = inspect(obj)
         if obj.school_id is not None:
             schools.add(obj.school_id)
         schools.update(s for s in state.attrs.school_id.history.deleted if s is not None)
         emails.update(e for e in (obj.email, *state.attrs.email.history.deleted) if e)
 
 
-def _after_flush(session: Session, flush_context) -> None:  # type: ignore[no-untyped-def]
+def _after_flush(session: Session, flush_context) -> None:
     """Bump the generation of every school noted, in the flush's own transaction."""
     schools: set[int] = session.info.pop("tally_schools", set())
     users: set[int] = session.info.pop("tally_users", set())
@@ -594,7 +594,7 @@ def _after_flush(session: Session, flush_context) -> None:  # type: ignore[no-un
             users.add(obj.user_id)
     if not (schools or users or emails):
         return
-    school_table = School.__table__  # type: ignore[attr-defined]
+    school_table = School.__table__
     condition = school_table.c.id.in_(schools)
     if users:
         condition = or_(
@@ -613,14 +613,14 @@ def _after_flush(session: Session, flush_context) -> None:  # type: ignore[no-un
     )
 
 
-def _bulk_statement(orm_execute_state) -> None:  # type: ignore[no-untyped-def]
+def _bulk_statement(orm_execute_state) -> None:
     """An insert, update or delete statement on a watched table (not row by row): it could touch
     any school, so bump them all."""
     state = orm_execute_state
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     if getattr(state.statement, "table", None) in _WATCHED_TABLES:
-        school_table = School.__table__  # type: ignore[attr-defined]
+        school_table = School.__table__
         state.session.connection().execute(
             update(school_table).values(tally_generation=school_table.c.tally_generation + 1)
         )
