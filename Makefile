@@ -39,7 +39,12 @@ db: install
 demo: check-run db assets
 	$(FLASK) demo
 
+# The job worker (PDF rendering, app/jobs.py) runs beside the web server in its own process;
+# Ctrl-C stops both (the worker finishes the render it is on first).
 run: check-run install assets demo
+	@$(FLASK) jobs prerender
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) jobs worker & worker=$$!; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: check-test install assets

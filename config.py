@@ -34,9 +34,12 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
-    # Redis when there is one; otherwise the app's own database, which every worker and host
-    # shares (app/rate_limits.py). Per-process memory would let each worker count on its own.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "app-database://"
+    # Redis is optional: rate-limit counters, the job queue and the compliance-tally cache use it
+    # when set (several processes or hosts). Without it the counters live in the app's own
+    # database, which every worker and host shares (app/rate_limits.py): per-process memory
+    # would let each worker count on its own.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "app-database://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
@@ -76,6 +79,16 @@ class Config:
     )
     POLICY_PDF_MAX_MB = int(os.environ.get("POLICY_PDF_MAX_MB", 10))
 
+    # The background job queue (app/jobs.py): Huey on Redis when REDIS_URL is set, else on this
+    # SQLite file (empty: instance/jobs.db). JOBS_IMMEDIATE runs jobs in the calling process
+    # (tests only). PDF_PRERENDER renders a PDF as soon as its data changes; draft reports wait
+    # PDF_DRAFT_RENDER_DELAY seconds so a run of saves ends in one render.
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "")
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE")
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", 1))
+    PDF_PRERENDER = _env_bool("PDF_PRERENDER", True)
+    PDF_DRAFT_RENDER_DELAY = int(os.environ.get("PDF_DRAFT_RENDER_DELAY", 20))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -91,6 +104,11 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     SHOW_OUTBOX = True
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = ""
+    # Jobs run as they are queued; PDFs are rendered when a page asks for one, not on every
+    # certificate and decision (a test that checks pre-rendering turns PDF_PRERENDER on).
+    JOBS_IMMEDIATE = True
+    PDF_PRERENDER = False
     PUBLIC_BASE_URL = "http://localhost"
     PASSWORD_RESET_MIN_SECONDS = 0.0  # the timing test sets its own
     # Cheap hashes keep the suite fast; production keeps the strong defaults above.

@@ -23,6 +23,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     _init_request_guards(app)
     _init_extensions(app)
 
+    from app.jobs import init_jobs
+    from app.services.oversight import tallies, tally_generations
+
+    init_jobs(app)
+    tally_generations.track_changes()
+    app.extensions["tally_cache"] = tallies.cache_for(app.config["REDIS_URL"])
+
     from app.content.registry import init_content
 
     init_content(app)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import UTCDateTime, db, utcnow
@@ -21,5 +21,8 @@ class School(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trust.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by every change that can move its training counts (app/services/oversight/tallies),
+    # so cached counts are keyed by it and never outlive a change.
+    tally_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")

@@ -2,7 +2,7 @@
 export and the trust view. The figures come from app/services/oversight/compliance.py and
 app/services/procurement/reviews.py; the time from app/clock.py so tests can move it."""
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from app import audit, clock
@@ -15,7 +15,7 @@ from app.models.oversight import Exemption
 from app.oversight import bp
 from app.oversight.forms import ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
-from app.services.oversight import compliance
+from app.services.oversight import compliance, tallies
 from app.services.policies import acknowledgements
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
@@ -161,11 +161,10 @@ def trust():
     school_ids = managed_school_ids(current_user)
     titles = module_titles()
     now = clock.now()
-    people, items = compliance.compliance_items(db.session, school_ids, titles, now)
-    staff = {sid: 0 for sid in school_ids}
-    for p in people:
-        staff[p.school_id] += 1
-    tallies = compliance.by_school(items)
+    # Counted in SQL and cached until something changes (app/services/oversight/tallies.py).
+    counted = tallies.cached_statuses(
+        db.session, current_app.extensions["tally_cache"], school_ids, titles, now
+    )
     reviews_by_school: dict[int, int] = {}
     for product in reviews.products_due_for_review(db.session, school_ids, now.date()):
         reviews_by_school[product.school_id] = reviews_by_school.get(product.school_id, 0) + 1
@@ -177,13 +176,13 @@ def trust():
             (
                 sid,
                 name,
-                staff[sid],
-                tallies.get(sid, compliance.Tally()),
+                counted.staff.get(sid, 0),
+                counted.by_school.get(sid, compliance.Tally()),
                 reviews_by_school.get(sid, 0),
             )
             for sid, name in names.items()
         ],
-        total=compliance.overall(items),
-        modules=[(mid, titles[mid], t) for mid, t in sorted(compliance.by_module(items).items())],
+        total=counted.total,
+        modules=[(mid, titles[mid], t) for mid, t in sorted(counted.by_module.items())],
         **_template_globals(),
     )

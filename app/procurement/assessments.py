@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
+from app.jobs import prerender
 from app.models import db
 from app.procurement import bp
 from app.procurement.common import (
@@ -90,6 +91,7 @@ def profile(assessment_id: int):
                 stale = True
             else:
                 db.session.commit()
+                prerender("report", assessment.id, draft=True)
                 flash(
                     "Profile saved. The sections that apply to this product are listed below.",
                     "success",
@@ -142,6 +144,7 @@ def section(assessment_id: int, section_id: str):
             db.session.rollback()
             return read_only_redirect(assessment)
         db.session.commit()
+        prerender("report", assessment.id, draft=True)
         if outcome.finished:
             message = f"“{section.title}” saved."
             if outcome.kept_theirs:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.content.registry import content
 from app.input_limits import bounded_int
-from app.models import Role, User
+from app.models import Role, School, User, db
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
 from app.services.procurement import snapshots
@@ -55,6 +55,7 @@ def current_snapshot(assessment: Assessment) -> dict:
     """The frozen snapshot once proposed or decided; otherwise the snapshot as it is now."""
     if assessment.locked and assessment.snapshot:
         return assessment.snapshot
-    return snapshots.live_snapshot(
-        assessment, content().checklists, school_name=current_user.school.name
-    )
+    # The school is read from the assessment, not the signed-in user: the job worker that
+    # renders the PDF has no user (and the scoping already made them the same school).
+    school = db.session.get(School, assessment.school_id)
+    return snapshots.live_snapshot(assessment, content().checklists, school_name=school.name)

@@ -1,9 +1,10 @@
 """Exports (JSON, CSV, the PDF report) and the JSON import. Every export is audited.
 
-Every report PDF is cached by the hash of the snapshot it shows: a decided (or proposed) one by
-its frozen snapshot's hash, a draft by the hash of its live snapshot, so asking again for an
-unchanged draft is served from disk too. The conditions' progress (met, overdue) and the day it
-was generated are part of the key, because the report prints them.
+The report PDF is rendered by the job worker (app/jobs.py) and cached by the hash of the
+snapshot it shows: a decided (or proposed) one by its frozen snapshot's hash, a draft by the hash
+of its live snapshot, so an unchanged report is the same file every time. The conditions'
+progress (met, overdue) and the families' request counts are part of the key, because the
+report prints them.
 """
 
 from flask import flash, redirect, render_template, url_for
@@ -11,10 +12,12 @@ from werkzeug.utils import secure_filename
 
 from app import audit, clock
 from app.content.registry import content
-from app.downloads import download, json_download, pdf_download
+from app.downloads import download, json_download
 from app.input_limits import DocumentError, load_json_document
+from app.jobs import pdf_or_pending
 from app.models import db
-from app.pdf import cache_key_for, render_pdf
+from app.models.procurement import Assessment
+from app.pdf import Document, cache_key_for, document_kind
 from app.procurement import bp
 from app.procurement.common import ROLES, current_snapshot, load_assessment, me
 from app.procurement.forms import ImportForm
@@ -67,27 +70,40 @@ def export_csv(assessment_id: int):
     return download("\ufeff" + body, _filename(assessment, "csv"))
 
 
+@document_kind("report", Assessment)
+def report_document(assessment: Assessment) -> Document:
+    """The report as it stands, with the one cache key the route and the job worker share."""
+    today = clock.now().date()
+    conditions = [condition_state(c, today) for c in assessment.conditions]
+    requests = counts_for_product(db.session, assessment.school_id, assessment.vendor_id)
+    if assessment.locked and assessment.snapshot_hash:
+        key_source = assessment.snapshot_hash  # the frozen snapshot is read only to render
+    else:
+        key_source = sha256_json(current_snapshot(assessment))
+    key = cache_key_for(
+        key_source, conditions, vars(requests), REPORT_TEMPLATE, REPORT_LAYOUT_VERSION
+    )
+    return Document(
+        cache_key=key,
+        template=REPORT_TEMPLATE,
+        filename=_filename(assessment, "pdf"),
+        context=lambda: (
+            report_context(current_snapshot(assessment), conditions=conditions)
+            | {"family_requests": requests}
+        ),
+    )
+
+
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 @roles_required(*ROLES)
 def report_pdf(assessment_id: int):
     assessment = load_assessment(assessment_id)
-    snapshot = current_snapshot(assessment)
-    requests = counts_for_product(db.session, assessment.school_id, assessment.vendor_id)
-    today = clock.now().date()
-    conditions = [condition_state(c, today) for c in assessment.conditions]
-    frozen = assessment.snapshot_hash if assessment.locked else None
-    cache_key = cache_key_for(
-        frozen or sha256_json(snapshot),
-        conditions,
-        vars(requests),
-        today.isoformat(),
-        REPORT_TEMPLATE,
-        REPORT_LAYOUT_VERSION,
+    return pdf_or_pending(
+        "report",
+        assessment,
+        back=(url_for(".review", assessment_id=assessment.id), "Back to the assessment"),
+        on_download=lambda: _audit_export(assessment, "pdf"),
     )
-    context = report_context(snapshot, conditions=conditions) | {"family_requests": requests}
-    pdf = render_pdf(REPORT_TEMPLATE, context, cache_key=cache_key)
-    _audit_export(assessment, "pdf")
-    return pdf_download(_filename(assessment, "pdf"), pdf)
 
 
 def condition_state(condition, today) -> dict:  # type: ignore[no-untyped-def]

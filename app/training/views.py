@@ -18,13 +18,14 @@ from flask_login import current_user, login_required
 
 from app import audit, clock
 from app.content.registry import content
-from app.downloads import csv_download, pdf_download
+from app.downloads import csv_download
 from app.extensions import limiter
 from app.form_fields import ConfirmForm
+from app.jobs import pdf_or_pending, prerender
 from app.mail import external_url
 from app.models import db
 from app.models.training import Certificate, QuizAttempt
-from app.pdf import cache_key_for, render_pdf
+from app.pdf import Document, cache_key_for, document_kind
 from app.security import get_scoped_or_404
 from app.services.training import quiz, records
 from app.services.training.certificates import certificate_state, superseded_by
@@ -178,6 +179,8 @@ def attempt(attempt_id: int):
                     module_id=attempt.module_id,
                 )
             db.session.commit()
+            if submission.certificate is not None:
+                prerender("certificate", submission.certificate.id)
             return redirect(url_for(".attempt_result", attempt_id=attempt.id))
     status = 400 if problems else 200
     return render_template(
@@ -228,8 +231,10 @@ def _superseded(certificate: Certificate) -> str | None:
     return superseded_by(certificate.module_version, module.version if module else None)
 
 
-def certificate_pdf_bytes(certificate: Certificate, verify_url: str) -> bytes:
-    """The certificate as PDF; issued certificates never change, so the output is cached."""
+@document_kind("certificate", Certificate)
+def certificate_document(certificate: Certificate) -> Document:
+    """The certificate as a PDF document; issued certificates never change, so it is cached."""
+    verify_url = external_url("verify.verify_code", code=certificate.code)
     key = cache_key_for(
         "certificate",
         CERTIFICATE_LAYOUT_VERSION,
@@ -238,8 +243,11 @@ def certificate_pdf_bytes(certificate: Certificate, verify_url: str) -> bytes:
         certificate.issued_at.isoformat(),
         verify_url,
     )
-    return render_pdf(
-        CERTIFICATE_TEMPLATE, {"certificate": certificate, "verify_url": verify_url}, cache_key=key
+    return Document(
+        cache_key=key,
+        template=CERTIFICATE_TEMPLATE,
+        filename=f"certificate-{certificate.module_id}-{certificate.issued_at:%Y-%m-%d}.pdf",
+        context=lambda: {"certificate": certificate, "verify_url": verify_url},
     )
 
 
@@ -247,10 +255,8 @@ def certificate_pdf_bytes(certificate: Certificate, verify_url: str) -> bytes:
 @login_required
 def certificate_pdf(certificate_id: int):
     certificate = _own_or_404(Certificate, certificate_id)
-    verify_url = external_url("verify.verify_code", code=certificate.code)
-    pdf = certificate_pdf_bytes(certificate, verify_url)
-    filename = f"certificate-{certificate.module_id}-{certificate.issued_at:%Y-%m-%d}.pdf"
-    return pdf_download(filename, pdf)
+    back = (url_for(".certificate", certificate_id=certificate.id), "Back to the certificate")
+    return pdf_or_pending("certificate", certificate, back=back)
 
 
 @bp.get("/cpd")
