@@ -52,6 +52,8 @@ class User(UserMixin, SchoolOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The interface language chosen with the language switch ("en" or "cy"); None: not chosen.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     school: Mapped[School] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -1,0 +1,69 @@
+"""Welsh and English: Flask-Babel wiring, which language a request is in, and the switch.
+
+The language of a request is, in order: the signed-in user's saved choice (`User.locale`), the
+choice kept in the session (the cookie the app already sets: someone not signed in can switch
+too), else English. The switch (`main.switch_language`) saves both. Templates get `html_lang`
+for `<html lang>` (pages and PDFs) and `language_switch` for the link to the other language.
+
+Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.mo` by
+`make translations-compile` (part of `make install`); see app/translations/README.md.
+"""
+
+from flask import Flask, has_request_context, request, session
+from flask_babel import Babel, force_locale, get_locale
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.util import i18n
+from app.util.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, SUPPORTED_LOCALES
+
+SESSION_KEY = "locale"
+babel = Babel()
+
+# The `lang` attribute for each locale: British English, Welsh.
+HTML_LANG = {"en": "en-GB", "cy": "cy"}
+
+
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # a CLI command or job: English unless a block asks (`i18n.in_locale`)
+    try:
+        saved = current_user.locale if current_user.is_authenticated else None
+    except SQLAlchemyError:
+        saved = None  # the error page for a lost database still renders, in the session's language
+    if saved in SUPPORTED_LOCALES:
+        return saved
+    chosen = session.get(SESSION_KEY)
+    return chosen if chosen in SUPPORTED_LOCALES else None
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LOCALE
+
+
+def language_switch() -> dict:
+    """The other language's code and name, and the page to come back to, for the switch."""
+    other = "en" if current_locale() == "cy" else "cy"
+    back = request.full_path.rstrip("?") if has_request_context() else "/"
+    return {"lang": other, "name": LANGUAGE_NAMES[other], "hreflang": HTML_LANG[other],
+            "next": back}  # fmt: skip
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
+    # `{% trans %}` blocks are written across lines; their text is one line in the catalogue.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    i18n.register(
+        gettext=babel_gettext,
+        ngettext=babel_ngettext,
+        force_locale=force_locale,
+        current_locale=current_locale,
+    )
+    app.jinja_env.globals["lazy_gettext"] = i18n.lazy_gettext
+
+    @app.context_processor
+    def inject_language() -> dict:
+        return {"html_lang": HTML_LANG[current_locale()], "language_switch": language_switch}

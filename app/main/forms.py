@@ -1,0 +1,19 @@
+"""The language switch's form: which language, and the page to return to."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import AnyOf
+
+from app.util.i18n import SUPPORTED_LOCALES
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField(validators=[AnyOf(SUPPORTED_LOCALES)])
+    next = HiddenField()
+
+
+def local_path(target: str | None) -> str:
+    """`target` when it is a path on this site, else the home page (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
