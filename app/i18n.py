@@ -2,8 +2,9 @@
 
 The language of a request is, in order: the signed-in user's saved choice (`User.locale`), the
 choice kept in the session (the cookie the app already sets: someone not signed in can switch
-too), else English. The switch (`main.switch_language`) saves both. Templates get `html_lang`
-for `<html lang>` (pages and PDFs) and `language_switch` for the link to the other language.
+too), else English. The switch (`main.switch_language`) saves both. Templates get `locale` ("en"
+or "cy"), `html_lang` for `lang` attributes (pages and PDFs) and `language_switch` for the link
+to the other language.
 
 Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.mo` by
 `make translations-compile` (part of `make install`); see app/translations/README.md.
@@ -62,8 +63,11 @@ def init_i18n(app: Flask) -> None:
         force_locale=force_locale,
         current_locale=current_locale,
     )
+    # Globals, not context: macros imported without context (`{% import ... as c %}`) see them.
     app.jinja_env.globals["lazy_gettext"] = i18n.lazy_gettext
+    app.jinja_env.globals["current_locale"] = current_locale
 
     @app.context_processor
     def inject_language() -> dict:
-        return {"html_lang": HTML_LANG[current_locale()], "language_switch": language_switch}
+        locale = current_locale()
+        return {"locale": locale, "html_lang": HTML_LANG[locale], "language_switch": language_switch}

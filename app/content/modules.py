@@ -172,6 +172,7 @@ class Lesson:
     minutes: int
     sources: tuple[Source, ...]
     html: str  # rendered and sanitised at load
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -501,7 +502,11 @@ def _translated_lesson(
     if schema.sources is not None:
         sources = tuple(_source(source) for source in schema.sources)
     return dataclasses.replace(
-        english, title=schema.title, sources=sources, html=render_markdown(body)
+        english,
+        title=schema.title,
+        sources=sources,
+        html=render_markdown(body, language),
+        language=language,
     )
 
 

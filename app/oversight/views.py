@@ -100,7 +100,7 @@ def export():
     school_id = chosen_school_id()
     titles = module_titles()
     role, module_id = chosen_filters(titles)
-    _, items = compliance.compliance_items(
+    __, items = compliance.compliance_items(
         db.session, [school_id], titles, clock.now(), detail=True
     )
     rows = [
@@ -132,7 +132,7 @@ def export():
 def person(user_id: int):
     user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
     titles = module_titles()
-    _, items = compliance.compliance_items(
+    __, items = compliance.compliance_items(
         db.session, [user.school_id], titles, clock.now(), detail=True
     )
     mine = [item for item in items if item.person.user_id == user.id]

@@ -100,7 +100,7 @@ def request_edit(request_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            _, changed = save_request(
+            __, changed = save_request(
                 db.session,
                 form.data,
                 school_id=current_user.school_id,
