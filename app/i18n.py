@@ -10,7 +10,7 @@ Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.m
 `make translations-compile` (part of `make install`); see app/translations/README.md.
 """
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_babel import ngettext as babel_ngettext
@@ -21,6 +21,7 @@ from app.util import i18n
 from app.util.i18n import DEFAULT_LOCALE, LANGUAGE_NAMES, SUPPORTED_LOCALES
 
 SESSION_KEY = "locale"
+URL_KEY = "lang"  # public pages: ?lang=cy (see `language_from_url`)
 babel = Babel()
 
 # The `lang` attribute for each locale: British English, Welsh.
@@ -30,6 +31,9 @@ HTML_LANG = {"en": "en-GB", "cy": "cy"}
 def select_locale() -> str | None:
     if not has_request_context():
         return None  # a CLI command or job: English unless a block asks (`i18n.in_locale`)
+    if g.get("language_from_url"):
+        chosen = request.args.get(URL_KEY)
+        return chosen if chosen in SUPPORTED_LOCALES else None
     try:
         saved = current_user.locale if current_user.is_authenticated else None
     except SQLAlchemyError:
@@ -45,12 +49,31 @@ def current_locale() -> str:
     return locale.language if locale is not None else DEFAULT_LOCALE
 
 
+def language_from_url() -> None:
+    """For pages that must be the same bytes for everyone at one address (the public families'
+    pages, kept by shared caches): the language is `?lang=cy` in the address, never the session,
+    and the switch is a plain link."""
+    g.language_from_url = True
+
+
 def language_switch() -> dict:
-    """The other language's code and name, and the page to come back to, for the switch."""
+    """The other language's code and name, and where the switch goes: the page to come back to
+    (a POST that saves the choice), or on a public page the same page in the other language."""
     other = "en" if current_locale() == "cy" else "cy"
-    back = request.full_path.rstrip("?") if has_request_context() else "/"
-    return {"lang": other, "name": LANGUAGE_NAMES[other], "hreflang": HTML_LANG[other],
-            "next": back}  # fmt: skip
+    switch = {"lang": other, "name": LANGUAGE_NAMES[other], "hreflang": HTML_LANG[other]}
+    if g.get("language_from_url"):
+        arguments = {**request.view_args, **request.args.to_dict(), URL_KEY: other}
+        if other == DEFAULT_LOCALE:
+            arguments.pop(URL_KEY)
+        return switch | {"href": url_for(request.endpoint, **arguments)}
+    return switch | {"next": request.full_path.rstrip("?")}
+
+
+def in_page_language(endpoint: str, **values: object) -> str:
+    """A link to another public page in this page's language (`?lang=cy` when Welsh)."""
+    if g.get("language_from_url") and current_locale() != DEFAULT_LOCALE:
+        values[URL_KEY] = current_locale()
+    return url_for(endpoint, **values)
 
 
 def init_i18n(app: Flask) -> None:
@@ -66,8 +89,13 @@ def init_i18n(app: Flask) -> None:
     # Globals, not context: macros imported without context (`{% import ... as c %}`) see them.
     app.jinja_env.globals["lazy_gettext"] = i18n.lazy_gettext
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["in_page_language"] = in_page_language
 
     @app.context_processor
     def inject_language() -> dict:
         locale = current_locale()
-        return {"locale": locale, "html_lang": HTML_LANG[locale], "language_switch": language_switch}
+        return {
+            "locale": locale,
+            "html_lang": HTML_LANG[locale],
+            "language_switch": language_switch,
+        }

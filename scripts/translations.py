@@ -143,6 +143,30 @@ def _same_placeholders(found: set[str], expected: set[str], *, plural: bool) -> 
     return found <= expected and expected - found <= {"%(num)d", "%(num)s"}
 
 
+# Interface text written straight into a template, not through `_()` or `{% trans %}`.
+_TAG = re.compile(r"<!--.*?-->|<(script|style|svg)\b.*?</\1>|<[^>]*>", re.DOTALL)
+_TEXT_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|alt|placeholder|data-label)="([^"{]*[A-Za-z][^"{]*)"')
+_ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
+
+
+_JINJA = re.compile(
+    r"\{#.*?#\}|\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}", re.DOTALL
+)
+
+
+def bare_text(template: Path) -> list[str]:
+    """Text in a template that would show untranslated: words in the HTML outside Jinja
+    expressions, tags and `{% trans %}` blocks, and in human-readable attributes."""
+    source = _JINJA.sub("\x00", template.read_text(encoding="utf-8"))
+    found = [match.group(1).strip() for match in _TEXT_ATTRIBUTE.finditer(source)]
+    text = _ENTITY.sub(" ", _TAG.sub(" ", source))
+    for part in re.split(r"\x00|\n|\s{2,}", text):
+        part = part.strip()
+        if re.search("[A-Za-z]{2,}", part) and not re.fullmatch(r'[\w-]+="?', part):
+            found.append(part)
+    return found
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
