@@ -154,15 +154,37 @@ _JINJA = re.compile(
 )
 
 
+# A quoted phrase in a Jinja expression ('No due date'), unless it is the argument of a gettext
+# call; lower-case literals (ids, CSS classes, keys) are not interface text.
+_LITERAL = re.compile(r"""(?<!\w)(['"])([A-Z][a-z][^'"]*)\1""")
+_MARKED_PLURAL = re.compile(r"""\bngettext\(\s*(['"]).*?\1\s*,\s*(['"]).*?\2""", re.DOTALL)
+_MARKED_LITERAL = re.compile(r"""\b(?:_|gettext|ngettext|lazy_gettext)\(\s*(['"])(?:(?!\1).)*\1""")
+
+
 def bare_text(template: Path) -> list[str]:
     """Text in a template that would show untranslated: words in the HTML outside Jinja
-    expressions, tags and `{% trans %}` blocks, and in human-readable attributes."""
-    source = _JINJA.sub("\x00", template.read_text(encoding="utf-8"))
-    found = [match.group(1).strip() for match in _TEXT_ATTRIBUTE.finditer(source)]
+    expressions, tags and `{% trans %}` blocks, human-readable attributes, and phrases quoted in
+    Jinja expressions outside a gettext call."""
+    raw = template.read_text(encoding="utf-8")
+    found = []
+    for block in _JINJA.finditer(raw):
+        code = block.group(0)
+        if code.startswith(("{#", "{% trans", "{%- trans")):
+            continue
+        unmarked = _MARKED_PLURAL.sub("", code)
+        unmarked = _MARKED_LITERAL.sub("", unmarked)
+        unmarked = re.sub(r"\b(?:_|gettext|ngettext)\([^()]*\)", "", unmarked)
+        found += [
+            match.group(2)
+            for match in _LITERAL.finditer(unmarked)
+            if not re.fullmatch(r"(?:[A-Z][a-z]+){2,}", match.group(2))  # a class name
+        ]
+    source = _JINJA.sub("\x00", raw)
+    found += [match.group(1).strip() for match in _TEXT_ATTRIBUTE.finditer(source)]
     text = _ENTITY.sub(" ", _TAG.sub(" ", source))
     for part in re.split(r"\x00|\n|\s{2,}", text):
         part = part.strip()
-        if re.search("[A-Za-z]{2,}", part) and not re.fullmatch(r'[\w-]+="?', part):
+        if re.search("[A-Za-z]{2,}", part) and not re.fullmatch(r'[\w-]+="?|[A-Z0-9-]+', part):
             found.append(part)
     return found
 

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.util.i18n import _
 
 
 class PolicyKind(StrEnum):
@@ -94,8 +95,8 @@ class PolicyVersion(SchoolOwned, db.Model):
     def name(self) -> str:
         """ "Version 2 (2025-26)", or "Version 2" when the label is the number."""
         if self.label == str(self.number):
-            return f"Version {self.number}"
-        return f"Version {self.number} ({self.label})"
+            return _("Version %(number)d", number=self.number)
+        return _("Version %(number)d (%(label)s)", number=self.number, label=self.label)
 
 
 class PolicyAcknowledgement(SchoolOwned, db.Model):
