@@ -11,9 +11,7 @@ Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.m
 """
 
 from flask import Flask, g, has_request_context, request, session, url_for
-from flask_babel import Babel, force_locale, get_locale
-from flask_babel import gettext as babel_gettext
-from flask_babel import ngettext as babel_ngettext
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -80,9 +78,10 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
     # `{% trans %}` blocks are written across lines; their text is one line in the catalogue.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # The catalogue look-ups only: app.util.i18n fills the placeholders itself.
     i18n.register(
-        gettext=babel_gettext,
-        ngettext=babel_ngettext,
+        gettext=lambda message: get_translations().ugettext(message),
+        ngettext=lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
         force_locale=force_locale,
         current_locale=current_locale,
     )

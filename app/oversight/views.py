@@ -18,6 +18,7 @@ from app.services.oversight import compliance
 from app.services.policies import acknowledgements
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
+from app.util.i18n import _
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
@@ -108,7 +109,7 @@ def export():
             item.person.name,
             item.person.email,
             ", ".join(ROLE_LABELS[Role(r)] for r in item.person.roles),
-            "Joined" if item.person.joined else "Invited, not joined yet",
+            _("Joined") if item.person.joined else _("Invited, not joined yet"),
             titles[item.module_id],
             COMPLIANCE_LABELS[item.status],
             f"{item.due_date:%Y-%m-%d}" if item.due_date else "",
