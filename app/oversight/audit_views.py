@@ -19,6 +19,7 @@ from app.oversight.forms import AuditFilterForm
 from app.oversight.views import AUDITORS, module_titles
 from app.security import managed_school_ids, roles_required, school_scoped
 from app.services.oversight.audit_text import describe, resolve_names
+from app.util.i18n import _
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 50_000
@@ -121,6 +122,15 @@ def audit_export():
     ]
     audit.record("audit_log_exported", rows=len(data), filters=dict(request.args) or None)
     db.session.commit()
-    header = ["When (UTC)", "School", "Event", "By", "Object type", "Object id", "Detail",
-              "Detail as recorded", "IP address"]  # fmt: skip
+    header = [
+        _("When (UTC)"),
+        _("School"),
+        _("Event"),
+        _("By"),
+        _("Object type"),
+        _("Object id"),
+        _("Detail"),
+        _("Detail as recorded"),
+        _("IP address"),
+    ]
     return csv_download(f"audit-log-{clock.today():%Y-%m-%d}.csv", header, data)

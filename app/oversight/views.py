@@ -123,8 +123,19 @@ def export():
     audit.record("compliance_exported", object_type="school", object_id=school_id, rows=len(rows),
                  role=role, module_id=module_id)  # fmt: skip
     db.session.commit()
-    header = ["Name", "Email", "Roles", "Account", "Module", "Status", "Due date", "Score (%)",
-              "Completed", "Expires", "Certificate code"]  # fmt: skip
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Roles"),
+        _("Account"),
+        _("Module"),
+        _("Status"),
+        _("Due date"),
+        _("Score (%)"),
+        _("Completed"),
+        _("Expires"),
+        _("Certificate code"),
+    ]
     return csv_download(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
 
 
