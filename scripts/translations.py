@@ -10,6 +10,7 @@ What is extracted: `_()`, `gettext()`, `ngettext()`, `lazy_gettext()` and `N_()`
 and Jinja, and `{% trans %}` blocks (see app/util/i18n.py and app/translations/README.md).
 """
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def compile_catalogues(force: bool = False) -> list[Path]:
         if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         catalog = read_catalog(locale)
-        temporary = mo.with_suffix(".tmp")
+        temporary = mo.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as file:
             write_mo(file, catalog)
         temporary.replace(mo)  # atomic: a test run or a server starting never reads half a file
@@ -145,7 +146,11 @@ def _same_placeholders(found: set[str], expected: set[str], *, plural: bool) -> 
 
 # Interface text written straight into a template, not through `_()` or `{% trans %}`.
 _TAG = re.compile(r"<!--.*?-->|<(script|style|svg)\b.*?</\1>|<[^>]*>", re.DOTALL)
-_TEXT_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|alt|placeholder|data-label)="([^"{]*[A-Za-z][^"{]*)"')
+_TEXT_ATTRIBUTE = re.compile(
+    r'\b(?:aria-label|title|alt|placeholder|data-label)="([^"{]*[A-Za-z][^"{]*)"'
+)
+# An attribute outside a tag (macros write `lang="en-GB"`), a code (FR-, PDF), an email header.
+_NOT_TEXT = r'[\w-]+="[^"\x00]*"?|[\w-]+="?|[A-Z0-9-]+|Subject:'
 _ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
 
 
@@ -184,7 +189,7 @@ def bare_text(template: Path) -> list[str]:
     text = _ENTITY.sub(" ", _TAG.sub(" ", source))
     for part in re.split(r"\x00|\n|\s{2,}", text):
         part = part.strip()
-        if re.search("[A-Za-z]{2,}", part) and not re.fullmatch(r'[\w-]+="?|[A-Z0-9-]+', part):
+        if re.search("[A-Za-z]{2,}", part) and not re.fullmatch(_NOT_TEXT, part):
             found.append(part)
     return found
 
