@@ -152,8 +152,9 @@ def translate_checklist(english: Checklist, words: ChecklistWords, add) -> Check
 
 def load_checklist_translation(
     english: Checklist, english_path: Path, language: str, root: Path
-) -> tuple[Checklist | None, list[ContentProblem]]:
-    """The checklist in `language` from `<id>.<language>.yaml`, or None (no file, or problems)."""
+) -> tuple[tuple[Checklist, str] | None, list[ContentProblem]]:
+    """(the checklist in `language`, its translation status) from `<id>.<language>.yaml`, or
+    None (no file, or problems)."""
     path = translation_path(english_path, language)
     if not path.is_file():
         return None, []
@@ -168,4 +169,4 @@ def load_checklist_translation(
     translated = translate_checklist(
         english, words, lambda key, message: found.append(ContentProblem(file, key, message))
     )
-    return (None if found else translated), found
+    return (None if found else (translated, words.translation_status)), found

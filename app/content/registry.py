@@ -24,6 +24,8 @@ class ContentRegistry:
     families: dict = field(default_factory=dict)
     # (checklist id, language) -> the checklist with that language's words
     checklist_translations: dict = field(default_factory=dict)
+    # (checklist id, language) -> "draft" or "reviewed" (modules carry their own status)
+    checklist_translation_status: dict = field(default_factory=dict)
 
     def checklist_in_language(self, checklist: Checklist, language: str) -> Checklist:
         """The checklist's words in `language` where translated, else the English checklist."""
@@ -38,7 +40,7 @@ def load_content(
     modules, module_problems = load_modules(Path(modules_dir))
     checklists, checklist_problems = load_checklists(Path(checklists_dir))
     problems += module_problems + checklist_problems
-    checklist_translations = {}
+    checklist_translations, statuses = {}, {}
     for checklist in checklists.values():
         for language in TRANSLATED_LANGUAGES:
             translated, found = load_checklist_translation(
@@ -49,7 +51,8 @@ def load_content(
             )
             problems += found
             if translated is not None:
-                checklist_translations[(checklist.id, language)] = translated
+                checklist_translations[(checklist.id, language)] = translated[0]
+                statuses[(checklist.id, language)] = translated[1]
     families: dict = {}
     if families_dir is not None:
         families, family_problems = load_family_documents(Path(families_dir))
@@ -59,6 +62,7 @@ def load_content(
         checklists=checklists,
         families=families,
         checklist_translations=checklist_translations,
+        checklist_translation_status=statuses,
     )
     return registry, sorted(problems)
 
