@@ -10,6 +10,8 @@ Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.m
 `make translations-compile` (part of `make install`); see app/translations/README.md.
 """
 
+from typing import Any
+
 from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user
@@ -60,14 +62,14 @@ def language_switch() -> dict:
     other = "en" if current_locale() == "cy" else "cy"
     switch = {"lang": other, "name": LANGUAGE_NAMES[other], "hreflang": HTML_LANG[other]}
     if g.get("language_from_url"):
-        arguments = {**request.view_args, **request.args.to_dict(), URL_KEY: other}
+        arguments: dict = {**(request.view_args or {}), **request.args.to_dict(), URL_KEY: other}
         if other == DEFAULT_LOCALE:
             arguments.pop(URL_KEY)
-        return switch | {"href": url_for(request.endpoint, **arguments)}
+        return switch | {"href": url_for(str(request.endpoint), **arguments)}
     return switch | {"next": request.full_path.rstrip("?")}
 
 
-def in_page_language(endpoint: str, **values: object) -> str:
+def in_page_language(endpoint: str, **values: Any) -> str:
     """A link to another public page in this page's language (`?lang=cy` when Welsh)."""
     if g.get("language_from_url") and current_locale() != DEFAULT_LOCALE:
         values[URL_KEY] = current_locale()

@@ -93,14 +93,16 @@ def translate_checklist(english: Checklist, words: ChecklistWords, add) -> Check
     if mismatch:
         add("profile", mismatch)
     profile = []
-    for index, question in enumerate(english.profile):
-        said = profile_words.get(question.id)
-        if said is None:
-            profile.append(question)
+    for index, asked in enumerate(english.profile):
+        words_for = profile_words.get(asked.id)
+        if words_for is None:
+            profile.append(asked)
             continue
-        options = _options(question.options, said.options, f"profile.{index}.options", add)
+        options = _options(asked.options, words_for.options, f"profile.{index}.options", add)
         profile.append(
-            question.model_copy(update={"text": said.text, "help": said.help, "options": options})
+            asked.model_copy(
+                update={"text": words_for.text, "help": words_for.help, "options": options}
+            )
         )
     mismatch = id_mismatch(
         "section ids", [s.id for s in english.sections], [s.id for s in words.sections]
