@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import Babel, force_locale, get_locale, get_translations
-from flask_login import current_user
+from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.util import i18n
@@ -42,6 +42,17 @@ def select_locale() -> str | None:
         return saved
     chosen = session.get(SESSION_KEY)
     return chosen if chosen in SUPPORTED_LOCALES else None
+
+
+def _adopt_session_choice(app: Flask, user, **extra: object) -> None:  # type: ignore[no-untyped-def]
+    """Someone who chose a language before signing in (on the start or sign-in page) keeps it:
+    it becomes their saved choice unless they had one."""
+    chosen = session.get(SESSION_KEY)
+    if user.locale is None and chosen in SUPPORTED_LOCALES:
+        from app.models import db
+
+        user.locale = chosen
+        db.session.commit()
 
 
 def current_locale() -> str:
@@ -87,6 +98,7 @@ def init_i18n(app: Flask) -> None:
         force_locale=force_locale,
         current_locale=current_locale,
     )
+    user_logged_in.connect(_adopt_session_choice, app)
     # Globals, not context: macros imported without context (`{% import ... as c %}`) see them.
     app.jinja_env.globals["lazy_gettext"] = i18n.lazy_gettext
     app.jinja_env.globals["current_locale"] = current_locale

@@ -67,6 +67,24 @@ def test_a_signed_in_users_choice_is_remembered_on_their_account(world, app):
     assert '<html lang="cy"' in _html(other.get("/training/"))
 
 
+def test_a_choice_made_before_signing_in_is_kept_on_the_account(world, client):
+    from tests.factories import TEST_PASSWORD
+
+    teacher = world.user("A", "teacher")
+    _switch(client, "cy", "/sign-in")
+    response = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_token(client, "/sign-in"),
+            "email": teacher.email,
+            "password": TEST_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(teacher)
+    assert teacher.locale == "cy"
+
+
 def test_the_switch_refuses_other_languages_forgery_and_other_sites(client):
     token = csrf_token(client, "/privacy")
     assert _switch(client, "fr", token=token).status_code == 400
