@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
-from app.util.i18n import _
+from app.util.i18n import _, lazy_gettext
 
 
 class PolicyKind(StrEnum):
@@ -27,14 +27,14 @@ class PolicyKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return POLICY_KIND_LABELS[self]
+        return str(POLICY_KIND_LABELS[self])
 
 
 POLICY_KIND_LABELS = {
-    PolicyKind.DATA_PROTECTION: "Data protection policy",
-    PolicyKind.ACCEPTABLE_USE: "Acceptable use policy",
-    PolicyKind.STAFF_PRIVACY_NOTICE: "Privacy notice for staff",
-    PolicyKind.OTHER: "Another policy",
+    PolicyKind.DATA_PROTECTION: lazy_gettext("Data protection policy"),
+    PolicyKind.ACCEPTABLE_USE: lazy_gettext("Acceptable use policy"),
+    PolicyKind.STAFF_PRIVACY_NOTICE: lazy_gettext("Privacy notice for staff"),
+    PolicyKind.OTHER: lazy_gettext("Another policy"),
 }
 
 

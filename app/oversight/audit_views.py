@@ -32,9 +32,11 @@ def _filter_form(school_ids: list[int]) -> AuditFilterForm:
     actions = db.session.execute(
         select(AuditEvent.action).where(AuditEvent.school_id.in_(school_ids)).distinct()
     ).scalars()
-    form.action.choices = [("", "All events")] + [(a, a.replace("_", " ")) for a in sorted(actions)]
+    form.action.choices = [("", _("All events"))] + [
+        (a, a.replace("_", " ")) for a in sorted(actions)
+    ]
     people = db.session.execute(school_scoped(User, school_ids).order_by(User.display_name))
-    form.person.choices = [("", "Everyone")] + [
+    form.person.choices = [("", _("Everyone"))] + [
         (str(u.id), f"{u.display_name} ({u.email})") for u in people.scalars()
     ]
     return form

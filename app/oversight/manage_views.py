@@ -47,8 +47,8 @@ def assignments():
 def new_assignment():
     titles = module_titles()
     form = AssignmentForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
-    form.role.choices = [("", "Choose a role")] + [
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
+    form.role.choices = [("", _("Choose a role"))] + [
         (r.value, ROLE_LABELS[r]) for r in Role if r != Role.TRUST_ADMIN
     ]
     form.people.choices = _staff_choices()
@@ -92,7 +92,7 @@ def add_exemption(user_id: int):
     user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
     titles = module_titles()
     form = ExemptionForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
     if form.validate_on_submit():
         manage.exempt(
             db.session,

@@ -18,7 +18,7 @@ from app.services.oversight import compliance
 from app.services.policies import acknowledgements
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
-from app.util.i18n import _
+from app.util.i18n import _, current_locale
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
@@ -26,8 +26,10 @@ AUDITORS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the audit log
 
 
 def module_titles() -> dict[str, str]:
+    """Module id -> title in the reader's language (English where not translated), in order."""
     modules = sorted(content().modules.values(), key=lambda m: (m.order, m.title))
-    return {module.id: module.title for module in modules}
+    locale = current_locale()
+    return {module.id: module.in_language(locale).title for module in modules}
 
 
 def chosen_school_id() -> int:
@@ -152,7 +154,7 @@ def person(user_id: int):
         school_scoped(Exemption, [user.school_id]).where(Exemption.user_id == user.id)
     ).scalars()
     form = ExemptionForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
     return render_template(
         "oversight/person.html",
         user=user,

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Optional
 from app.form_fields import MaxLength
 from app.models.policies import POLICY_KIND_LABELS, PolicyKind
 from app.services.policies.publishing import document_problems
-from app.util.i18n import _, lazy_gettext
+from app.util.i18n import _, in_locale, lazy_gettext
 
 MARKDOWN_HINT = lazy_gettext(
     "Write it here, or leave this empty and upload a PDF below. Start a heading with ## , a "
@@ -85,7 +85,10 @@ class PolicyForm(_Naming, VersionForm):
     @property
     def chosen_title(self) -> str:
         given = (self.title.data or "").strip()
-        return given or POLICY_KIND_LABELS[PolicyKind(self.kind.data)]
+        if given:
+            return given
+        with in_locale(None):  # a stored title: the kind's English name (staff may type another)
+            return str(POLICY_KIND_LABELS[PolicyKind(self.kind.data)])
 
 
 class AcknowledgeForm(FlaskForm):
