@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app app
 
-.PHONY: check-run check-test install assets db demo run test test-fast lint format content-check bench clean
+.PHONY: check-run check-test install assets db demo run test test-fast lint format content-check translations bench clean
 
 # Stop in seconds, naming what is missing and how to install it (system-packages.txt).
 check-run:
@@ -28,7 +28,13 @@ node_modules/.installed-stamp: package.json package-lock.json
 app/static/dist/app.css: node_modules/.installed-stamp scripts/build-assets.mjs $(wildcard app/assets/scss/*.scss)
 	npm run --silent build
 
-install: $(STAMP)
+# The Welsh catalogue is compiled here, not committed: app/translations/README.md.
+CATALOGUES := app/translations/cy/LC_MESSAGES/messages.mo
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/python scripts/translations.py compile
+
+install: $(STAMP) $(CATALOGUES)
 
 assets: app/static/dist/app.css
 
@@ -64,6 +70,13 @@ format: install
 
 content-check: install
 	$(FLASK) content check
+
+# After adding or changing interface text: extract it into the catalogues, then translate the
+# new entries in app/translations/cy/LC_MESSAGES/messages.po and compile.
+translations: install
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py compile
+	$(BIN)/python scripts/translations.py check
 
 bench: install assets
 	$(BIN)/python benchmarks/run_all.py

@@ -35,10 +35,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_content(app)
 
     from app import errors, security
+    from app.i18n import init_i18n
     from app.navigation import init_navigation
     from app.templating import init_templating
 
     security.init_security(app)
+    init_i18n(app)  # before anything renders: templates and messages go through Flask-Babel
     init_navigation(app)
     init_templating(app)
     errors.init_errors(app)

@@ -46,6 +46,16 @@ def content_check() -> None:
         f"{len(registry.checklists)} checklist(s), "
         f"{len(registry.families)} families' document(s)."
     )
+    translated = [
+        f"module {module.id} ({language}, {found.translation_status})"
+        for module in registry.modules.values()
+        for language, found in module.translations.items()
+    ] + [
+        f"checklist {checklist_id} ({language}, {status})"
+        for (checklist_id, language), status in registry.checklist_translation_status.items()
+    ]
+    if translated:
+        click.echo("Translated: " + "; ".join(translated) + ".")
 
 
 @click.group("users")

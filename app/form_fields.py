@@ -11,6 +11,8 @@ from wtforms import DateField, SelectMultipleField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.util.i18n import _
+
 
 class MaxLength(Length):
     """At most `maximum` characters: "Product name must be 200 characters or fewer"."""
@@ -20,7 +22,13 @@ class MaxLength(Length):
 
     def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and len(field.data) > self.max:
-            raise ValidationError(f"{field.label.text} must be {self.max:,} characters or fewer")
+            raise ValidationError(
+                _(
+                    "%(field)s must be %(max)s characters or fewer",
+                    field=field.label.text,
+                    max=f"{self.max:,}",
+                )
+            )
 
 
 class DateInput(DateField):
@@ -35,7 +43,7 @@ class DateInput(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(
-                f"{self.label.text} must be a real date, for example 2027-03-31"
+                _("%(field)s must be a real date, for example 2027-03-31", field=self.label.text)
             ) from error
         if self.data is not None and not self.EARLIEST <= self.data <= self.LATEST:
             self.data = None

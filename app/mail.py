@@ -5,6 +5,10 @@ Messages go by SMTP when `MAIL_SERVER` is set, otherwise to the log plus the out
 which lets a developer (or a test) walk invitation, reset and reminder flows without a mail
 server; admins see it at /admin/outbox outside production.
 
+An email is written in its recipient's language: the one they chose with the language switch
+(`User.locale`, looked up by address unless the caller passes `locale=`), else English, whatever
+the language of the person whose action sent it.
+
 Links in emails come only from the configured `PUBLIC_BASE_URL`, never from the request's Host
 header: a link built from the request could be pointed at another site by whoever asks for
 the email to be sent.
@@ -15,8 +19,10 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
-from app.models import OutboxEmail, db
+from app.models import OutboxEmail, User, db
+from app.util.i18n import in_locale
 
 SUBJECT_PREFIX = "Subject: "
 
@@ -36,14 +42,26 @@ def render_email(template: str, **context: object) -> tuple[str, str]:
     return first_line.removeprefix(SUBJECT_PREFIX).strip(), body.lstrip("\n")
 
 
+def recipient_locale(recipient: str) -> str | None:
+    """The language the person at this address chose, if they have an account and chose one."""
+    return db.session.execute(select(User.locale).where(User.email == recipient)).scalar()
+
+
 def send_email(
-    recipient: str, template: str, *, school_id: int | None = None, **context: object
+    recipient: str,
+    template: str,
+    *,
+    school_id: int | None = None,
+    locale: str | None = None,
+    **context: object,
 ) -> None:
-    """Send one plain-text email (the caller commits, so the outbox row lands with the change).
+    """Send one plain-text email (the caller commits, so the outbox row lands with the change),
+    in `locale` or else the recipient's chosen language.
 
     Raises MailError when the SMTP server cannot take it, so a caller sending many can report
     that one and go on."""
-    subject, body = render_email(template, **context)
+    with in_locale(locale or recipient_locale(recipient)):
+        subject, body = render_email(template, **context)
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("Email to %s: %s\n%s", recipient, subject, body)

@@ -7,66 +7,77 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from app.models import Role
+from app.util.i18n import LazyString, lazy_gettext
 
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
-    text: str
+    text: LazyString
     prefix: str
     roles: tuple[Role, ...] = ()  # empty: everyone signed in
-    summary: str = ""  # what the home page says about the section
+    summary: LazyString | None = None  # what the home page says about the section
 
 
 NAV_ITEMS = (
-    NavItem("main.home", "Home", "/home"),
+    NavItem("main.home", lazy_gettext("Home"), "/home"),
     NavItem(
         "training.my_training",
-        "My training",
+        lazy_gettext("My training"),
         "/training",
-        summary="Your data-protection modules, certificates and CPD record.",
+        summary=lazy_gettext("Your data-protection modules, certificates and CPD record."),
     ),
     NavItem(
         "policies.index",
-        "Policies",
+        lazy_gettext("Policies"),
         "/policies",
-        summary="Your school's data protection policies: read and acknowledge each new version.",
+        summary=lazy_gettext(
+            "Your school's data protection policies: read and acknowledge each new version."
+        ),
     ),
     NavItem(
         "procurement.vendors",
-        "Edtech products",
+        lazy_gettext("Edtech products"),
         "/procurement",
         (Role.BUSINESS_MANAGER, Role.DPO),
-        summary="Check edtech products before the school uses them, and record the decision.",
+        summary=lazy_gettext(
+            "Check edtech products before the school uses them, and record the decision."
+        ),
     ),
     NavItem(
         "oversight.dashboard",
-        "Compliance",
+        lazy_gettext("Compliance"),
         "/oversight",
         (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
-        summary="Who has completed which training, what is overdue, and the audit log.",
+        summary=lazy_gettext(
+            "Who has completed which training, what is overdue, and the audit log."
+        ),
     ),
     NavItem(
         "oversight.trust",
-        "Trust overview",
+        lazy_gettext("Trust overview"),
         "/oversight/trust",
         (Role.TRUST_ADMIN,),
-        summary="Training completion and vendor reviews for every school in your trust.",
+        summary=lazy_gettext(
+            "Training completion and vendor reviews for every school in your trust."
+        ),
     ),
     NavItem(
         "admin.staff",
-        "Staff",
+        lazy_gettext("Staff"),
         "/admin",
         (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN),
-        summary="Invite staff, change their roles, and manage leavers.",
+        summary=lazy_gettext("Invite staff, change their roles, and manage leavers."),
     ),
     NavItem(
         "transparency.dashboard",
-        "Families",
+        lazy_gettext("Families"),
         "/families",
         (Role.DPO, Role.SCHOOL_ADMIN),
-        summary="What families see about the apps the school uses, their objections and "
-        "requests, DPIA drafts and the record of processing.",
+        summary=lazy_gettext(
+            "What families see about the apps the school uses, their objections and "
+            "requests, DPIA drafts and the record of processing."
+        ),
     ),
 )
 
@@ -79,9 +90,9 @@ def navigation_items() -> list[dict]:
     return [
         {
             "href": url_for(item.endpoint),
-            "text": item.text,
+            "text": str(item.text),
             "prefix": item.prefix,
-            "summary": item.summary,
+            "summary": str(item.summary) if item.summary else "",
             "active": item is current,
         }
         for item in shown

@@ -5,7 +5,9 @@ Only integration and browser tests get clean tables per test (their conftest fil
 `clean_database`), so unit tests never build the app.
 """
 
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -19,8 +21,18 @@ from tests.factories import TEST_PASSWORD, World, build_world, csrf_token, sign_
 __all__ = ["TEST_PASSWORD"]
 
 
+def _compile_translations() -> None:
+    """The Welsh catalogue's .mo, as `make install` builds it, so a plain `pytest` run has it."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "translations.py"
+    spec = importlib.util.spec_from_file_location("translations_script", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_catalogues()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    _compile_translations()
     database_url = os.environ.get("TEST_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import hash_secret, new_session_key
 from app.extensions import login_manager
+from app.i18n import SESSION_KEY as LOCALE_SESSION_KEY
 from app.models import User, db
 from app.models.base import utcnow
 from app.models.security import UserSession
@@ -84,11 +85,15 @@ def open_session(db_session: Session, user: User, lifetime: timedelta) -> str:
 
 
 def _fresh_flask_session() -> None:
-    """Forget this browser's server-side session and everything in its cookie."""
+    """Forget this browser's server-side session and everything in its cookie but the language
+    chosen with the switch (a preference, not a credential: it carries over to the account)."""
     key = session.get(SESSION_KEY)
     if isinstance(key, str):
         db.session.execute(delete(UserSession).where(UserSession.key_hash == hash_secret(key)))
+    language = session.get(LOCALE_SESSION_KEY)
     session.clear()
+    if language is not None:
+        session[LOCALE_SESSION_KEY] = language
     g.pop("csrf_token", None)  # Flask-WTF caches this request's token here
 
 

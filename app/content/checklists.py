@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from app.content.base import KEBAB, OPTION_ID, QUESTION_CODE, SEMVER, Items, StrictModel, validate
 from app.content.expressions import Condition
 from app.content.problems import ContentProblem, display_path
+from app.content.translations import is_translation
 from app.content.yaml_loading import load_yaml_file
 
 UNKNOWN = "unknown"
@@ -441,8 +442,8 @@ def load_checklists(root: Path) -> tuple[dict, list[ContentProblem]]:
     if not root.is_dir():
         return checklists, problems
     for path in sorted(root.glob("*.y*ml")):
-        if path.suffix not in (".yaml", ".yml"):
-            continue
+        if path.suffix not in (".yaml", ".yml") or is_translation(path):
+            continue  # a translation (`<id>.cy.yaml`) is loaded with its English checklist
         if not re.match(KEBAB, path.stem):
             problems.append(
                 ContentProblem(display_path(path, root), "(file)", "file name must be kebab-case")

@@ -15,6 +15,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 CALLOUTS = {"key-point": "Key point", "in-your-school": "In your school"}
+# A callout's label is part of the lesson's words, so it is in the lesson's language.
+CALLOUT_LABELS = {
+    "en": CALLOUTS,
+    "cy": {"key-point": "Pwynt allweddol", "in-your-school": "Yn eich ysgol"},
+}
 
 _CLASSES = {
     "paragraph_open": "govuk-body",
@@ -100,8 +105,8 @@ def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
             yield from _walk(token.children)
 
 
-def _render_callout(name: str):  # type: ignore[no-untyped-def]
-    label = CALLOUTS[name]
+def _render_callout(name: str, language: str):  # type: ignore[no-untyped-def]
+    label = CALLOUT_LABELS[language][name]
 
     def render(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
         if tokens[idx].nesting == 1:
@@ -114,20 +119,21 @@ def _render_callout(name: str):  # type: ignore[no-untyped-def]
     return render
 
 
-def _parser() -> MarkdownIt:
+def _parser(language: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     for name in CALLOUTS:
-        md.use(container_plugin, name=name, render=_render_callout(name))
+        md.use(container_plugin, name=name, render=_render_callout(name, language))
     md.core.ruler.push("govuk_classes", _add_classes)
     return md
 
 
-_MD = _parser()
+_PARSERS = {language: _parser(language) for language in CALLOUT_LABELS}
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source to sanitised HTML (safe to mark as `Markup` in templates)."""
-    html = _MD.render(text)
+def render_markdown(text: str, language: str = "en") -> str:
+    """Markdown source to sanitised HTML (safe to mark as `Markup` in templates); callout labels
+    in `language`."""
+    html = _PARSERS[language].render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

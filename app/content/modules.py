@@ -5,6 +5,7 @@ Format contract: modules/README.md. Lesson HTML is rendered once here, at load, 
 Markdown work.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,6 +25,13 @@ from app.content.base import (
 )
 from app.content.markdown import callout_problems, render_markdown
 from app.content.problems import ContentProblem, display_path
+from app.content.translations import (
+    TRANSLATED_LANGUAGES,
+    TranslationStatus,
+    id_mismatch,
+    is_translation,
+    translation_path,
+)
 from app.content.yaml_loading import load_yaml_file, parse_yaml, read_text
 
 Text = Annotated[str, Field(min_length=1)]
@@ -89,6 +97,42 @@ class QuizSchema(StrictModel):
     questions: Annotated[list[QuestionSchema], Field(min_length=1)]
 
 
+# Translations (module.cy.yaml, lessons/NN-slug.cy.md, quiz.cy.yaml) hold only the words; see
+# app/content/translations.py. Sources may be left out to keep the English ones.
+
+
+class ModuleTranslationSchema(StrictModel):
+    translation_status: TranslationStatus
+    title: Text
+    summary: Text
+    audience: Text
+    learning_outcomes: Annotated[list[Text], Field(min_length=1)]
+    lessons: Annotated[list[Annotated[str, Field(pattern=LESSON_NAME)]], Field(min_length=1)]
+
+
+class LessonTranslationSchema(StrictModel):
+    title: Text
+    sources: Annotated[list[SourceSchema], Field(min_length=1)] | None = None
+
+
+class OptionTranslationSchema(StrictModel):
+    id: Annotated[str, Field(pattern=OPTION_ID)]
+    text: Text
+    feedback: Text
+
+
+class QuestionTranslationSchema(StrictModel):
+    id: Kebab
+    prompt: Text
+    options: Annotated[list[OptionTranslationSchema], Field(min_length=2)]
+    explanation: Text
+    source: SourceSchema | None = None
+
+
+class QuizTranslationSchema(StrictModel):
+    questions: Annotated[list[QuestionTranslationSchema], Field(min_length=1)]
+
+
 # --- What the app reads -------------------------------------------------------------------------
 
 
@@ -128,6 +172,7 @@ class Lesson:
     minutes: int
     sources: tuple[Source, ...]
     html: str  # rendered and sanitised at load
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -148,10 +193,18 @@ class Module:
     lessons: tuple[Lesson, ...]
     questions: tuple[Question, ...]
     check_opens: CheckOpens = CheckOpens.AFTER_LESSONS
+    language: str = "en"  # the language of the words; the ids and rules are always English's
+    translation_status: str | None = None  # of a translation: "draft" or "reviewed"
+    # The same module in other languages, by language code (only on the English module).
+    translations: dict = field(default_factory=dict, repr=False, compare=False)
     _lesson_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._lesson_index.update({lesson.slug: lesson for lesson in self.lessons})
+
+    def in_language(self, language: str) -> "Module":
+        """This module's words in `language` where a translation exists, else in English."""
+        return self.translations.get(language, self)
 
     def lesson(self, slug: str) -> Lesson | None:
         return self._lesson_index.get(slug)
@@ -191,6 +244,22 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 
 
 def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Lesson | None:
+    parts = _lesson_parts(path, root, problems, LessonSchema)
+    if parts is None:
+        return None
+    schema, body = parts
+    return Lesson(
+        slug=path.stem,
+        number=number,
+        title=schema.title,
+        minutes=schema.minutes,
+        sources=tuple(_source(source) for source in schema.sources),
+        html=render_markdown(body),
+    )
+
+
+def _lesson_parts(path: Path, root: Path, problems: _Problems, schema_class):  # type: ignore[no-untyped-def]
+    """(validated front matter, Markdown body) of a lesson file, or None after its problems."""
     file = display_path(path, root)
     text = problems.collect(read_text(path, file))
     if text is None:
@@ -211,17 +280,10 @@ def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Le
         problems.add(file, "(body)", message)
     if not body.strip():
         problems.add(file, "(body)", "the lesson has no text after the front matter")
-    schema = problems.collect(validate(LessonSchema, data, file)) if data is not None else None
+    schema = problems.collect(validate(schema_class, data, file)) if data is not None else None
     if schema is None:
         return None
-    return Lesson(
-        slug=path.stem,
-        number=number,
-        title=schema.title,
-        minutes=schema.minutes,
-        sources=tuple(_source(source) for source in schema.sources),
-        html=render_markdown(body),
-    )
+    return schema, body
 
 
 def _check_question(question: QuestionSchema, key: str, file: str, problems: _Problems) -> None:
@@ -281,7 +343,11 @@ def _load_lessons(
     folder: Path, listed: list[str], module_file: str, root: Path, problems: _Problems
 ) -> tuple[Lesson, ...] | None:
     lessons_dir = folder / "lessons"
-    present = {p.stem: p for p in lessons_dir.glob("*.md")} if lessons_dir.is_dir() else {}
+    present = (
+        {p.stem: p for p in lessons_dir.glob("*.md") if not is_translation(p)}
+        if lessons_dir.is_dir()
+        else {}
+    )
     for other in sorted(lessons_dir.iterdir()) if lessons_dir.is_dir() else []:
         if other.suffix != ".md" and not other.name.startswith("."):
             problems.add(display_path(other, root), "(file)", "only .md lesson files belong here")
@@ -337,10 +403,10 @@ def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Mod
             f"draws {meta.questions_per_attempt} questions but quiz.yaml holds only "
             f"{len(questions)}",
         )
-    problems.extend(found)
     if found or lessons is None or questions is None:
+        problems.extend(found)
         return None
-    return Module(
+    module = Module(
         id=meta.id,
         version=meta.version,
         order=meta.order,
@@ -358,6 +424,138 @@ def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Mod
         questions=questions,
         check_opens=CheckOpens(meta.check_opens),
     )
+    for language in TRANSLATED_LANGUAGES:
+        translated = _load_translation(folder, module, language, root, found)
+        if translated is not None:
+            module.translations[language] = translated
+    problems.extend(found)
+    return None if found else module
+
+
+# --- Translations -------------------------------------------------------------------------------
+
+
+def _load_translation(
+    folder: Path, english: Module, language: str, root: Path, problems: _Problems
+) -> Module | None:
+    """The module in `language` (its words over the English module), or None when there is no
+    `module.<language>.yaml` or the translation has problems (added to `problems`)."""
+    module_path = translation_path(folder / "module.yaml", language)
+    lessons_dir = folder / "lessons"
+    stray = [
+        path
+        for path in sorted(lessons_dir.glob(f"*.{language}.md"))
+        if english.lesson(Path(path.stem).stem) is None
+    ]
+    for path in stray:
+        problems.add(display_path(path, root), "(file)", "translates a lesson the module lacks")
+    if not module_path.is_file():
+        return None
+    module_file = display_path(module_path, root)
+    before = len(problems)
+    data = problems.collect(load_yaml_file(module_path, module_file))
+    meta = (
+        problems.collect(validate(ModuleTranslationSchema, data, module_file))
+        if data is not None
+        else None
+    )
+    if meta is None:
+        return None
+    english_slugs = [lesson.slug for lesson in english.lessons]
+    mismatch = id_mismatch("lessons", english_slugs, list(meta.lessons))
+    if mismatch:
+        problems.add(module_file, "lessons", mismatch)
+    lessons = [
+        _translated_lesson(folder, lesson, language, root, problems) for lesson in english.lessons
+    ]
+    questions = _translated_questions(folder, english, language, root, problems)
+    if len(problems) > before or questions is None or None in lessons:
+        return None
+    return dataclasses.replace(
+        english,
+        title=meta.title,
+        summary=meta.summary,
+        audience=meta.audience,
+        learning_outcomes=tuple(meta.learning_outcomes),
+        lessons=tuple(lessons),  # type: ignore[arg-type]
+        questions=questions,
+        language=language,
+        translation_status=meta.translation_status,
+        translations={},
+    )
+
+
+def _translated_lesson(
+    folder: Path, english: Lesson, language: str, root: Path, problems: _Problems
+) -> Lesson | None:
+    path = translation_path(folder / "lessons" / f"{english.slug}.md", language)
+    if not path.is_file():
+        problems.add(
+            display_path(path, root), "(file)", f"missing: the translation of lesson {english.slug}"
+        )
+        return None
+    parts = _lesson_parts(path, root, problems, LessonTranslationSchema)
+    if parts is None:
+        return None
+    schema, body = parts
+    sources = english.sources
+    if schema.sources is not None:
+        sources = tuple(_source(source) for source in schema.sources)
+    return dataclasses.replace(
+        english,
+        title=schema.title,
+        sources=sources,
+        html=render_markdown(body, language),
+        language=language,
+    )
+
+
+def _translated_questions(
+    folder: Path, english: Module, language: str, root: Path, problems: _Problems
+) -> tuple[Question, ...] | None:
+    path = translation_path(folder / "quiz.yaml", language)
+    file = display_path(path, root)
+    if not path.is_file():
+        problems.add(file, "(file)", "missing: a translated module needs its quiz translated")
+        return None
+    data = problems.collect(load_yaml_file(path, file))
+    quiz = problems.collect(validate(QuizTranslationSchema, data, file)) if data else None
+    if quiz is None:
+        return None
+    translated = {question.id: question for question in quiz.questions}
+    mismatch = id_mismatch(
+        "question ids", [q.id for q in english.questions], [q.id for q in quiz.questions]
+    )
+    if mismatch:
+        problems.add(file, "questions", mismatch)
+        return None
+    questions = []
+    for index, question in enumerate(english.questions):
+        words = translated[question.id]
+        option_words = {option.id: option for option in words.options}
+        mismatch = id_mismatch(
+            "option ids", [o.id for o in question.options], [o.id for o in words.options]
+        )
+        if mismatch:
+            problems.add(file, f"questions.{index}.options", mismatch)
+            continue
+        options = tuple(
+            dataclasses.replace(
+                option, text=option_words[option.id].text, feedback=option_words[option.id].feedback
+            )
+            for option in question.options
+        )
+        source = _source(words.source) if words.source is not None else question.source
+        questions.append(
+            dataclasses.replace(
+                question,
+                prompt=words.prompt,
+                options=options,
+                explanation=words.explanation,
+                source=source,
+            )
+        )
+    return tuple(questions) if len(questions) == len(english.questions) else None
 
 
 def load_modules(root: Path) -> tuple[dict, list[ContentProblem]]:

@@ -1,10 +1,13 @@
-"""Home (a start page for each role), accessibility statement, privacy notice, health check."""
+"""Home (a start page for each role), accessibility statement, privacy notice, health check and
+the language switch."""
 
-from flask import render_template
+from flask import abort, redirect, render_template, session
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.i18n import SESSION_KEY
 from app.main import bp
+from app.main.forms import LanguageForm, local_path
 from app.models import db
 
 
@@ -29,3 +32,17 @@ def privacy():
 def health():
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.post("/language")
+def switch_language():
+    """The language switch on every page: remember the choice (in the session, and for a
+    signed-in user on their account) and go back to the page it was pressed on."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session[SESSION_KEY] = form.lang.data
+    if current_user.is_authenticated:
+        current_user.locale = form.lang.data
+        db.session.commit()
+    return redirect(local_path(form.next.data))

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.util.i18n import _, lazy_gettext
 
 
 class PolicyKind(StrEnum):
@@ -26,14 +27,14 @@ class PolicyKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return POLICY_KIND_LABELS[self]
+        return str(POLICY_KIND_LABELS[self])
 
 
 POLICY_KIND_LABELS = {
-    PolicyKind.DATA_PROTECTION: "Data protection policy",
-    PolicyKind.ACCEPTABLE_USE: "Acceptable use policy",
-    PolicyKind.STAFF_PRIVACY_NOTICE: "Privacy notice for staff",
-    PolicyKind.OTHER: "Another policy",
+    PolicyKind.DATA_PROTECTION: lazy_gettext("Data protection policy"),
+    PolicyKind.ACCEPTABLE_USE: lazy_gettext("Acceptable use policy"),
+    PolicyKind.STAFF_PRIVACY_NOTICE: lazy_gettext("Privacy notice for staff"),
+    PolicyKind.OTHER: lazy_gettext("Another policy"),
 }
 
 
@@ -94,8 +95,8 @@ class PolicyVersion(SchoolOwned, db.Model):
     def name(self) -> str:
         """ "Version 2 (2025-26)", or "Version 2" when the label is the number."""
         if self.label == str(self.number):
-            return f"Version {self.number}"
-        return f"Version {self.number} ({self.label})"
+            return _("Version %(number)d", number=self.number)
+        return _("Version %(number)d (%(label)s)", number=self.number, label=self.label)
 
 
 class PolicyAcknowledgement(SchoolOwned, db.Model):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
 from app.models.procurement import _stored_as_value
+from app.util.i18n import lazy_gettext
 
 
 class LawfulBasis(StrEnum):
@@ -29,38 +30,38 @@ class LawfulBasis(StrEnum):
 
     @property
     def label(self) -> str:
-        return LAWFUL_BASIS_LABELS[self][0]
+        return str(LAWFUL_BASIS_LABELS[self][0])
 
     @property
     def plain(self) -> str:
         """What it means, for families."""
-        return LAWFUL_BASIS_LABELS[self][1]
+        return str(LAWFUL_BASIS_LABELS[self][1])
 
 
 LAWFUL_BASIS_LABELS = {
     LawfulBasis.PUBLIC_TASK: (
-        "Public task (UK GDPR Article 6(1)(e))",
-        "We use it to carry out our job as a school.",
+        lazy_gettext("Public task (UK GDPR Article 6(1)(e))"),
+        lazy_gettext("We use it to carry out our job as a school."),
     ),
     LawfulBasis.LEGAL_OBLIGATION: (
-        "Legal obligation (UK GDPR Article 6(1)(c))",
-        "The law requires us to.",
+        lazy_gettext("Legal obligation (UK GDPR Article 6(1)(c))"),
+        lazy_gettext("The law requires us to."),
     ),
     LawfulBasis.CONSENT: (
-        "Consent (UK GDPR Article 6(1)(a))",
-        "Only with your agreement, which you can withdraw at any time.",
+        lazy_gettext("Consent (UK GDPR Article 6(1)(a))"),
+        lazy_gettext("Only with your agreement, which you can withdraw at any time."),
     ),
     LawfulBasis.CONTRACT: (
-        "Contract (UK GDPR Article 6(1)(b))",
-        "It is needed for a contract with you.",
+        lazy_gettext("Contract (UK GDPR Article 6(1)(b))"),
+        lazy_gettext("It is needed for a contract with you."),
     ),
     LawfulBasis.VITAL_INTERESTS: (
-        "Vital interests (UK GDPR Article 6(1)(d))",
-        "It is needed to protect someone's life.",
+        lazy_gettext("Vital interests (UK GDPR Article 6(1)(d))"),
+        lazy_gettext("It is needed to protect someone's life."),
     ),
     LawfulBasis.LEGITIMATE_INTERESTS: (
-        "Legitimate interests (UK GDPR Article 6(1)(f))",
-        "For a legitimate purpose outside our tasks as a public body.",
+        lazy_gettext("Legitimate interests (UK GDPR Article 6(1)(f))"),
+        lazy_gettext("For a legitimate purpose outside our tasks as a public body."),
     ),
 }
 
@@ -72,13 +73,13 @@ class StorageLocation(StrEnum):
 
     @property
     def label(self) -> str:
-        return STORAGE_LABELS[self]
+        return str(STORAGE_LABELS[self])
 
 
 STORAGE_LABELS = {
-    StorageLocation.UK: "In the UK",
-    StorageLocation.EEA: "In the UK and the European Economic Area (EEA)",
-    StorageLocation.ELSEWHERE: "Outside the UK and the EEA",
+    StorageLocation.UK: lazy_gettext("In the UK"),
+    StorageLocation.EEA: lazy_gettext("In the UK and the European Economic Area (EEA)"),
+    StorageLocation.ELSEWHERE: lazy_gettext("Outside the UK and the EEA"),
 }
 
 
@@ -91,15 +92,15 @@ class RequestSubject(StrEnum):
 
     @property
     def label(self) -> str:
-        return SUBJECT_LABELS[self]
+        return str(SUBJECT_LABELS[self])
 
 
 SUBJECT_LABELS = {
-    RequestSubject.PRODUCT: "An app or service the school uses",
-    RequestSubject.BIOMETRICS: "Biometrics (Protection of Freedoms Act 2012)",
-    RequestSubject.PHOTOGRAPHS: "Photographs and video",
-    RequestSubject.CENSUS: "Optional school census items",
-    RequestSubject.OTHER: "Something else",
+    RequestSubject.PRODUCT: lazy_gettext("An app or service the school uses"),
+    RequestSubject.BIOMETRICS: lazy_gettext("Biometrics (Protection of Freedoms Act 2012)"),
+    RequestSubject.PHOTOGRAPHS: lazy_gettext("Photographs and video"),
+    RequestSubject.CENSUS: lazy_gettext("Optional school census items"),
+    RequestSubject.OTHER: lazy_gettext("Something else"),
 }
 
 
@@ -111,14 +112,14 @@ class RequestKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self]
+        return str(KIND_LABELS[self])
 
 
 KIND_LABELS = {
-    RequestKind.OBJECTION: "Objection",
-    RequestKind.OPT_OUT: "Opt-out or refusal",
-    RequestKind.CONSENT_WITHDRAWN: "Consent withdrawn",
-    RequestKind.REQUEST: "Other request",
+    RequestKind.OBJECTION: lazy_gettext("Objection"),
+    RequestKind.OPT_OUT: lazy_gettext("Opt-out or refusal"),
+    RequestKind.CONSENT_WITHDRAWN: lazy_gettext("Consent withdrawn"),
+    RequestKind.REQUEST: lazy_gettext("Other request"),
 }
 
 
@@ -131,15 +132,15 @@ class RequestOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return OUTCOME_LABELS[self]
+        return str(OUTCOME_LABELS[self])
 
 
 OUTCOME_LABELS = {
-    RequestOutcome.OPEN: "Open: not decided yet",
-    RequestOutcome.STOPPED: "Agreed: the use has stopped for this pupil",
-    RequestOutcome.ALTERNATIVE: "Agreed: an alternative is in place",
-    RequestOutcome.CONTINUED: "Not agreed: the school continues (reasons recorded)",
-    RequestOutcome.WITHDRAWN: "Withdrawn by the family",
+    RequestOutcome.OPEN: lazy_gettext("Open: not decided yet"),
+    RequestOutcome.STOPPED: lazy_gettext("Agreed: the use has stopped for this pupil"),
+    RequestOutcome.ALTERNATIVE: lazy_gettext("Agreed: an alternative is in place"),
+    RequestOutcome.CONTINUED: lazy_gettext("Not agreed: the school continues (reasons recorded)"),
+    RequestOutcome.WITHDRAWN: lazy_gettext("Withdrawn by the family"),
 }
 
 

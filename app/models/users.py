@@ -58,6 +58,8 @@ class User(UserMixin, SchoolOwned, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The interface language chosen with the language switch ("en" or "cy"); None: not chosen.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     school: Mapped[School] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -20,6 +20,7 @@ from app.oversight.forms import AuditFilterForm
 from app.oversight.views import AUDITORS, module_titles
 from app.security import managed_school_ids, roles_required, school_scoped
 from app.services.oversight.audit_text import describe, resolve_names
+from app.util.i18n import _
 
 PAGE_SIZE = 100
 MAX_PAGE = 100_000  # far past any school's log, and an offset every database can take
@@ -33,9 +34,11 @@ def _filter_form(school_ids: list[int]) -> AuditFilterForm:
     actions = db.session.execute(
         select(AuditEvent.action).where(AuditEvent.school_id.in_(school_ids)).distinct()
     ).scalars()
-    form.action.choices = [("", "All events")] + [(a, a.replace("_", " ")) for a in sorted(actions)]
+    form.action.choices = [("", _("All events"))] + [
+        (a, a.replace("_", " ")) for a in sorted(actions)
+    ]
     people = db.session.execute(school_scoped(User, school_ids).order_by(User.display_name))
-    form.person.choices = [("", "Everyone")] + [
+    form.person.choices = [("", _("Everyone"))] + [
         (str(u.id), f"{u.display_name} ({u.email})") for u in people.scalars()
     ]
     return form
@@ -124,6 +127,15 @@ def audit_export():
     ]
     audit.record("audit_log_exported", rows=len(data), filters=dict(request.args) or None)
     db.session.commit()
-    header = ["When (UTC)", "School", "Event", "By", "Object type", "Object id", "Detail",
-              "Detail as recorded", "IP address"]  # fmt: skip
+    header = [
+        _("When (UTC)"),
+        _("School"),
+        _("Event"),
+        _("By"),
+        _("Object type"),
+        _("Object id"),
+        _("Detail"),
+        _("Detail as recorded"),
+        _("IP address"),
+    ]
     return csv_download(f"audit-log-{clock.today():%Y-%m-%d}.csv", header, data)

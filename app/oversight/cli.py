@@ -12,6 +12,7 @@ from app.models import db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.services.oversight import reminders as planner
 from app.services.oversight.retention import purge
+from app.util.i18n import SUPPORTED_LOCALES
 
 
 def register_oversight_cli(app: Flask) -> None:
@@ -33,8 +34,13 @@ def reminders_send(dry_run: bool) -> None:
     from app.content.registry import content
 
     now = clock.now()
-    titles = {m.id: m.title for m in content().modules.values()}
-    planned = planner.plan(db.session, titles, now)
+    modules = content().modules.values()
+    titles = {module.id: module.title for module in modules}
+    translated = {
+        language: {module.id: module.in_language(language).title for module in modules}
+        for language in SUPPORTED_LOCALES
+    }
+    planned = planner.plan(db.session, titles, now, translated_titles=translated)
     sent = failed = 0
     for reminder in planned:
         if dry_run:
@@ -72,6 +78,7 @@ def _send(reminder: planner.Reminder) -> None:
         reminder.email,
         template,
         school_id=reminder.school_id,
+        locale=reminder.locale,
         name=reminder.name,
         lines=reminder.lines,
         policies=reminder.policy_lines,

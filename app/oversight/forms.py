@@ -14,54 +14,71 @@ from app import clock
 from app.form_fields import DateInput, MaxLength, MultiCheckboxField
 from app.services.oversight.manage import AssignmentTarget
 from app.util.dates import long_date
+from app.util.i18n import _, lazy_gettext
 
 TARGETS = [
-    (AssignmentTarget.EVERYONE.value, "Everyone in the school, including people who join later"),
-    (AssignmentTarget.ROLE.value, "Everyone with a role, including people who join later"),
-    (AssignmentTarget.PEOPLE.value, "Named people"),
+    (
+        AssignmentTarget.EVERYONE.value,
+        lazy_gettext("Everyone in the school, including people who join later"),
+    ),
+    (
+        AssignmentTarget.ROLE.value,
+        lazy_gettext("Everyone with a role, including people who join later"),
+    ),
+    (AssignmentTarget.PEOPLE.value, lazy_gettext("Named people")),
 ]
 
 
 class AssignmentForm(FlaskForm):
-    module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
+    module_id = SelectField(
+        lazy_gettext("Module"), validators=[DataRequired(lazy_gettext("Choose a module"))]
+    )
     target = RadioField(
-        "Who must complete it", default=AssignmentTarget.EVERYONE.value,
-        validators=[DataRequired("Choose who must complete it")],
+        lazy_gettext("Who must complete it"), default=AssignmentTarget.EVERYONE.value,
+        validators=[DataRequired(lazy_gettext("Choose who must complete it"))],
     )  # fmt: skip
-    role = SelectField("Role", validate_choice=False)  # checked in validate_role
-    people = MultiCheckboxField("People", coerce=int)
+    role = SelectField(lazy_gettext("Role"), validate_choice=False)  # checked in validate_role
+    people = MultiCheckboxField(lazy_gettext("People"), coerce=int)
     due_date = DateInput(
-        "Due date",
-        description="For example 2025-09-30. Leave empty for no due date.",
+        lazy_gettext("Due date"),
+        description=lazy_gettext("For example 2025-09-30. Leave empty for no due date."),
         validators=[Optional()],
     )
     refresher_months = IntegerField(
-        "Refresher every (months)",
-        description="A completion then expires after this many months and the module is due "
-        "again. Leave empty to use the certificate's validity (usually 12 months).",
-        validators=[Optional(), NumberRange(1, 60, "Enter a number of months from 1 to 60")],
+        lazy_gettext("Refresher every (months)"),
+        description=lazy_gettext(
+            "A completion then expires after this many months and the module is due "
+            "again. Leave empty to use the certificate's validity (usually 12 months)."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, 60, lazy_gettext("Enter a number of months from 1 to 60")),
+        ],
     )
 
     def validate_role(self, field) -> None:  # type: ignore[no-untyped-def]
         if self.target.data != AssignmentTarget.ROLE:
             return
         if not field.data:
-            raise ValidationError("Choose the role")
-        if field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Choose one of the roles listed")
+            raise ValidationError(_("Choose the role"))
+        if field.data not in {value for value, __ in field.choices}:
+            raise ValidationError(_("Choose one of the roles listed"))
 
     def validate_due_date(self, field) -> None:  # type: ignore[no-untyped-def]
         # A past date would make everyone overdue at once and the next reminder run say so.
         today = clock.today()
         if field.data and field.data < today:
             raise ValidationError(
-                f"The due date must be today ({long_date(today)}) or later, "
-                "or leave it empty for no due date"
+                _(
+                    "The due date must be today (%(today)s) or later, or leave it empty for no "
+                    "due date",
+                    today=long_date(today),
+                )
             )
 
     def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
         if self.target.data == AssignmentTarget.PEOPLE and not field.data:
-            raise ValidationError("Choose at least one person")
+            raise ValidationError(_("Choose at least one person"))
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -69,34 +86,51 @@ class AssignmentForm(FlaskForm):
 
 
 class ExemptionForm(FlaskForm):
-    module_id = SelectField("Module", validators=[DataRequired("Choose a module")])
+    module_id = SelectField(
+        lazy_gettext("Module"), validators=[DataRequired(lazy_gettext("Choose a module"))]
+    )
     reason = StringField(
-        "Reason",
-        description="For example: completed equivalent training with the local authority.",
-        validators=[DataRequired("Give the reason for the exemption"), MaxLength(300)],
+        lazy_gettext("Reason"),
+        description=lazy_gettext(
+            "For example: completed equivalent training with the local authority."
+        ),
+        validators=[
+            DataRequired(lazy_gettext("Give the reason for the exemption")),
+            MaxLength(300),
+        ],
     )
 
 
 class SettingsForm(FlaskForm):
     reminders_enabled = RadioField(
-        "Email reminders",
-        validators=[DataRequired("Choose whether to send reminders")],
+        lazy_gettext("Email reminders"),
+        validators=[DataRequired(lazy_gettext("Choose whether to send reminders"))],
     )
     erase_deactivated_after_months = IntegerField(
-        "Erase accounts deactivated for more than (months)",
-        description="Leave empty to keep them until an admin erases them.",
-        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
+        lazy_gettext("Erase accounts deactivated for more than (months)"),
+        description=lazy_gettext("Leave empty to keep them until an admin erases them."),
+        validators=[
+            Optional(),
+            NumberRange(1, 120, lazy_gettext("Enter a number of months from 1 to 120")),
+        ],
     )
     delete_audit_after_months = IntegerField(
-        "Delete audit log entries older than (months)",
-        description="Leave empty to keep them. We suggest at least 12 months.",
-        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120")],
+        lazy_gettext("Delete audit log entries older than (months)"),
+        description=lazy_gettext("Leave empty to keep them. We suggest at least 12 months."),
+        validators=[
+            Optional(),
+            NumberRange(1, 120, lazy_gettext("Enter a number of months from 1 to 120")),
+        ],
     )
     retake_wait_minutes = IntegerField(
-        "Wait before another try after a failed knowledge check (minutes)",
-        description="For example 10, so staff go back over the lessons first. Leave empty for "
-        "no wait.",
-        validators=[Optional(), NumberRange(1, 1440, "Enter a number of minutes from 1 to 1440")],
+        lazy_gettext("Wait before another try after a failed knowledge check (minutes)"),
+        description=lazy_gettext(
+            "For example 10, so staff go back over the lessons first. Leave empty for no wait."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(1, 1440, lazy_gettext("Enter a number of minutes from 1 to 1440")),
+        ],
     )
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +138,10 @@ class SettingsForm(FlaskForm):
         self.reminders_enabled.choices = REMINDER_CHOICES
 
 
-REMINDER_CHOICES = [("on", "Send reminders"), ("off", "Do not send reminders")]
+REMINDER_CHOICES = [
+    ("on", lazy_gettext("Send reminders")),
+    ("off", lazy_gettext("Do not send reminders")),
+]
 
 
 class MfaSettingForm(SettingsForm):
@@ -127,7 +164,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = SelectField("Event", validators=[Optional()])
-    person = SelectField("Person", validators=[Optional()])
-    date_from = DateInput("From", validators=[Optional()])
-    date_to = DateInput("To", validators=[Optional()])
+    action = SelectField(lazy_gettext("Event"), validators=[Optional()])
+    person = SelectField(lazy_gettext("Person"), validators=[Optional()])
+    date_from = DateInput(lazy_gettext("From"), validators=[Optional()])
+    date_to = DateInput(lazy_gettext("To"), validators=[Optional()])

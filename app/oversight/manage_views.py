@@ -15,6 +15,7 @@ from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import manage
 from app.services.oversight.retention import settings_for
+from app.util.i18n import _
 
 
 def _staff_choices() -> list[tuple[int, str]]:
@@ -46,8 +47,8 @@ def assignments():
 def new_assignment():
     titles = module_titles()
     form = AssignmentForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
-    form.role.choices = [("", "Choose a role")] + [
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
+    form.role.choices = [("", _("Choose a role"))] + [
         (r.value, ROLE_LABELS[r]) for r in Role if r != Role.TRUST_ADMIN
     ]
     form.people.choices = _staff_choices()
@@ -81,7 +82,7 @@ def delete_assignment(assignment_id: int):
         abort(400)
     manage.delete_assignment(db.session, assignment, actor_id=current_user.id, record=audit.record)
     db.session.commit()
-    flash("Assignment removed. Completed training stays on each person's record.", "success")
+    flash(_("Assignment removed. Completed training stays on each person's record."), "success")
     return redirect(url_for("oversight.assignments"))
 
 
@@ -91,7 +92,7 @@ def add_exemption(user_id: int):
     user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
     titles = module_titles()
     form = ExemptionForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
     if form.validate_on_submit():
         manage.exempt(
             db.session,
@@ -103,7 +104,7 @@ def add_exemption(user_id: int):
             record=audit.record,
         )
         db.session.commit()
-        flash(f"Exempt from {titles[form.module_id.data]}.", "success")
+        flash(_("Exempt from %(module)s.", module=titles[form.module_id.data]), "success")
         return redirect(url_for("oversight.person", user_id=user.id))
     for message in form.module_id.errors + form.reason.errors:
         flash(message, "error")
@@ -119,7 +120,7 @@ def delete_exemption(exemption_id: int):
     user_id = exemption.user_id
     manage.remove_exemption(db.session, exemption, actor_id=current_user.id, record=audit.record)
     db.session.commit()
-    flash("Exemption removed.", "success")
+    flash(_("Exemption removed."), "success")
     return redirect(url_for("oversight.person", user_id=user_id))
 
 
@@ -157,6 +158,6 @@ def settings():
             record=audit.record,
         )
         db.session.commit()
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
         return redirect(url_for("oversight.settings"))
     return render_template("oversight/settings.html", form=form), (400 if form.errors else 200)

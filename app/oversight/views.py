@@ -19,6 +19,7 @@ from app.services.oversight import compliance, tallies
 from app.services.policies import acknowledgements
 from app.services.procurement import reviews
 from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
+from app.util.i18n import _, current_locale
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
 MANAGERS = (Role.DPO, Role.SCHOOL_ADMIN)  # assignments, exemptions, settings
@@ -26,8 +27,10 @@ AUDITORS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the audit log
 
 
 def module_titles() -> dict[str, str]:
+    """Module id -> title in the reader's language (English where not translated), in order."""
     modules = sorted(content().modules.values(), key=lambda m: (m.order, m.title))
-    return {module.id: module.title for module in modules}
+    locale = current_locale()
+    return {module.id: module.in_language(locale).title for module in modules}
 
 
 def chosen_school_id() -> int:
@@ -102,7 +105,7 @@ def export():
     school_id = chosen_school_id()
     titles = module_titles()
     role, module_id = chosen_filters(titles)
-    _, items = compliance.compliance_items(
+    __, items = compliance.compliance_items(
         db.session, [school_id], titles, clock.now(), detail=True
     )
     rows = [
@@ -110,7 +113,7 @@ def export():
             item.person.name,
             item.person.email,
             ", ".join(ROLE_LABELS[Role(r)] for r in item.person.roles),
-            "Joined" if item.person.joined else "Invited, not joined yet",
+            _("Joined") if item.person.joined else _("Invited, not joined yet"),
             titles[item.module_id],
             COMPLIANCE_LABELS[item.status],
             f"{item.due_date:%Y-%m-%d}" if item.due_date else "",
@@ -124,8 +127,19 @@ def export():
     audit.record("compliance_exported", object_type="school", object_id=school_id, rows=len(rows),
                  role=role, module_id=module_id)  # fmt: skip
     db.session.commit()
-    header = ["Name", "Email", "Roles", "Account", "Module", "Status", "Due date", "Score (%)",
-              "Completed", "Expires", "Certificate code"]  # fmt: skip
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Roles"),
+        _("Account"),
+        _("Module"),
+        _("Status"),
+        _("Due date"),
+        _("Score (%)"),
+        _("Completed"),
+        _("Expires"),
+        _("Certificate code"),
+    ]
     return csv_download(f"training-compliance-{clock.today():%Y-%m-%d}.csv", header, rows)
 
 
@@ -134,7 +148,7 @@ def export():
 def person(user_id: int):
     user = get_scoped_or_404(User, user_id, managed_school_ids(current_user))
     titles = module_titles()
-    _, items = compliance.compliance_items(
+    __, items = compliance.compliance_items(
         db.session, [user.school_id], titles, clock.now(), detail=True
     )
     mine = [item for item in items if item.person.user_id == user.id]
@@ -142,7 +156,7 @@ def person(user_id: int):
         school_scoped(Exemption, [user.school_id]).where(Exemption.user_id == user.id)
     ).scalars()
     form = ExemptionForm()
-    form.module_id.choices = [("", "Choose a module")] + list(titles.items())
+    form.module_id.choices = [("", _("Choose a module"))] + list(titles.items())
     return render_template(
         "oversight/person.html",
         user=user,

@@ -16,6 +16,7 @@ from app.security import managed_school_ids, roles_required
 from app.services.policies import acknowledgements
 from app.services.policies.acknowledgements import ACK_LABELS, ACK_TAGS, AckStatus
 from app.util.dates import short_date
+from app.util.i18n import _
 
 LIST_LIMIT = 200  # people listed on a page; the CSV has everyone
 
@@ -72,6 +73,14 @@ def acknowledgements_csv():
         rows=len(rows),
     )
     db.session.commit()
-    header = ["Name", "Email", "Roles", "Policy", "Current version", "Status",
-              "Version acknowledged", "Acknowledged on"]  # fmt: skip
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Roles"),
+        _("Policy"),
+        _("Current version"),
+        _("Status"),
+        _("Version acknowledged"),
+        _("Acknowledged on"),
+    ]
     return csv_download(f"policy-acknowledgements-{clock.today():%Y-%m-%d}.csv", header, rows)

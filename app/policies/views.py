@@ -20,6 +20,7 @@ from app.policies import bp
 from app.policies.forms import AcknowledgeForm
 from app.security import get_scoped_or_404
 from app.services.policies import acknowledgements, files, publishing
+from app.util.i18n import _
 
 PUBLISHERS = (Role.DPO, Role.SCHOOL_ADMIN)  # publish and withdraw their school's policies
 OVERSEERS = (*PUBLISHERS, Role.TRUST_ADMIN)  # see who has acknowledged (trust: every school)
@@ -138,6 +139,12 @@ def acknowledge(policy_id: int):
         flash(str(error), "error")
         return redirect(url_for("policies.policy", policy_id=found.id))
     db.session.commit()
-    flash(f"Thank you. Your acknowledgement of {found.title} ({chosen.name}) is recorded.",
-          "success")  # fmt: skip
+    flash(
+        _(
+            "Thank you. Your acknowledgement of %(policy)s (%(version)s) is recorded.",
+            policy=found.title,
+            version=chosen.name,
+        ),
+        "success",
+    )
     return redirect(url_for("policies.index"))

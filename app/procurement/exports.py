@@ -27,6 +27,7 @@ from app.services.procurement.reports import answers_csv, report_view
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 from app.util.hashing import sha256_json
+from app.util.i18n import _
 
 REPORT_TEMPLATE = "pdf/report.html"
 REPORT_LAYOUT_VERSION = "2"  # bump when the report template changes, to refresh cached PDFs
@@ -101,7 +102,7 @@ def report_pdf(assessment_id: int):
     return pdf_or_pending(
         "report",
         assessment,
-        back=(url_for(".review", assessment_id=assessment.id), "Back to the assessment"),
+        back=(url_for(".review", assessment_id=assessment.id), _("Back to the assessment")),
         on_download=lambda: _audit_export(assessment, "pdf"),
     )
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 from app import clock
 from app.form_fields import DateInput
 from app.services.training.certificates import normalise_code
+from app.util.i18n import _, lazy_gettext
 
 
 class VerifyForm(FlaskForm):
@@ -18,17 +19,21 @@ class VerifyForm(FlaskForm):
         csrf = False
 
     code = StringField(
-        "Certificate code",
-        description="It is printed on the certificate, for example 7K3M-Q9XZ-0D4R-TT8B-M2QA.",
-        validators=[DataRequired("Enter the certificate code")],
+        lazy_gettext("Certificate code"),
+        description=lazy_gettext(
+            "It is printed on the certificate, for example 7K3M-Q9XZ-0D4R-TT8B-M2QA."
+        ),
+        validators=[DataRequired(lazy_gettext("Enter the certificate code"))],
     )
 
     def validate_code(self, field: StringField) -> None:
         normalised = normalise_code(field.data or "")
         if normalised is None:
             raise ValidationError(
-                "Enter the code as it appears on the certificate: 20 letters and numbers, "
-                "for example 7K3M-Q9XZ-0D4R-TT8B-M2QA"
+                _(
+                    "Enter the code as it appears on the certificate: 20 letters and numbers, "
+                    "for example 7K3M-Q9XZ-0D4R-TT8B-M2QA"
+                )
             )
         else:
             field.data = normalised
@@ -38,11 +43,11 @@ class ReassignForm(FlaskForm):
     """Reassign a superseded module (one form per module on the page, told apart by prefix)."""
 
     due_date = DateInput(
-        "Due date",
-        description="For example 2027-03-31.",
-        validators=[InputRequired("Enter the due date for the new version")],
+        lazy_gettext("Due date"),
+        description=lazy_gettext("For example 2027-03-31."),
+        validators=[InputRequired(lazy_gettext("Enter the due date for the new version"))],
     )
 
     def validate_due_date(self, field: DateInput) -> None:
         if field.data is not None and field.data < clock.today():
-            raise ValidationError("The due date must be today or in the future")
+            raise ValidationError(_("The due date must be today or in the future"))

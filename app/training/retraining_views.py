@@ -15,6 +15,7 @@ from app.training import bp
 from app.training.forms import ReassignForm
 from app.training.views import module_or_404
 from app.util.dates import long_date
+from app.util.i18n import _, ngettext
 
 
 def _page(forms: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -49,12 +50,22 @@ def reassign(module_id: str):
     )
     db.session.commit()
     if created:
-        people = "person" if len(created) == 1 else "people"
         flash(
-            f"{module.title} version {module.version} reassigned to {len(created)} {people}, "
-            f"due by {long_date(form.due_date.data)}.",
+            ngettext(
+                "%(module)s version %(version)s reassigned to %(num)d person, due by %(date)s.",
+                "%(module)s version %(version)s reassigned to %(num)d people, due by %(date)s.",
+                len(created),
+                module=module.title,
+                version=module.version,
+                date=long_date(form.due_date.data),
+            ),
             "success",
         )
     else:
-        flash(f"Everyone holding an earlier version of {module.title} is already reassigned.")
+        flash(
+            _(
+                "Everyone holding an earlier version of %(module)s is already reassigned.",
+                module=module.title,
+            )
+        )
     return redirect(url_for(".superseded"))

@@ -32,16 +32,24 @@ from app.services.training.certificates import certificate_state, superseded_by
 from app.services.training.progress import next_lesson
 from app.training import bp, verify_bp
 from app.training.forms import VerifyForm
+from app.util.i18n import _, current_locale
 
 CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 CERTIFICATE_LAYOUT_VERSION = "2"  # bump when the certificate template changes (cache key)
 
 
 def module_or_404(module_id: str):  # type: ignore[no-untyped-def]
+    """The module as recorded (English: attempts and certificates keep its id, version and
+    title); pages show `_in_words(module)`."""
     module = content().modules.get(module_id)
     if module is None:
         abort(404)
     return module
+
+
+def _in_words(module):  # type: ignore[no-untyped-def]
+    """The module in the reader's language where it is translated (same ids and rules)."""
+    return module.in_language(current_locale()) if module is not None else None
 
 
 def _own_or_404(model, object_id: int):  # type: ignore[no-untyped-def]
@@ -58,9 +66,9 @@ def _own_or_404(model, object_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/")
 @login_required
 def my_training():
-    assigned, optional = records.my_training(
-        db.session, current_user, list(content().modules.values()), clock.now()
-    )
+    locale = current_locale()
+    modules = [module.in_language(locale) for module in content().modules.values()]
+    assigned, optional = records.my_training(db.session, current_user, modules, clock.now())
     rows = assigned + optional
     started = any(row.status != "not_started" or row.certificate for row in rows)
     return render_template(
@@ -74,7 +82,7 @@ def _module_page(module, problem: str | None = None, status: int = 200):  # type
     latest = page.certificate
     return render_template(
         "training/module.html",
-        module=module,
+        module=_in_words(module),
         page=page,
         read=page.read,
         continue_slug=next_lesson([lesson.slug for lesson in module.lessons], page.read),
@@ -100,12 +108,13 @@ def lesson(module_id: str, lesson_slug: str):
     lesson = module.lesson(lesson_slug) or abort(404)
     previous, following = module.neighbours(lesson)
     read = lesson.slug in records.read_in(db.session, current_user, module)
+    words = _in_words(module)
     return render_template(
         "training/lesson.html",
-        module=module,
-        lesson=lesson,
-        previous=previous,
-        following=following,
+        module=words,
+        lesson=words.lesson(lesson.slug),
+        previous=previous and words.lesson(previous.slug),
+        following=following and words.lesson(following.slug),
         read=read,
         form=ConfirmForm(),
     )
@@ -120,10 +129,10 @@ def mark_read(module_id: str, lesson_slug: str):
         abort(400)
     records.record_lesson_read(db.session, current_user, module, lesson.slug, clock.now())
     db.session.commit()
-    _, following = module.neighbours(lesson)
+    __, following = module.neighbours(lesson)
     if following is not None:
         return redirect(url_for(".lesson", module_id=module.id, lesson_slug=following.slug))
-    flash("You have read every lesson. Take the knowledge check when you are ready.", "success")
+    flash(_("You have read every lesson. Take the knowledge check when you are ready."), "success")
     return redirect(url_for(".module", module_id=module.id, _anchor="knowledge-check"))
 
 
@@ -165,7 +174,7 @@ def attempt(attempt_id: int):
         answers = _submitted_answers(attempt)
         problems = quiz.answer_problems(attempt.questions, answers)
         if not problems:
-            module = content().modules.get(attempt.module_id)
+            module = content().modules.get(attempt.module_id)  # English: records keep its id
             submission = records.submit_attempt(
                 db.session, attempt, answers, current_user, module, clock.now()
             )
@@ -183,8 +192,14 @@ def attempt(attempt_id: int):
                 prerender("certificate", submission.certificate.id)
             return redirect(url_for(".attempt_result", attempt_id=attempt.id))
     status = 400 if problems else 200
+    words = _in_words(content().modules.get(attempt.module_id))
     return render_template(
-        "training/attempt.html", attempt=attempt, answers=answers, problems=problems
+        "training/attempt.html",
+        attempt=attempt,
+        paper=quiz.in_words(attempt.questions, words, attempt.module_version),
+        module_title=words.title if words else attempt.module_title,
+        answers=answers,
+        problems=problems,
     ), status
 
 
@@ -197,14 +212,15 @@ def attempt_result(attempt_id: int):
     module = content().modules.get(attempt.module_id)
     now = clock.now()
     review = records.review_attempt(db.session, current_user, attempt, module, now)
+    paper = quiz.in_words(attempt.questions, _in_words(module), attempt.module_version)
     return render_template(
         "training/result.html",
         attempt=attempt,
-        result=review.grade,
+        result=quiz.grade_in_words(review.grade, paper),
         certificate=review.certificate,
         reveal=review.reveal_answers,
         closed_reason=review.gate.reason(now) if review.gate else None,
-        module=module,
+        module=_in_words(module),
         form=ConfirmForm(),
     )
 
@@ -242,6 +258,7 @@ def certificate_document(certificate: Certificate) -> Document:
         certificate.learner_name,
         certificate.issued_at.isoformat(),
         verify_url,
+        current_locale(),  # the certificate's words are in the reader's language
     )
     return Document(
         cache_key=key,
@@ -255,7 +272,7 @@ def certificate_document(certificate: Certificate) -> Document:
 @login_required
 def certificate_pdf(certificate_id: int):
     certificate = _own_or_404(Certificate, certificate_id)
-    back = (url_for(".certificate", certificate_id=certificate.id), "Back to the certificate")
+    back = (url_for(".certificate", certificate_id=certificate.id), _("Back to the certificate"))
     return pdf_or_pending("certificate", certificate, back=back)
 
 
@@ -274,8 +291,8 @@ def cpd_record():
 @login_required
 def cpd_csv():
     certificates = records.certificates_for(db.session, current_user)
-    header = ["Module", "Version", "Completed on", "Score (%)", "CPD minutes",
-              "Certificate code", "Valid until"]  # fmt: skip
+    header = [_("Module"), _("Version"), _("Completed on"), _("Score (%)"), _("CPD minutes"),
+              _("Certificate code"), _("Valid until")]  # fmt: skip
     rows = [
         [
             c.module_title,

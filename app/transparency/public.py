@@ -18,6 +18,7 @@ from app import clock
 from app.content.registry import content
 from app.downloads import pdf_download
 from app.extensions import login_manager
+from app.i18n import language_from_url
 from app.models import db
 from app.pdf import cache_key_for, render_pdf
 from app.services.transparency.notices import published_products
@@ -36,6 +37,7 @@ def _as_anyone() -> None:
     the request in `g._login_user` and loads it from the session cookie only when that is unset,
     so a signed-in member of staff gets the same page as a parent."""
     g._login_user = login_manager.anonymous_user()
+    language_from_url()
 
 
 def _school(slug: str):

@@ -23,13 +23,14 @@ from app.services.transparency.requests import (
 from app.transparency import bp
 from app.transparency.common import FAMILY_ROLES
 from app.transparency.forms import RequestForm
+from app.util.i18n import _
 
 
 def _vendor_choices() -> list[tuple[int, str]]:
     vendors = db.session.execute(
         school_scoped(Vendor).order_by(Vendor.product, Vendor.id)
     ).scalars()
-    return [(0, "Choose an app or service")] + [(v.id, v.display_name) for v in vendors]
+    return [(0, _("Choose an app or service"))] + [(v.id, v.display_name) for v in vendors]
 
 
 @bp.get("/requests")
@@ -85,7 +86,7 @@ def request_new():
                 vendor=saved.vendor_id,
             )
             db.session.commit()
-            flash(f"Request FR-{saved.id} recorded.", "success")
+            flash(_("Request FR-%(number)d recorded.", number=saved.id), "success")
             return redirect(url_for("transparency.requests"))
     return _form_page(form, None, problem)
 
@@ -101,7 +102,7 @@ def request_edit(request_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            _, changed = save_request(
+            __, changed = save_request(
                 db.session,
                 form.data,
                 school_id=current_user.school_id,
@@ -121,7 +122,7 @@ def request_edit(request_id: int):
                 outcome=family_request.outcome,
             )
             db.session.commit()
-            flash(f"Request FR-{family_request.id} saved.", "success")
+            flash(_("Request FR-%(number)d saved.", number=family_request.id), "success")
             return redirect(url_for("transparency.requests"))
     return _form_page(form, family_request, problem)
 
@@ -140,7 +141,7 @@ def request_delete(request_id: int):
     )
     db.session.delete(family_request)
     db.session.commit()
-    flash(f"Request FR-{request_id} deleted.", "success")
+    flash(_("Request FR-%(number)d deleted.", number=request_id), "success")
     return redirect(url_for("transparency.requests"))
 
 

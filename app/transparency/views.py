@@ -19,6 +19,7 @@ from app.services.transparency.settings import SlugTaken, save_settings
 from app.transparency import bp
 from app.transparency.common import FAMILY_ROLES, my_settings, public_page_url
 from app.transparency.forms import NoticeForm, SettingsForm
+from app.util.i18n import _
 
 
 @bp.get("/")
@@ -50,7 +51,7 @@ def settings():
             changed = save_settings(db.session, settings, form.data, clock.now())
         except SlugTaken:
             db.session.rollback()
-            form.public_slug.errors = ["Another school uses that page address: choose another"]
+            form.public_slug.errors = [_("Another school uses that page address: choose another")]
         else:
             audit.record(
                 "family_page_settings_changed",
@@ -59,7 +60,7 @@ def settings():
                 fields=changed or None,
             )
             db.session.commit()
-            flash("Families' page settings saved.", "success")
+            flash(_("Families' page settings saved."), "success")
             return redirect(url_for("transparency.dashboard"))
     return render_template("transparency/settings.html", form=form, settings=settings), (
         400 if form.errors else 200

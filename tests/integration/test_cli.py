@@ -98,3 +98,28 @@ def test_content_check_passes_on_an_empty_tree(app, tmp_path):
 def test_content_check_passes_on_the_real_content(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
+    assert (
+        "Translated: module why-data-protection-matters (cy, draft); "
+        "checklist quick-edtech-check (cy, draft)." in result.output
+    )
+
+
+def test_content_check_reports_a_welsh_file_whose_ids_differ(app, runner, tmp_path):
+    import shutil
+
+    modules = tmp_path / "modules"
+    shutil.copytree(app.config["MODULES_DIR"] / "why-data-protection-matters",
+                    modules / "why-data-protection-matters")  # fmt: skip
+    quiz = modules / "why-data-protection-matters" / "quiz.cy.yaml"
+    quiz.write_text(quiz.read_text().replace("- id: duaa-effect", "- id: duaa"), encoding="utf-8")
+    saved = app.config["MODULES_DIR"]
+    app.config["MODULES_DIR"] = modules
+    try:
+        result = runner.invoke(args=["content", "check"])
+    finally:
+        app.config["MODULES_DIR"] = saved
+    assert result.exit_code == 1
+    assert (
+        "modules/why-data-protection-matters/quiz.cy.yaml: questions: question ids do not match "
+        "the English file (missing duaa-effect; not in English: duaa)" in result.output
+    )

@@ -19,14 +19,15 @@ from app.models import AuditEvent, Invitation, School, User
 from app.models.policies import Policy
 from app.models.procurement import DECISION_LABELS, Assessment, Vendor
 from app.util.dates import long_date
+from app.util.i18n import _, lazy_gettext, ngettext
 
 # The short role words staff use (and the CSV import accepts).
 ROLE_WORDS = {
-    "teacher": "teacher",
-    "business_manager": "business manager",
-    "dpo": "DPO",
-    "school_admin": "school admin",
-    "trust_admin": "trust admin",
+    "teacher": lazy_gettext("teacher"),
+    "business_manager": lazy_gettext("business manager"),
+    "dpo": lazy_gettext("DPO"),
+    "school_admin": lazy_gettext("school admin"),
+    "trust_admin": lazy_gettext("trust admin"),
 }
 
 
@@ -91,12 +92,11 @@ def roles_text(roles: object) -> str:
     """["dpo", "teacher"] or "dpo teacher" as "teacher, DPO" (in the order of the role list)."""
     given = roles.split() if isinstance(roles, str) else list(roles or [])  # type: ignore[call-overload]
     ordered = [role for role in ROLE_WORDS if role in given]
-    return ", ".join(ROLE_WORDS[role] for role in ordered) or "no role"
+    return ", ".join(str(ROLE_WORDS[role]) for role in ordered) or _("no role")
 
 
-def _plural(count: object, one: str, many: str | None = None) -> str:
-    number = count if isinstance(count, int) else 0
-    return f"{number:,} {one if number == 1 else (many or one + 's')}"
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 class _Event:
@@ -108,7 +108,15 @@ class _Event:
     def named(self, kind: str, object_id: object = None, fallback: str | None = None) -> str:
         key = _id(self.event.object_id if object_id is None else object_id)
         found = self.names.by_kind.get(kind, {}).get(key) if key is not None else None
-        return found or fallback or f"{kind} {key if key is not None else '?'} (since deleted)"
+        return (
+            found
+            or fallback
+            or _(
+                "%(kind)s %(id)s (since deleted)",
+                kind=kind,
+                id=key if key is not None else "?",
+            )
+        )
 
     @property
     def user(self) -> str:
@@ -116,129 +124,221 @@ class _Event:
 
     def module(self) -> str:
         module_id = str(self.detail.get("module_id", ""))
-        return self.names.modules.get(module_id, module_id or "a module")
+        return self.names.modules.get(module_id, module_id or _("a module"))
 
 
 def _assignment_target(e: _Event) -> str:
     if e.detail.get("user_id") is not None:
         return e.named("user", e.detail["user_id"])
     if role := e.detail.get("role"):
-        return f"everyone who is a {ROLE_WORDS.get(str(role), str(role))}"
-    return "everyone"
+        return _("everyone who is a %(role)s", role=ROLE_WORDS.get(str(role), str(role)))
+    return _("everyone")
 
 
 def _settings(e: _Event) -> str:
     d = e.detail
     erase = d.get("erase_deactivated_after_months")
     delete = d.get("delete_audit_after_months")
+    reminders = _("reminders on") if d.get("reminders", "on") == "on" else _("reminders off")
     return "; ".join(
         [
-            f"reminders {d.get('reminders', 'on')}",
-            f"erase deactivated accounts after {_plural(erase, 'month')}"
-            if erase else "keep deactivated accounts",
-            f"delete audit entries after {_plural(delete, 'month')}"
-            if delete else "keep audit entries",
+            reminders,
+            ngettext(
+                "erase deactivated accounts after %(num)d month",
+                "erase deactivated accounts after %(num)d months",
+                _count(erase),
+            )
+            if erase
+            else _("keep deactivated accounts"),
+            ngettext(
+                "delete audit entries after %(num)d month",
+                "delete audit entries after %(num)d months",
+                _count(delete),
+            )
+            if delete
+            else _("keep audit entries"),
         ]
-    )  # fmt: skip
+    )
 
 
-def _due(e: _Event) -> str:
+def _assigned(e: _Event) -> str:
     due = e.detail.get("due_date")
-    return f", due by {long_date(due)}" if due else ""
+    names = {"module": e.module(), "target": _assignment_target(e)}
+    if due:
+        return _("Assigned %(module)s to %(target)s, due by %(date)s", date=long_date(due), **names)
+    return _("Assigned %(module)s to %(target)s", **names)
+
+
+def _file_format(e: _Event) -> str:
+    return str(e.detail.get("format", "")).upper() or _("file")
+
+
+def _reminders_sent(e: _Event) -> str:
+    sent = ngettext(
+        "Sent %(num)d reminder email", "Sent %(num)d reminder emails", _count(e.detail.get("count"))
+    )
+    if not e.detail.get("failed"):
+        return sent
+    failed = ngettext(
+        "%(num)d email could not be sent",
+        "%(num)d emails could not be sent",
+        _count(e.detail["failed"]),
+    )
+    return f"{sent}; {failed}"
+
+
+def _decided(e: _Event) -> str:
+    outcome = DECISION_LABELS.get(str(e.detail.get("outcome")), e.detail.get("outcome"))
+    names = {"assessment": e.named("assessment"), "outcome": outcome}
+    if e.detail.get("rating"):
+        return _(
+            "Recorded the decision on %(assessment)s: %(outcome)s (rated %(rating)s)",
+            rating=e.detail["rating"],
+            **names,
+        )
+    return _("Recorded the decision on %(assessment)s: %(outcome)s", **names)
+
+
+def _published(e: _Event) -> str:
+    names = {"policy": e.named("policy"), "version": e.detail.get("version", "?")}
+    if e.detail.get("format") == "pdf":
+        return _("Published %(policy)s, version %(version)s (PDF)", **names)
+    return _("Published %(policy)s, version %(version)s", **names)
+
+
+def _rows(e: _Event) -> int:
+    return _count(e.detail.get("rows"))
 
 
 SENTENCES = {
-    "sign_in": lambda e: "Signed in",
-    "sign_in_failed": lambda e: f"Failed sign-in as {e.detail.get('email', 'an unknown address')}",
-    "sign_out": lambda e: "Signed out",
-    "signed_out_everywhere": lambda e: "Signed out on every device",
-    "password_changed": lambda e: "Changed their password",
-    "password_reset_requested": lambda e: "Asked for a password reset link",
-    "password_reset": lambda e: "Reset their password with an emailed link",
-    "user_created_by_cli": lambda e: f"Created the account of {e.user} from the command line",
-    "invitation_sent": lambda e: (
-        f"Invited {e.named('invitation')} as {roles_text(e.detail.get('roles'))}"
+    "sign_in": lambda e: _("Signed in"),
+    "sign_in_failed": lambda e: _(
+        "Failed sign-in as %(email)s", email=e.detail.get("email") or _("an unknown address")
     ),
-    "invitation_resent": lambda e: f"Sent a new invitation link to {e.named('invitation')}",
-    "invitation_revoked": lambda e: f"Revoked the invitation to {e.named('invitation')}",
-    "invitation_accepted": lambda e: f"{e.user} accepted their invitation and joined",
-    "roles_changed": lambda e: (
-        f"Changed roles of {e.user} ({roles_text(e.detail.get('before'))} → "
-        f"{roles_text(e.detail.get('after'))})"
+    "sign_out": lambda e: _("Signed out"),
+    "signed_out_everywhere": lambda e: _("Signed out on every device"),
+    "password_changed": lambda e: _("Changed their password"),
+    "password_reset_requested": lambda e: _("Asked for a password reset link"),
+    "password_reset": lambda e: _("Reset their password with an emailed link"),
+    "user_created_by_cli": lambda e: _(
+        "Created the account of %(user)s from the command line", user=e.user
     ),
-    "user_deactivated": lambda e: f"Deactivated the account of {e.user}",
-    "user_reactivated": lambda e: f"Reactivated the account of {e.user}",
-    "user_erased": lambda e: (
-        f"Erased the personal details of account {e.event.object_id}; "
-        f"{_plural(e.detail.get('certificates'), 'certificate')} kept without the name"
+    "invitation_sent": lambda e: _(
+        "Invited %(person)s as %(roles)s",
+        person=e.named("invitation"),
+        roles=roles_text(e.detail.get("roles")),
     ),
-    "staff_imported": lambda e: (
-        f"Invited staff from a CSV file into {e.named('school')}: "
-        f"{_plural(e.detail.get('invited'), 'invitation')} sent, "
-        f"{_plural(e.detail.get('rejected'), 'row')} rejected"
+    "invitation_resent": lambda e: _(
+        "Sent a new invitation link to %(person)s", person=e.named("invitation")
     ),
-    "assignment_created": lambda e: f"Assigned {e.module()} to {_assignment_target(e)}{_due(e)}",
-    "assignment_deleted": lambda e: f"Removed an assignment of {e.module()}",
-    "exemption_added": lambda e: f"Exempted {e.user} from {e.module()}",
-    "exemption_removed": lambda e: f"Removed the exemption of {e.user} from {e.module()}",
-    "settings_changed": lambda e: f"Changed the school settings: {_settings(e)}",
-    "certificate_issued": lambda e: f"Passed {e.module()} and was given a certificate",
-    "compliance_exported": lambda e: (
-        f"Downloaded the training compliance CSV for {e.named('school')} "
-        f"({_plural(e.detail.get('rows'), 'row')})"
+    "invitation_revoked": lambda e: _(
+        "Revoked the invitation to %(person)s", person=e.named("invitation")
     ),
-    "audit_log_exported": lambda e: (
-        f"Downloaded {_plural(e.detail.get('rows'), 'audit event')} as a CSV file"
+    "invitation_accepted": lambda e: _(
+        "%(user)s accepted their invitation and joined", user=e.user
     ),
-    "own_data_exported": lambda e: (
-        f"Downloaded their own data ({str(e.detail.get('format', '')).upper() or 'file'})"
+    "roles_changed": lambda e: _(
+        "Changed roles of %(user)s (%(before)s → %(after)s)",
+        user=e.user,
+        before=roles_text(e.detail.get("before")),
+        after=roles_text(e.detail.get("after")),
     ),
-    "reminders_sent": lambda e: (
-        f"Sent {_plural(e.detail.get('count'), 'reminder email')}"
-        + (
-            f"; {_plural(e.detail['failed'], 'email')} could not be sent"
-            if e.detail.get("failed")
-            else ""
-        )
-    ),  # fmt: skip
-    "retention_purge": lambda e: (
-        f"Applied the retention settings: {_plural(e.detail.get('accounts_erased'), 'account')} "
-        f"erased, {_plural(e.detail.get('audit_events_deleted'), 'audit event')} deleted"
+    "user_deactivated": lambda e: _("Deactivated the account of %(user)s", user=e.user),
+    "user_reactivated": lambda e: _("Reactivated the account of %(user)s", user=e.user),
+    "user_erased": lambda e: ngettext(
+        "Erased the personal details of account %(account)s; %(num)d certificate kept without "
+        "the name",
+        "Erased the personal details of account %(account)s; %(num)d certificates kept without "
+        "the name",
+        _count(e.detail.get("certificates")),
+        account=e.event.object_id,
     ),
-    "vendor_added": lambda e: f"Added the product {e.named('vendor')}",
-    "vendor_changed": lambda e: f"Changed the details of {e.named('vendor')}",
-    "vendor_deleted": lambda e: (
-        f"Deleted the product {e.named('vendor', fallback=e.detail.get('product'))}"
+    "staff_imported": lambda e: _(
+        "Invited staff from a CSV file into %(school)s: %(invited)s sent, %(rejected)s rejected",
+        school=e.named("school"),
+        invited=ngettext(
+            "%(num)d invitation", "%(num)d invitations", _count(e.detail.get("invited"))
+        ),
+        rejected=ngettext("%(num)d row", "%(num)d rows", _count(e.detail.get("rejected"))),
+    ),
+    "assignment_created": _assigned,
+    "assignment_deleted": lambda e: _("Removed an assignment of %(module)s", module=e.module()),
+    "exemption_added": lambda e: _(
+        "Exempted %(user)s from %(module)s", user=e.user, module=e.module()
+    ),
+    "exemption_removed": lambda e: _(
+        "Removed the exemption of %(user)s from %(module)s", user=e.user, module=e.module()
+    ),
+    "settings_changed": lambda e: _(
+        "Changed the school settings: %(settings)s", settings=_settings(e)
+    ),
+    "certificate_issued": lambda e: _(
+        "Passed %(module)s and was given a certificate", module=e.module()
+    ),
+    "compliance_exported": lambda e: ngettext(
+        "Downloaded the training compliance CSV for %(school)s (%(num)d row)",
+        "Downloaded the training compliance CSV for %(school)s (%(num)d rows)",
+        _rows(e),
+        school=e.named("school"),
+    ),
+    "audit_log_exported": lambda e: ngettext(
+        "Downloaded %(num)d audit event as a CSV file",
+        "Downloaded %(num)d audit events as a CSV file",
+        _rows(e),
+    ),
+    "own_data_exported": lambda e: _(
+        "Downloaded their own data (%(format)s)", format=_file_format(e)
+    ),
+    "reminders_sent": _reminders_sent,
+    "retention_purge": lambda e: _(
+        "Applied the retention settings: %(accounts)s erased, %(events)s deleted",
+        accounts=ngettext(
+            "%(num)d account", "%(num)d accounts", _count(e.detail.get("accounts_erased"))
+        ),
+        events=ngettext(
+            "%(num)d audit event",
+            "%(num)d audit events",
+            _count(e.detail.get("audit_events_deleted")),
+        ),
+    ),
+    "vendor_added": lambda e: _("Added the product %(product)s", product=e.named("vendor")),
+    "vendor_changed": lambda e: _("Changed the details of %(product)s", product=e.named("vendor")),
+    "vendor_deleted": lambda e: _(
+        "Deleted the product %(product)s",
+        product=e.named("vendor", fallback=e.detail.get("product")),
     ),
     "assessment_started": lambda e: (
-        f"Started {'a re-assessment' if e.detail.get('previous') else 'an assessment'} of "
-        f"{e.named('assessment')}"
+        _("Started a re-assessment of %(product)s", product=e.named("assessment"))
+        if e.detail.get("previous")
+        else _("Started an assessment of %(product)s", product=e.named("assessment"))
     ),
-    "assessment_deleted": lambda e: f"Deleted a draft assessment of {e.named('assessment')}",
-    "assessment_decided": lambda e: (
-        f"Recorded the decision on {e.named('assessment')}: "
-        f"{DECISION_LABELS.get(str(e.detail.get('outcome')), e.detail.get('outcome'))}"
-        + (f" (rated {e.detail['rating']})" if e.detail.get("rating") else "")
+    "assessment_deleted": lambda e: _(
+        "Deleted a draft assessment of %(product)s", product=e.named("assessment")
     ),
-    "assessment_exported": lambda e: (
-        f"Downloaded the assessment of {e.named('assessment')} "
-        f"({str(e.detail.get('format', '')).upper() or 'file'})"
+    "assessment_decided": _decided,
+    "assessment_exported": lambda e: _(
+        "Downloaded the assessment of %(product)s (%(format)s)",
+        product=e.named("assessment"),
+        format=_file_format(e),
     ),
-    "assessment_imported": lambda e: (
-        f"Imported an assessment of {e.named('assessment')} "
-        f"({_plural(e.detail.get('answers'), 'answer')})"
+    "assessment_imported": lambda e: ngettext(
+        "Imported an assessment of %(product)s (%(num)d answer)",
+        "Imported an assessment of %(product)s (%(num)d answers)",
+        _count(e.detail.get("answers")),
+        product=e.named("assessment"),
     ),
-    "policy_published": lambda e: (
-        f"Published {e.named('policy')}, version {e.detail.get('version', '?')}"
-        + (" (PDF)" if e.detail.get("format") == "pdf" else "")
+    "policy_published": _published,
+    "policy_withdrawn": lambda e: _("Withdrew %(policy)s", policy=e.named("policy")),
+    "policy_acknowledged": lambda e: _(
+        "Acknowledged %(policy)s, version %(version)s",
+        policy=e.named("policy"),
+        version=e.detail.get("version", "?"),
     ),
-    "policy_withdrawn": lambda e: f"Withdrew {e.named('policy')}",
-    "policy_acknowledged": lambda e: (
-        f"Acknowledged {e.named('policy')}, version {e.detail.get('version', '?')}"
-    ),
-    "policy_acknowledgements_exported": lambda e: (
-        f"Downloaded the policy acknowledgements CSV for {e.named('school')} "
-        f"({_plural(e.detail.get('rows'), 'row')})"
+    "policy_acknowledgements_exported": lambda e: ngettext(
+        "Downloaded the policy acknowledgements CSV for %(school)s (%(num)d row)",
+        "Downloaded the policy acknowledgements CSV for %(school)s (%(num)d rows)",
+        _rows(e),
+        school=e.named("school"),
     ),
 }
 

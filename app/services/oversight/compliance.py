@@ -41,6 +41,7 @@ class Person:
     roles: tuple[str, ...]
     user_id: int | None = None
     invitation_id: int | None = None
+    locale: str | None = None  # the interface language they chose, for their emails
 
     @property
     def joined(self) -> bool:
@@ -100,19 +101,28 @@ class Tally:
 def load_people(session: Session, school_ids: Sequence[int]) -> list[Person]:
     """Active staff and not-yet-accepted invitations (newest per email), by name."""
     rows = session.execute(
-        select(User.id, User.school_id, User.display_name, User.email, UserRole.role)
+        select(User.id, User.school_id, User.display_name, User.email, User.locale, UserRole.role)
         .outerjoin(UserRole, UserRole.user_id == User.id)
         .where(User.school_id.in_(school_ids), User.active.is_(True))
     )
     users: dict[int, dict] = {}
-    for user_id, school_id, name, email, role in rows:
+    for user_id, school_id, name, email, locale, role in rows:
         entry = users.setdefault(
-            user_id, {"school_id": school_id, "name": name, "email": email, "roles": []}
+            user_id,
+            {"school_id": school_id, "name": name, "email": email, "locale": locale, "roles": []},
         )
         if role:
             entry["roles"].append(role)
     people = [
-        Person(f"user:{uid}", e["school_id"], e["name"], e["email"], tuple(sorted(e["roles"])), uid)
+        Person(
+            f"user:{uid}",
+            e["school_id"],
+            e["name"],
+            e["email"],
+            tuple(sorted(e["roles"])),
+            uid,
+            locale=e["locale"],
+        )
         for uid, e in users.items()
     ]
     emails = {person.email for person in people}

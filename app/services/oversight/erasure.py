@@ -21,6 +21,7 @@ from app.models import AuditEvent, OutboxEmail, Role, User
 from app.models.base import db
 from app.models.training import Certificate
 from app.services.procurement.decisions import snapshot_hash
+from app.util.i18n import _
 
 FORMER_STAFF = "Former member of staff"
 ERASED_DOMAIN = "erased.invalid"  # a reserved name (RFC 2606): never a real address
@@ -107,14 +108,14 @@ def scrub_everywhere(
 def erase_user(session: Session, user: User, *, acting_user: User, now: datetime) -> ErasureReport:
     """Anonymise `user` (see the module docstring). Refuses yourself and the last school admin."""
     if user.id == acting_user.id:
-        raise ErasureError("You cannot erase your own account: ask another admin")
+        raise ErasureError(_("You cannot erase your own account: ask another admin"))
     if is_erased(user):
-        raise ErasureError("This account has already been erased")
+        raise ErasureError(_("This account has already been erased"))
     if Role.SCHOOL_ADMIN in user.roles and user.active:
         from app.services.accounts.staff import count_active_school_admins
 
         if count_active_school_admins(session, user.school_id) <= 1:
-            raise ErasureError("A school must keep at least one active school admin")
+            raise ErasureError(_("A school must keep at least one active school admin"))
     report = ErasureReport(user.id)
     needles = [n for n in {user.display_name.strip(), user.email.strip()} if len(n) >= 2]
     report.outbox_deleted = session.execute(

@@ -49,7 +49,7 @@ def collect(session: Session, user: User, titles: Mapping[str, str], now: dateti
         .where(PolicyAcknowledgement.user_id == user.id)
         .order_by(PolicyAcknowledgement.acknowledged_at)
     ).all()
-    _, items = compliance_items(session, [user.school_id], titles, now, detail=True)
+    __, items = compliance_items(session, [user.school_id], titles, now, detail=True)
     return {
         "exported_at": now.isoformat(),
         "profile": {

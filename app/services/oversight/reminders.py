@@ -27,6 +27,7 @@ from app.services.policies.acknowledgements import outstanding_by_user
 from app.services.procurement.reviews import overdue_conditions, product_states, review_stage
 from app.services.training.assignments import COMPLIANCE_LABELS, Compliance
 from app.util.dates import long_date
+from app.util.i18n import DEFAULT_LOCALE, _, in_locale
 
 REMIND_ABOUT = (
     Compliance.DUE,
@@ -56,6 +57,7 @@ class Reminder:
     policy_lines: list[str] = field(default_factory=list)  # policies to read and acknowledge
     new_stages: list[StageKey] = field(default_factory=list)
     invited: bool = False  # has not joined yet
+    locale: str = DEFAULT_LOCALE  # the email's language: the recipient's choice, else English
 
 
 def enabled_school_ids(session: Session) -> list[int]:
@@ -74,8 +76,15 @@ def _already_sent(session: Session, school_ids: list[int]) -> set[tuple[str, str
     return {tuple(row) for row in session.execute(stmt)}
 
 
-def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> list[Reminder]:
-    """Every reminder due now, in the order people were found."""
+def plan(
+    session: Session,
+    module_titles: Mapping[str, str],
+    now: datetime,
+    translated_titles: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Reminder]:
+    """Every reminder due now, in the order people were found. Each is written in its
+    recipient's language, with module titles from `translated_titles` (language -> module id ->
+    title) where a module is translated."""
     school_ids = enabled_school_ids(session)
     if not school_ids:
         return []
@@ -93,20 +102,24 @@ def plan(session: Session, module_titles: Mapping[str, str], now: datetime) -> l
         if not outstanding and not to_acknowledge:
             continue
         reminder = Reminder(ReminderKind.TRAINING, person.school_id, person.key, person.email,
-                            person.name, invited=not person.joined)  # fmt: skip
+                            person.name, invited=not person.joined,
+                            locale=person.locale or DEFAULT_LOCALE)  # fmt: skip
+        titles = {**module_titles, **(translated_titles or {}).get(reminder.locale, {})}
         for item in outstanding:
             key = (f"module:{item.module_id}", item.status.value, str(item.due_date or "none"))
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
-            when = f" ({long_date(item.due_date)})" if item.due_date else ""
-            reminder.lines.append(
-                f"- {module_titles[item.module_id]}: {COMPLIANCE_LABELS[item.status]}{when}"
-            )
+            with in_locale(reminder.locale):
+                when = f" ({long_date(item.due_date)})" if item.due_date else ""
+                reminder.lines.append(
+                    f"- {titles[item.module_id]}: {COMPLIANCE_LABELS[item.status]}{when}"
+                )
         for current in to_acknowledge:
             key = (f"policy:{current.policy.id}", POLICY_STAGE, f"version:{current.version.id}")
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
-            reminder.policy_lines.append(f"- {current.policy.title}, {current.version.name}")
+            with in_locale(reminder.locale):
+                reminder.policy_lines.append(f"- {current.policy.title}, {current.version.name}")
         if reminder.new_stages:
             reminders.append(reminder)
     reminders.extend(_review_reminders(session, people, school_ids, sent, now))
@@ -133,33 +146,47 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
         conditions = conditions_by_school.get(person.school_id, [])
         if not due and not conditions:
             continue
-        reminder = Reminder("reviews", person.school_id, person.key, person.email, person.name)
+        reminder = Reminder(ReminderKind.REVIEWS, person.school_id, person.key, person.email,
+                            person.name, locale=person.locale or DEFAULT_LOCALE)  # fmt: skip
         for product, stage in due:
             key = (f"review:{product.decided_id}", str(stage), product.valid_until.isoformat())
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
-            days = (product.valid_until - today).days
-            when = (
-                "has lapsed"
-                if days < 0
-                else f"is due for review by {long_date(product.valid_until)}"
-            )
-            reminder.lines.append(
-                f"- {product.product} ({product.supplier}): the decision "
-                f"“{product.decision_label}” {when}"
-            )
+            with in_locale(reminder.locale):
+                reminder.lines.append(_review_line(product, today))
         for condition in conditions:
             key = (f"condition:{condition.condition_id}", "overdue", condition.due_on.isoformat())
             if (person.key, *key) not in sent:
                 reminder.new_stages.append(key)
-            reminder.lines.append(
-                f"- {condition.product.product} ({condition.product.supplier}): the condition "
-                f"“{condition.text}” was due on {long_date(condition.due_on)} and is not marked "
-                f"met (owner: {condition.owner})"
-            )
+            with in_locale(reminder.locale):
+                reminder.lines.append(_condition_line(condition))
         if reminder.new_stages:
             reminders.append(reminder)
     return reminders
+
+
+def _review_line(product, today) -> str:  # type: ignore[no-untyped-def]
+    names = {"product": product.product, "supplier": product.supplier,
+             "decision": product.decision_label}  # fmt: skip
+    if product.valid_until < today:
+        return _("- %(product)s (%(supplier)s): the decision “%(decision)s” has lapsed", **names)
+    return _(
+        "- %(product)s (%(supplier)s): the decision “%(decision)s” is due for review by %(date)s",
+        date=long_date(product.valid_until),
+        **names,
+    )
+
+
+def _condition_line(condition) -> str:  # type: ignore[no-untyped-def]
+    return _(
+        "- %(product)s (%(supplier)s): the condition “%(text)s” was due on %(date)s and is not "
+        "marked met (owner: %(owner)s)",
+        product=condition.product.product,
+        supplier=condition.product.supplier,
+        text=condition.text,
+        date=long_date(condition.due_on),
+        owner=condition.owner,
+    )
 
 
 def record_sent(session: Session, reminder: Reminder, now: datetime) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.models import User, UserRole
 from app.models.policies import Policy, PolicyAcknowledgement, PolicyVersion
 from app.services.policies.publishing import PolicyError
+from app.util.i18n import _, lazy_gettext
 
 AuditRecord = Callable[..., object]
 
@@ -31,9 +32,9 @@ class AckStatus(StrEnum):
 
 
 ACK_LABELS = {
-    AckStatus.ACKNOWLEDGED: "Acknowledged",
-    AckStatus.EARLIER_VERSION: "Acknowledged an earlier version",
-    AckStatus.NOT_ACKNOWLEDGED: "Not acknowledged yet",
+    AckStatus.ACKNOWLEDGED: lazy_gettext("Acknowledged"),
+    AckStatus.EARLIER_VERSION: lazy_gettext("Acknowledged an earlier version"),
+    AckStatus.NOT_ACKNOWLEDGED: lazy_gettext("Not acknowledged yet"),
 }
 ACK_TAGS = {
     AckStatus.ACKNOWLEDGED: "govuk-tag--green",
@@ -137,9 +138,9 @@ def acknowledge(
         select(func.max(PolicyVersion.number)).where(PolicyVersion.policy_id == policy.id)
     ).scalar_one()
     if policy.withdrawn_at is not None:
-        raise PolicyError("This policy has been withdrawn, so there is nothing to acknowledge")
+        raise PolicyError(_("This policy has been withdrawn, so there is nothing to acknowledge"))
     if version.number != newest:
-        raise PolicyError("A newer version of this policy has been published: read that one")
+        raise PolicyError(_("A newer version of this policy has been published: read that one"))
     existing = acknowledgement_of(session, version, user)
     if existing is not None:
         return existing

@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.util.i18n import _
+
 PDF_SIGNATURE = b"%PDF-"
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
@@ -28,11 +30,11 @@ class StoredFile:
 def pdf_problems(data: bytes, max_bytes: int) -> list[str]:
     """What is wrong with an upload, in words for the person who chose it."""
     if not data:
-        return ["The selected file is empty"]
+        return [_("The selected file is empty")]
     if len(data) > max_bytes:
-        return [f"The PDF must be smaller than {max_bytes // (1024 * 1024)} MB"]
+        return [_("The PDF must be smaller than %(size)d MB", size=max_bytes // (1024 * 1024))]
     if not data.startswith(PDF_SIGNATURE):
-        return ["The selected file must be a PDF"]
+        return [_("The selected file must be a PDF")]
     return []
 
 

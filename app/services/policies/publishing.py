@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.content.markdown import callout_problems
 from app.models.policies import Policy, PolicyKind, PolicyVersion
 from app.services.policies import files
+from app.util.i18n import _
 
 MAX_BODY_CHARACTERS = 100_000
 
@@ -35,13 +36,13 @@ def document_problems(body: str | None, pdf: bytes | None, max_pdf_bytes: int) -
     """Why this text or file cannot be published (the form shows the same words)."""
     text = (body or "").strip()
     if text and pdf:
-        return ["Write the policy or upload a PDF, not both"]
+        return [_("Write the policy or upload a PDF, not both")]
     if not text and not pdf:
-        return ["Write the policy or upload it as a PDF"]
+        return [_("Write the policy or upload it as a PDF")]
     if pdf:
         return files.pdf_problems(pdf, max_pdf_bytes)
     if len(text) > MAX_BODY_CHARACTERS:
-        return [f"The policy must be {MAX_BODY_CHARACTERS:,} characters or fewer"]
+        return [_("The policy must be %(max)s characters or fewer", max=f"{MAX_BODY_CHARACTERS:,}")]
     return callout_problems(text)
 
 
@@ -69,7 +70,10 @@ def publish_policy(
     ).first()
     if taken:
         raise PolicyError(
-            f"Your school already has a policy called “{title}”: publish a new version of it"
+            _(
+                "Your school already has a policy called “%(title)s”: publish a new version of it",
+                title=title,
+            )
         )
     policy = Policy(school_id=school_id, kind=PolicyKind(kind).value, title=title, created_at=now)
     session.add(policy)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from app.services.training.certificates import REFRESHER_WINDOW, refresher_due
 from app.util.dates import add_months
+from app.util.i18n import lazy_gettext
 
 DUE_SOON = timedelta(days=14)
 
@@ -27,11 +28,11 @@ class DueState(StrEnum):
 
 
 DUE_LABELS = {
-    DueState.DONE: "Done",
-    DueState.NO_DATE: "No due date",
-    DueState.UPCOMING: "Due",
-    DueState.DUE_SOON: "Due soon",
-    DueState.OVERDUE: "Overdue",
+    DueState.DONE: lazy_gettext("Done"),
+    DueState.NO_DATE: lazy_gettext("No due date"),
+    DueState.UPCOMING: lazy_gettext("Due"),
+    DueState.DUE_SOON: lazy_gettext("Due soon"),
+    DueState.OVERDUE: lazy_gettext("Overdue"),
 }
 
 
@@ -132,13 +133,13 @@ class Compliance(StrEnum):
 
 
 COMPLIANCE_LABELS = {
-    Compliance.EXEMPT: "Exempt",
-    Compliance.COMPLETE: "Complete",
-    Compliance.EXPIRING: "Expiring soon",
-    Compliance.EXPIRED: "Expired",
-    Compliance.OVERDUE: "Overdue",
-    Compliance.DUE_SOON: "Due soon",
-    Compliance.DUE: "Due",
+    Compliance.EXEMPT: lazy_gettext("Exempt"),
+    Compliance.COMPLETE: lazy_gettext("Complete"),
+    Compliance.EXPIRING: lazy_gettext("Expiring soon"),
+    Compliance.EXPIRED: lazy_gettext("Expired"),
+    Compliance.OVERDUE: lazy_gettext("Overdue"),
+    Compliance.DUE_SOON: lazy_gettext("Due soon"),
+    Compliance.DUE: lazy_gettext("Due"),
 }
 COMPLIANCE_TAG_CLASSES = {
     Compliance.EXEMPT: "govuk-tag--grey",

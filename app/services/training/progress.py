@@ -20,6 +20,7 @@ from app.services.training.certificates import (
     refresher_due,
     superseded_by,
 )
+from app.util.i18n import lazy_gettext, ngettext
 
 
 class Status(StrEnum):
@@ -31,11 +32,11 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NOT_STARTED: "Not started",
-    Status.IN_PROGRESS: "In progress",
-    Status.PASSED: "Passed",
-    Status.REFRESHER_DUE: "Refresher due",
-    Status.EXPIRED: "Expired",
+    Status.NOT_STARTED: lazy_gettext("Not started"),
+    Status.IN_PROGRESS: lazy_gettext("In progress"),
+    Status.PASSED: lazy_gettext("Passed"),
+    Status.REFRESHER_DUE: lazy_gettext("Refresher due"),
+    Status.EXPIRED: lazy_gettext("Expired"),
 }
 STATUS_TAG_CLASSES = {
     Status.NOT_STARTED: "govuk-tag--grey",
@@ -94,18 +95,20 @@ class CheckGate:
     def reason(self, now: datetime) -> str | None:
         """Why the check is closed, in the words the pages use; None when it is open."""
         if self.unread:
-            count = len(self.unread)
-            lessons = "lesson is" if count == 1 else "lessons are"
-            return (
-                f"Read every lesson before you take the knowledge check: {count} {lessons} "
-                "not marked as read yet"
+            return ngettext(
+                "Read every lesson before you take the knowledge check: %(num)d lesson is "
+                "not marked as read yet",
+                "Read every lesson before you take the knowledge check: %(num)d lessons are "
+                "not marked as read yet",
+                len(self.unread),
             )
         if self.wait_until is not None:
-            minutes = self.minutes_to_wait(now)
-            unit = "minute" if minutes == 1 else "minutes"
-            return (
-                f"You can try the knowledge check again in {minutes} {unit}: your school asks "
-                "for a break between tries, to go back over the lessons"
+            return ngettext(
+                "You can try the knowledge check again in %(num)d minute: your school asks "
+                "for a break between tries, to go back over the lessons",
+                "You can try the knowledge check again in %(num)d minutes: your school asks "
+                "for a break between tries, to go back over the lessons",
+                self.minutes_to_wait(now),
             )
         return None
 

@@ -4,11 +4,13 @@ Pure functions over the module's questions and plain data; no Flask, no database
 paper is a JSON-ready snapshot (`draw`), so grading and results never look at the module again.
 """
 
+import dataclasses
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from app.content.modules import Question
+from app.content.modules import Module, Question
+from app.util.i18n import _
 
 SINGLE_ANSWER_TYPES = ("single", "true_false")
 
@@ -77,17 +79,63 @@ def answer_problems(questions: Sequence[dict], answers: Mapping[str, Sequence[st
         chosen = list(answers.get(question["id"], ()))
         offered = {option["id"] for option in question["options"]}
         if not chosen:
-            verb = (
-                "Choose at least one answer"
+            problems[question["id"]] = (
+                _("Choose at least one answer for question %(number)d", number=number)
                 if question["type"] == "multiple"
-                else "Choose an answer"
+                else _("Choose an answer for question %(number)d", number=number)
             )
-            problems[question["id"]] = f"{verb} for question {number}"
         elif not set(chosen) <= offered:
-            problems[question["id"]] = f"Choose from the answers given for question {number}"
+            problems[question["id"]] = _(
+                "Choose from the answers given for question %(number)d", number=number
+            )
         elif question["type"] in SINGLE_ANSWER_TYPES and len(set(chosen)) > 1:
-            problems[question["id"]] = f"Choose only one answer for question {number}"
+            problems[question["id"]] = _(
+                "Choose only one answer for question %(number)d", number=number
+            )
     return problems
+
+
+def in_words(paper: Sequence[dict], module: Module | None, version: str) -> list[dict]:
+    """A drawn paper with the words of `module` (the module in the reader's language): the
+    same questions, options, order and answers, so grading is unchanged. A paper drawn from
+    another `version`, or a question the module no longer has, keeps the words it was drawn with."""
+    if module is None or module.language == "en" or module.version != version:
+        return list(paper)
+    questions = {question.id: question for question in module.questions}
+    reworded = []
+    for drawn in paper:
+        question = questions.get(drawn["id"])
+        if question is None:
+            reworded.append(drawn)
+            continue
+        options = {option.id: option for option in question.options}
+        reworded.append(
+            {
+                **drawn,
+                "prompt": question.prompt,
+                "explanation": question.explanation,
+                "source": {"title": question.source.title, "url": question.source.url},
+                "options": [
+                    {**o, "text": options[o["id"]].text, "feedback": options[o["id"]].feedback}
+                    if o["id"] in options
+                    else o
+                    for o in drawn["options"]
+                ],
+            }
+        )
+    return reworded
+
+
+def grade_in_words(result: "Grade", paper: Sequence[dict]) -> "Grade":
+    """A grade whose questions carry the words of `paper` (from `in_words`)."""
+    by_id = {question["id"]: question for question in paper}
+    return dataclasses.replace(
+        result,
+        results=tuple(
+            dataclasses.replace(item, question=by_id.get(item.question["id"], item.question))
+            for item in result.results
+        ),
+    )
 
 
 @dataclass(frozen=True)

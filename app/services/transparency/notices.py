@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.models.procurement import Decision
 from app.models.transparency import LawfulBasis, ProductNotice, StorageLocation
 from app.services.transparency.decisions import ProductInUse, products_in_use
+from app.util.i18n import _, lazy_gettext
 
 NOTICE_FIELDS = (
     "published",
@@ -34,14 +35,14 @@ NOTICE_FIELDS = (
 )
 # How the decision reads to a family.
 PUBLIC_DECISION_LABELS = {
-    Decision.APPROVE: "Approved",
-    Decision.CONDITIONAL: "Approved with conditions",
+    Decision.APPROVE: lazy_gettext("Approved"),
+    Decision.CONDITIONAL: lazy_gettext("Approved with conditions"),
 }
 REQUIRED_TO_PUBLISH = {
-    "purpose": "what the product is used for",
-    "lawful_basis": "the lawful basis",
-    "storage": "where the data is stored",
-    "retention": "how long the data is kept",
+    "purpose": lazy_gettext("what the product is used for"),
+    "lawful_basis": lazy_gettext("the lawful basis"),
+    "storage": lazy_gettext("where the data is stored"),
+    "retention": lazy_gettext("how long the data is kept"),
 }
 
 
@@ -76,12 +77,12 @@ class NoticeRow:
 
 def missing(notice: ProductNotice) -> list[str]:
     """What a notice still needs before it can be shown to families."""
-    return [label for name, label in REQUIRED_TO_PUBLISH.items() if not getattr(notice, name)]
+    return [str(label) for name, label in REQUIRED_TO_PUBLISH.items() if not getattr(notice, name)]
 
 
 def data_categories(product: ProductInUse) -> str:
     """The pupil data the assessment's profile says the product holds."""
-    return product.profile_answer("P03") or "Not recorded in the assessment"
+    return product.profile_answer("P03") or _("Not recorded in the assessment")
 
 
 def notice_rows(session: Session, school_id: int, today: date) -> list[NoticeRow]:
@@ -108,7 +109,7 @@ def _public(product: ProductInUse, notice: ProductNotice) -> PublicProduct:
         storage=notice.storage,
         storage_detail=notice.storage_detail,
         retention=notice.retention,
-        decision_label=PUBLIC_DECISION_LABELS[product.decision],
+        decision_label=str(PUBLIC_DECISION_LABELS[product.decision]),
         decided_on=product.decided_on,
         next_review=product.valid_until,
     )
@@ -150,7 +151,7 @@ class NotReadyToPublish(ValueError):
     """Publishing was asked for but the notice lacks something families must be told."""
 
     def __init__(self, gaps: list[str]) -> None:
-        super().__init__("Before publishing, add " + ", ".join(gaps))
+        super().__init__(_("Before publishing, add %(missing)s", missing=", ".join(map(str, gaps))))
         self.gaps = gaps
 
 
@@ -178,7 +179,7 @@ def save_notice(
         else:
             value = value or ""
         clean[name] = value
-    gaps = [label for name, label in REQUIRED_TO_PUBLISH.items() if not clean[name]]
+    gaps = [str(label) for name, label in REQUIRED_TO_PUBLISH.items() if not clean[name]]
     if clean["published"] and gaps:
         raise NotReadyToPublish(gaps)
     changed = [name for name in NOTICE_FIELDS if getattr(notice, name) != clean[name]]

@@ -28,6 +28,7 @@ from app.models.transparency import (
     RequestSubject,
 )
 from app.util.dates import add_months, short_date
+from app.util.i18n import _, in_locale
 
 REQUEST_FIELDS = (
     "subject",
@@ -99,12 +100,13 @@ def _clean(session: Session, values: Mapping[str, object], school_id: int) -> di
     for name in ("details", "outcome_note", "alternative"):
         clean[name] = clean[name] or ""
     if not clean["pupil_reference"]:
-        raise RequestProblem("Enter the pupil reference the school uses for this request")
+        raise RequestProblem(_("Enter the pupil reference the school uses for this request"))
     if clean["review_on"] and clean["received_on"] and clean["review_on"] < clean["received_on"]:
-        raise RequestProblem("The review date must be on or after the date received")
+        raise RequestProblem(_("The review date must be on or after the date received"))
     if clean["outcome"] == RequestOutcome.ALTERNATIVE and not clean["alternative"]:
-        raise RequestProblem("Describe the alternative offered to the pupil")
-    clean["subject_label"] = clean["subject"].label
+        raise RequestProblem(_("Describe the alternative offered to the pupil"))
+    with in_locale(None):  # stored: in English, like every other stored word
+        clean["subject_label"] = clean["subject"].label
     if clean["subject"] == RequestSubject.PRODUCT:
         vendor = session.execute(
             select(Vendor.id, Vendor.product).where(
@@ -112,7 +114,7 @@ def _clean(session: Session, values: Mapping[str, object], school_id: int) -> di
             )
         ).first()
         if vendor is None:
-            raise RequestProblem("Choose the app or service the request is about")
+            raise RequestProblem(_("Choose the app or service the request is about"))
         clean["subject_label"] = vendor.product
     else:
         clean["vendor_id"] = None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.models import School
 from app.models.transparency import FamilyPageSettings
+from app.util.i18n import _
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MIN, SLUG_MAX = 4, 60
@@ -36,14 +37,18 @@ def random_slug() -> str:
 def slug_problem(slug: str) -> str | None:
     """Why `slug` cannot be a page address, or None."""
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
-        return f"The page address must be {SLUG_MIN} to {SLUG_MAX} characters long"
+        return _(
+            "The page address must be %(min)d to %(max)d characters long",
+            min=SLUG_MIN,
+            max=SLUG_MAX,
+        )
     if not SLUG_PATTERN.match(slug):
-        return (
+        return _(
             "The page address can only use lower-case letters, digits and single hyphens, "
             "like oakfield-primary"
         )
     if slug in RESERVED_SLUGS:
-        return "Choose another page address: that one is reserved"
+        return _("Choose another page address: that one is reserved")
     return None
 
 
