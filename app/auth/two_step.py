@@ -41,14 +41,16 @@ OPEN_BEFORE_ENROLMENT = {
 }
 
 
-def begin_second_step(user: User, next_target: str | None) -> None:
-    """Remember that `user` passed the password step (the session starts after the code)."""
+def begin_second_step(user: User, next_target: str | None, via: str | None = None) -> None:
+    """Remember that `user` passed the first step (their password, or `via` their school's
+    identity provider); the session starts after the code."""
     session.clear()
     session[PENDING_KEY] = {
         "user": user.id,
         "epoch": user.session_epoch,
         "at": int(time.time()),
         "next": next_target or "",
+        "via": via or "",
     }
 
 
@@ -95,8 +97,9 @@ def _start_again():  # type: ignore[no-untyped-def]
 
 
 def _signed_in(user: User, second_step: str):  # type: ignore[no-untyped-def]
-    next_target = (_pending() or {}).get("next")
-    finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step)
+    pending = _pending() or {}
+    next_target, via = pending.get("next"), pending.get("via") or None
+    finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step, via=via)
     start_session(user)
     db.session.commit()
     return redirect(safe_redirect_target(next_target))

@@ -148,7 +148,36 @@ def _due(e: _Event) -> str:
 
 
 SENTENCES = {
-    "sign_in": lambda e: "Signed in",
+    "sign_in": lambda e: "Signed in" + (f" with {e.detail['via']}" if e.detail.get("via") else ""),
+    "sign_in_refused": lambda e: (
+        "Refused a password sign-in: the school signs in with its identity provider"
+    ),
+    "sign_in_provider_accepted": lambda e: (
+        f"Signed in at {e.detail.get('via', 'the identity provider')}; asked for the two-step code"
+    ),
+    "sso_sign_in_refused": lambda e: (
+        f"Refused a sign-in with {e.detail.get('via', 'the identity provider')}"
+        + (f" as {e.detail['email']}" if e.detail.get("email") else "")
+        + f" ({str(e.detail.get('reason', 'no reason')).replace('_', ' ')})"
+    ),
+    "sso_provider_unavailable": lambda e: (
+        f"Could not reach {e.detail.get('via', 'the identity provider')}: "
+        f"{e.detail.get('problem', '')}"
+    ),
+    "sso_account_created": lambda e: (
+        f"Made the account of {e.user} at their first sign-in with {e.detail.get('via', '?')}"
+    ),
+    "sso_settings_changed": lambda e: (
+        f"Changed the single sign-on settings of {e.named('school')}: {e.detail.get('changed')}"
+    ),
+    "sso_connection_tested": lambda e: f"Tried the single sign-on of {e.named('school')}",
+    "sso_passwords_allowed_by_cli": lambda e: (
+        f"Turned password sign-in back on for {e.named('school')} from the command line"
+    ),
+    "password_reset_refused": lambda e: (
+        "Asked for a password reset; the school signs in with "
+        "its identity provider, so they were emailed its sign-in address instead"
+    ),
     "sign_in_failed": lambda e: f"Failed sign-in as {e.detail.get('email', 'an unknown address')}",
     "sign_out": lambda e: "Signed out",
     "signed_out_everywhere": lambda e: "Signed out on every device",
