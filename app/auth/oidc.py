@@ -39,7 +39,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
 from app.models.sso import SsoConnection, SsoProvider
-from app.services.accounts.sso import START_AGAIN, SsoRefused
+from app.services.accounts.sso import GOOGLE_ISSUER, MICROSOFT_ISSUER, START_AGAIN, SsoRefused
 from app.services.accounts.sso_settings import issuer_problem
 
 SCOPES = "openid email profile"
@@ -166,9 +166,8 @@ def authorization_url(
     extra: dict[str, str] = {}
     if login_hint:
         extra["login_hint"] = login_hint
-    if connection.provider in (SsoProvider.MICROSOFT, SsoProvider.GOOGLE) and (
-        metadata.prompts is None or "select_account" in metadata.prompts
-    ):
+    real_issuer = connection.issuer.startswith((MICROSOFT_ISSUER.split("{")[0], GOOGLE_ISSUER))
+    if (metadata.prompts and "select_account" in metadata.prompts) or real_issuer:
         # School computers are shared: let the person pick their own account.
         extra["prompt"] = "select_account"
     if connection.provider == SsoProvider.GOOGLE:
