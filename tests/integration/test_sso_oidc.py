@@ -400,9 +400,10 @@ def test_an_invitation_to_a_school_without_passwords_joins_through_the_provider(
     with app.test_request_context():
         token, token_hash = new_invitation_token()
     now = utcnow()
+    later = now.replace(year=now.year + 1)
     db.session.add(Invitation(school_id=world.school_a.id, email="invitee@a.example",
                               display_name="Ivy", roles="teacher", token_hash=token_hash,
-                              created_at=now, expires_at=now.replace(year=now.year + 1)))  # fmt: skip
+                              created_at=now, expires_at=later))  # fmt: skip
     db.session.commit()
     connect(world.school_a, local_provider, password_sign_in=False)
     page = client.get(f"/join/{token}").get_data(as_text=True)

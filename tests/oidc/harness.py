@@ -71,7 +71,7 @@ def start_provider(*redirect_uris: str) -> LocalProvider:
             "The oidc-provider package is not installed: run `npm ci` (make test does).",
             pytrace=False,
         )
-    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by stop())
     process = subprocess.Popen(  # noqa: S603 (node found on PATH, fixed arguments)
         [node, str(SCRIPT), *redirect_uris],
         cwd=ROOT,
