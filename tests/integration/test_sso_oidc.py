@@ -461,3 +461,9 @@ def test_failed_callbacks_are_rate_limited(app, world, local_provider, monkeypat
     client = app.test_client()
     statuses = [client.get("/sign-in/sso/callback?state=x&code=y").status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
+
+
+def test_without_node_the_tests_fail_saying_why(monkeypatch):
+    monkeypatch.setattr("tests.oidc.harness.shutil.which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="Node.js is needed"):
+        start_provider(f"{APP_BASE_URL}/sign-in/sso/callback")
