@@ -82,6 +82,9 @@ def sso_settings_page(school_id: int):
     school = _get_school_or_404(school_id)
     connection = sso.connection_for_school(db.session, school.id)
     form = SsoSettingsForm()
+    prefix = external_url("auth.school_sign_in", school_slug="x")[:-1]
+    form.slug.description = f"Staff sign in at {prefix}… with this at the end: lower-case " \
+        "letters, digits and hyphens."  # fmt: skip
     if not form.is_submitted():
         _fill(form, connection, school)
     if form.validate_on_submit():

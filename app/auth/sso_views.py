@@ -240,7 +240,7 @@ def _signed_in(match: sso.SignInMatch, connection: SsoConnection, next_target: s
     by_provider = "identity provider" if connection.idp_enforces_mfa else None
     finish_sign_in(user, now=clock.now(), record=audit.record, second_step=by_provider, via=via)
     enrol = mfa_required(db.session, user) and not connection.idp_enforces_mfa
-    start_session(user, enrolment_required=enrol)
+    start_session(user, enrolment_required=enrol, via_provider=True)
     db.session.commit()
     return redirect(safe_redirect_target(next_target or None))
 

@@ -20,8 +20,9 @@ from flask_login import current_user, login_required
 from app import audit
 from app.auth import bp
 from app.auth.forms import PasswordCheckForm, RecoveryCodeForm, TwoStepForm
-from app.auth.session import ENROL_KEY, hashing, start_session
+from app.auth.session import ENROL_KEY, PROVIDER_SIGN_IN_KEY, hashing, start_session
 from app.extensions import limiter
+from app.form_fields import ConfirmForm
 from app.models import User, db
 from app.models.base import utcnow
 from app.security import safe_redirect_target
@@ -30,6 +31,7 @@ from app.services.accounts.sign_in import finish_sign_in
 
 PENDING_KEY = "mfa_pending"
 PENDING_SECONDS = 300
+RECHECK_SECONDS = 600
 # Pages a user who must set up two-step sign-in may still open.
 OPEN_BEFORE_ENROLMENT = {
     "auth.mfa_setup",
@@ -100,7 +102,7 @@ def _signed_in(user: User, second_step: str):  # type: ignore[no-untyped-def]
     pending = _pending() or {}
     next_target, via = pending.get("next"), pending.get("via") or None
     finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step, via=via)
-    start_session(user)
+    start_session(user, via_provider=via is not None)
     db.session.commit()
     return redirect(safe_redirect_target(next_target))
 
@@ -195,8 +197,20 @@ def _manage_page(user: User, form: PasswordCheckForm | None = None, status: int 
 
 
 def _password_checked(user: User) -> PasswordCheckForm | None:
-    """The form when the password given is wrong or missing; None when it is right."""
+    """The form when the password given is wrong or missing; None when it is right. An
+    account without a password (it signs in through the school's identity provider) passes
+    instead when this browser signed in that way in the last RECHECK_SECONDS."""
     form = PasswordCheckForm()
+    if not user.password_hash:
+        signed_in_at = session.get(PROVIDER_SIGN_IN_KEY)
+        recent = isinstance(signed_in_at, int) and time.time() - signed_in_at <= RECHECK_SECONDS
+        if ConfirmForm().validate_on_submit() and recent:
+            return None
+        form.password.errors = [
+            "Sign out, sign in again with your school account, then make this change within "
+            f"{RECHECK_SECONDS // 60} minutes"
+        ]
+        return form
     if form.validate_on_submit():
         if hashing().verify(user.password_hash, form.password.data):
             return None

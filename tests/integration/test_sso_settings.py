@@ -208,3 +208,27 @@ def test_erasure_removes_the_link_to_the_provider(app, world, signed_in, csrf):
     db.session.commit()
     assert db.session.execute(select(SsoIdentity)).first() is None
     assert db.session.get(User, teacher.id) is not None
+
+
+def test_an_account_without_a_password_rechecks_with_a_recent_provider_sign_in(
+    app, world, signed_in, csrf
+):
+    import time
+
+    from app.services.accounts import mfa
+
+    teacher = world.user("A", "teacher")
+    teacher.password_hash = None
+    mfa.begin_enrolment(teacher)
+    teacher.mfa_enabled_at = utcnow()
+    db.session.commit()
+    client = signed_in(teacher)
+    page = client.get("/account/two-step").get_data(as_text=True)
+    assert 'name="password"' not in page and "stands in for it" in page
+    for seconds_ago, status in ((30, 200), (601, 400)):
+        with client.session_transaction() as session:
+            session["provider_sign_in_at"] = int(time.time()) - seconds_ago
+        token = csrf(client, "/account/two-step")
+        response = client.post("/account/two-step/recovery-codes", data={"csrf_token": token})
+        assert response.status_code == status, seconds_ago
+    assert "sign in again with your school account" in response.get_data(as_text=True)

@@ -211,8 +211,8 @@ def verified_email(connection: SsoConnection, claims: dict) -> str:
     if email_domain(email) not in domains:
         raise SsoRefused(
             "domain_not_allowed",
-            f"{email} is not a {connection.school.name} address this service accepts "
-            f"(addresses ending {', '.join('@' + d for d in domains)}).",
+            f"{connection.school.name} signs in with addresses ending "
+            f"{' or '.join('@' + d for d in domains)} only, so {email} cannot be used.",
             email=email,
         )
     if provider == SsoProvider.GOOGLE and str(claims.get("hd", "")).lower() not in domains:
