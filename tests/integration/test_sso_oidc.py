@@ -469,3 +469,22 @@ def test_without_node_the_tests_fail_saying_why(monkeypatch):
     monkeypatch.setattr("tests.oidc.harness.shutil.which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="Node.js is needed"):
         start_provider(f"{APP_BASE_URL}/sign-in/sso/callback")
+
+
+def test_a_wrong_client_secret_or_a_connection_switched_off_meanwhile_is_refused(
+    app, world, client, local_provider
+):
+    from app.util.encryption import encrypt
+
+    connection = connect(world.school_a, local_provider)
+    connection.client_secret_encrypted = encrypt(
+        "not-the-secret", app.config["DATA_ENCRYPTION_KEY"]
+    )
+    db.session.commit()
+    _refused(sign_in_with_provider(client, connection, "teacher-a"), "token_refused:invalid_client")
+
+    connection = connect(world.school_a, local_provider)
+    callback = provider_round_trip(client, connection, "teacher-a")
+    connection.enabled = False
+    db.session.commit()
+    _refused(client.get(callback), "connection_off")
