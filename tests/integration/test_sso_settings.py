@@ -232,3 +232,23 @@ def test_an_account_without_a_password_rechecks_with_a_recent_provider_sign_in(
         response = client.post("/account/two-step/recovery-codes", data={"csrf_token": token})
         assert response.status_code == status, seconds_ago
     assert "sign in again with your school account" in response.get_data(as_text=True)
+
+
+def test_production_refuses_http_issuers_and_a_malformed_encryption_key(monkeypatch, tmp_path):
+    import pytest
+
+    from app import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://privacy.trust.example")
+    database = f"sqlite:///{tmp_path / 'p.db'}"
+    with pytest.raises(RuntimeError, match="OIDC_ALLOW_HTTP_LOOPBACK is for tests"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=database, OIDC_ALLOW_HTTP_LOOPBACK=True)
+    with pytest.raises(RuntimeError, match="must be Fernet keys"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=database, DATA_ENCRYPTION_KEY="short")
+    assert (
+        create_app("production", SQLALCHEMY_DATABASE_URI=database).config[
+            "OIDC_ALLOW_HTTP_LOOPBACK"
+        ]
+        is False
+    )
