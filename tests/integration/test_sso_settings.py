@@ -252,3 +252,15 @@ def test_production_refuses_http_issuers_and_a_malformed_encryption_key(monkeypa
         ]
         is False
     )
+
+
+def test_schools_sharing_a_domain_are_offered_to_choose_from(app, world, client, csrf):
+    connection_for(world.school_a, slug="school-a")
+    second = connection_for(world.school_a2, slug="school-a2")
+    second.allowed_domains = " a.example trust.example "
+    db.session.commit()
+    token = csrf(client, "/sign-in/school")
+    response = client.post("/sign-in/school", data={"email": "t@a.example", "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose your school" in page
+    assert 'href="/sign-in/school/school-a"' in page and 'href="/sign-in/school/school-a2"' in page
