@@ -37,6 +37,7 @@ from joserfc.errors import (
 )
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
+from joserfc.jwt import Token
 
 from app.models.sso import SsoConnection, SsoProvider
 from app.services.accounts.sso import GOOGLE_ISSUER, MICROSOFT_ISSUER, START_AGAIN, SsoRefused
@@ -242,8 +243,8 @@ def redeem_code(
 
 def _key_set(metadata: ProviderMetadata, *, timeout: float, name: str, fresh: bool) -> KeySet:
     cached = _jwks_cache.get(metadata.jwks_uri)
-    age = time.monotonic() - cached[0] if cached else None
-    if cached is None or age >= CACHE_SECONDS or (fresh and age >= JWKS_REFETCH_SECONDS):  # type: ignore[operator]
+    age = time.monotonic() - cached[0] if cached else float("inf")
+    if cached is None or age >= CACHE_SECONDS or (fresh and age >= JWKS_REFETCH_SECONDS):
         data = _get_json(metadata.jwks_uri, timeout=timeout, name=name)
         _jwks_cache[metadata.jwks_uri] = (time.monotonic(), data)
     else:
@@ -257,7 +258,7 @@ def _key_set(metadata: ProviderMetadata, *, timeout: float, name: str, fresh: bo
 REFUSED = "The sign-in could not be checked, so it was refused. " + START_AGAIN
 
 
-def _decode(id_token: str, metadata: ProviderMetadata, *, timeout: float, name: str):  # type: ignore[no-untyped-def]
+def _decode(id_token: str, metadata: ProviderMetadata, *, timeout: float, name: str) -> Token:
     algorithms = [alg for alg in metadata.algorithms if alg in SIGNING_ALGORITHMS]
     registry = JWSRegistry(algorithms=algorithms or ["RS256"], strict_check_header=False)
     for fresh in (False, True):

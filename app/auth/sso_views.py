@@ -32,7 +32,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from app import audit, clock
 from app.auth import bp, oidc
@@ -144,7 +146,7 @@ def sso_start(school_slug: str):
     return redirect(url)
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+def _failed(response: Response) -> bool:
     """Only refused callbacks count towards the limit (a success redirects)."""
     return response.status_code != 302
 
@@ -224,7 +226,9 @@ def sso_callback():
     return _signed_in(match, connection, attempt.next_target)
 
 
-def _signed_in(match: sso.SignInMatch, connection: SsoConnection, next_target: str):  # type: ignore[no-untyped-def]
+def _signed_in(
+    match: sso.SignInMatch, connection: SsoConnection, next_target: str
+) -> ResponseReturnValue:
     user, via = match.user, connection.provider_name
     if match.how in ("invitation", "created"):
         action = "invitation_accepted" if match.how == "invitation" else "sso_account_created"
@@ -245,7 +249,7 @@ def _signed_in(match: sso.SignInMatch, connection: SsoConnection, next_target: s
     return redirect(safe_redirect_target(next_target or None))
 
 
-def _tested(match: sso.SignInMatch, connection: SsoConnection):  # type: ignore[no-untyped-def]
+def _tested(match: sso.SignInMatch, connection: SsoConnection) -> ResponseReturnValue:
     audit.record("sso_connection_tested", school_id=connection.school_id, object_type="school",
                  object_id=connection.school_id, via=connection.provider_name)  # fmt: skip
     db.session.commit()
@@ -256,7 +260,7 @@ def _tested(match: sso.SignInMatch, connection: SsoConnection):  # type: ignore[
     return redirect(url_for("admin.sso_settings_page", school_id=connection.school_id))
 
 
-def _refused(refusal: sso.SsoRefused, connection: SsoConnection | None):  # type: ignore[no-untyped-def]
+def _refused(refusal: sso.SsoRefused, connection: SsoConnection | None) -> ResponseReturnValue:
     db.session.rollback()  # nothing half-made stays (an account, a link)
     audit.record(
         "sso_sign_in_refused",
@@ -272,7 +276,9 @@ def _refused(refusal: sso.SsoRefused, connection: SsoConnection | None):  # type
     ), status
 
 
-def _unavailable(problem: oidc.ProviderUnavailable, connection: SsoConnection | None):  # type: ignore[no-untyped-def]
+def _unavailable(
+    problem: oidc.ProviderUnavailable, connection: SsoConnection | None
+) -> ResponseReturnValue:
     db.session.rollback()
     audit.record(
         "sso_provider_unavailable",
