@@ -68,6 +68,22 @@ class Config:
     # Host header (a forged header would otherwise put an attacker's site in a reset email).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Single sign-on with the school's Microsoft Entra ID or Google Workspace (OpenID Connect).
+    # Client secrets typed on the settings page are stored encrypted with this key: one or more
+    # Fernet keys, comma-separated, the first encrypting (`python3 -c "from cryptography.fernet
+    # import Fernet; print(Fernet.generate_key().decode())"`). Never derived from SECRET_KEY.
+    # Unset: secrets come only from OIDC_<SCHOOL-SLUG>_CLIENT_SECRET environment variables.
+    DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
+    # Seconds of clock difference allowed when checking an ID token's exp, iat and nbf.
+    OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS", 60))
+    # How long a sign-in may take at the identity provider, from leaving to coming back.
+    OIDC_SIGN_IN_MAX_MINUTES = int(os.environ.get("OIDC_SIGN_IN_MAX_MINUTES", 10))
+    OIDC_HTTP_TIMEOUT_SECONDS = float(os.environ.get("OIDC_HTTP_TIMEOUT_SECONDS", 10))
+    # Identity providers must be https; this also allows http://127.0.0.1 and http://localhost
+    # (the tests' local provider, or trying one out on a laptop). Never in production.
+    OIDC_ALLOW_HTTP_LOOPBACK = _env_bool("OIDC_ALLOW_HTTP_LOOPBACK")
+    SSO_CALLBACK_LIMIT_PER_IP = os.environ.get("SSO_CALLBACK_LIMIT_PER_IP", "30 per 15 minutes")
+
     MODULES_DIR = Path(os.environ.get("MODULES_DIR", BASE_DIR / "modules"))
     CHECKLISTS_DIR = Path(os.environ.get("CHECKLISTS_DIR", BASE_DIR / "checklists"))
     FAMILIES_DIR = Path(os.environ.get("FAMILIES_DIR", BASE_DIR / "families"))
@@ -111,6 +127,9 @@ class TestingConfig(Config):
     PDF_PRERENDER = False
     PUBLIC_BASE_URL = "http://localhost"
     PASSWORD_RESET_MIN_SECONDS = 0.0  # the timing test sets its own
+    # A fixed key for the tests only (a Fernet key is 32 random bytes, base64-encoded).
+    DATA_ENCRYPTION_KEY = "dGVzdHMtb25seS1ub3QtYS1yZWFsLWtleS0xMjM0NTY="  # noqa: S105
+    OIDC_ALLOW_HTTP_LOOPBACK = True
     # Cheap hashes keep the suite fast; production keeps the strong defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -144,6 +163,15 @@ class ProductionConfig(Config):
                 "would count failed sign-ins on its own. Set REDIS_URL, or leave it unset to "
                 "count them in the database."
             )
+        if config["OIDC_ALLOW_HTTP_LOOPBACK"]:
+            raise RuntimeError(
+                "OIDC_ALLOW_HTTP_LOOPBACK is for tests and laptops: identity providers in "
+                "production must be https. Unset it."
+            )
+        if config["DATA_ENCRYPTION_KEY"]:
+            from app.util.encryption import check_keys
+
+            check_keys(config["DATA_ENCRYPTION_KEY"])
         default_db = config["SQLALCHEMY_DATABASE_URI"] == DEFAULT_SQLITE_URL
         if default_db and not _env_bool("ALLOW_SQLITE_IN_PRODUCTION"):
             raise RuntimeError(

@@ -15,9 +15,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    from app.auth.sso_cli import register_sso_cli
     from app.oversight.cli import register_oversight_cli
 
     register_oversight_cli(app)
+    register_sso_cli(app)
 
 
 @click.group("content")

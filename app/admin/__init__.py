@@ -8,6 +8,7 @@ from app.admin import (  # noqa: E402,F401
     erase_views,
     import_views,
     invitation_views,
+    sso_views,
     two_step_views,
     views,
 )

@@ -85,3 +85,17 @@ class PasswordCheckForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Enter your password"), MaxLength(MAX_LENGTH)]
     )
+
+
+class FindSchoolForm(FlaskForm):
+    """The first step of signing in with the school's Microsoft or Google account."""
+
+    email = EmailField(
+        "Your school email address",
+        description="For example, name@school.sch.uk. We use it to find your school's sign-in.",
+        validators=[
+            DataRequired("Enter your school email address"),
+            Email("Enter an email address in the correct format, like name@school.sch.uk"),
+            MaxLength(254),
+        ],
+    )

@@ -10,6 +10,7 @@ Starting or ending a session clears the whole Flask session, the CSRF token with
 issued before sign-in does not work after it. `hashing()` is the argon2id cost from the config.
 """
 
+import time
 from datetime import timedelta
 
 from flask import Flask, current_app, g, session
@@ -27,6 +28,9 @@ from app.services.accounts.passwords import PasswordHashing
 
 SESSION_KEY = "sid"
 ENROL_KEY = "mfa_enrol"  # set when the school requires two-step sign-in and it is not set up
+# When this browser signed in through the school's identity provider (seconds since the epoch):
+# for an account without a password, a recent one stands in for the password check.
+PROVIDER_SIGN_IN_KEY = "provider_sign_in_at"
 
 
 def init_login(app: Flask) -> None:
@@ -97,13 +101,18 @@ def _fresh_flask_session() -> None:
     g.pop("csrf_token", None)  # Flask-WTF caches this request's token here
 
 
-def start_session(user: User, *, enrolment_required: bool = False) -> None:
+def start_session(
+    user: User, *, enrolment_required: bool = False, via_provider: bool = False
+) -> None:
     """Sign `user` in on this browser (the caller commits). `enrolment_required` sends them to
-    set up two-step sign-in before any other page (their school requires it)."""
+    set up two-step sign-in before any other page (their school requires it); `via_provider`
+    notes that they signed in through their school's identity provider."""
     _fresh_flask_session()
     session[SESSION_KEY] = open_session(db.session, user, _lifetime())
     if enrolment_required:
         session[ENROL_KEY] = True
+    if via_provider:
+        session[PROVIDER_SIGN_IN_KEY] = int(time.time())
     login_user(user)
 
 

@@ -20,8 +20,9 @@ from flask_login import current_user, login_required
 from app import audit
 from app.auth import bp
 from app.auth.forms import PasswordCheckForm, RecoveryCodeForm, TwoStepForm
-from app.auth.session import ENROL_KEY, hashing, start_session
+from app.auth.session import ENROL_KEY, PROVIDER_SIGN_IN_KEY, hashing, start_session
 from app.extensions import limiter
+from app.form_fields import ConfirmForm
 from app.models import User, db
 from app.models.base import utcnow
 from app.security import safe_redirect_target
@@ -30,6 +31,7 @@ from app.services.accounts.sign_in import finish_sign_in
 
 PENDING_KEY = "mfa_pending"
 PENDING_SECONDS = 300
+RECHECK_SECONDS = 600
 # Pages a user who must set up two-step sign-in may still open.
 OPEN_BEFORE_ENROLMENT = {
     "auth.mfa_setup",
@@ -41,14 +43,16 @@ OPEN_BEFORE_ENROLMENT = {
 }
 
 
-def begin_second_step(user: User, next_target: str | None) -> None:
-    """Remember that `user` passed the password step (the session starts after the code)."""
+def begin_second_step(user: User, next_target: str | None, via: str | None = None) -> None:
+    """Remember that `user` passed the first step (their password, or `via` their school's
+    identity provider); the session starts after the code."""
     session.clear()
     session[PENDING_KEY] = {
         "user": user.id,
         "epoch": user.session_epoch,
         "at": int(time.time()),
         "next": next_target or "",
+        "via": via or "",
     }
 
 
@@ -95,9 +99,10 @@ def _start_again():  # type: ignore[no-untyped-def]
 
 
 def _signed_in(user: User, second_step: str):  # type: ignore[no-untyped-def]
-    next_target = (_pending() or {}).get("next")
-    finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step)
-    start_session(user)
+    pending = _pending() or {}
+    next_target, via = pending.get("next"), pending.get("via") or None
+    finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step, via=via)
+    start_session(user, via_provider=via is not None)
     db.session.commit()
     return redirect(safe_redirect_target(next_target))
 
@@ -192,8 +197,20 @@ def _manage_page(user: User, form: PasswordCheckForm | None = None, status: int 
 
 
 def _password_checked(user: User) -> PasswordCheckForm | None:
-    """The form when the password given is wrong or missing; None when it is right."""
+    """The form when the password given is wrong or missing; None when it is right. An
+    account without a password (it signs in through the school's identity provider) passes
+    instead when this browser signed in that way in the last RECHECK_SECONDS."""
     form = PasswordCheckForm()
+    if not user.password_hash:
+        signed_in_at = session.get(PROVIDER_SIGN_IN_KEY)
+        recent = isinstance(signed_in_at, int) and time.time() - signed_in_at <= RECHECK_SECONDS
+        if ConfirmForm().validate_on_submit() and recent:
+            return None
+        form.password.errors = [
+            "Sign out, sign in again with your school account, then make this change within "
+            f"{RECHECK_SECONDS // 60} minutes"
+        ]
+        return form
     if form.validate_on_submit():
         if hashing().verify(user.password_hash, form.password.data):
             return None

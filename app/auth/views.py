@@ -25,7 +25,8 @@ from app.models import Invitation, User, db
 from app.security import safe_redirect_target
 from app.services.accounts.mfa import mfa_required
 from app.services.accounts.passwords import set_password
-from app.services.accounts.sign_in import authenticate
+from app.services.accounts.sign_in import PasswordSignInOff, authenticate
+from app.services.accounts.sso import connection_for_school, password_off_connection
 from app.services.accounts.staff import (
     AccountError,
     InvitationState,
@@ -59,14 +60,23 @@ def sign_in():
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(
-            db.session,
-            form.email.data,
-            form.password.data,
-            hashing=hashing(),
-            now=clock.now(),
-            record=audit.record,
-        )
+        try:
+            user = authenticate(
+                db.session,
+                form.email.data,
+                form.password.data,
+                hashing=hashing(),
+                now=clock.now(),
+                record=audit.record,
+            )
+        except PasswordSignInOff as refusal:
+            db.session.commit()
+            off = refusal.connection
+            form.email.errors.append(
+                f"{off.school.name} signs in with {off.provider_name}, not a password: "
+                f"use Sign in with {off.provider_name}"
+            )
+            return render_template("auth/sign_in.html", form=form, password_off=off), 403
         if user is None:
             db.session.commit()
             form.email.errors.append("Enter a correct email address and password")
@@ -101,6 +111,11 @@ def join(token: str):
         invitation = db.session.execute(stmt).scalar_one_or_none()
     if invitation is None or invitation_state(invitation, clock.now()) != InvitationState.PENDING:
         return render_template("auth/link_invalid.html", kind="invitation"), 410
+    connection = connection_for_school(db.session, invitation.school_id)
+    connection = connection if connection and connection.enabled else None
+    if connection and not connection.password_sign_in:
+        return render_template("auth/join.html", form=None, invitation=invitation,
+                               connection=connection)  # fmt: skip
     form = JoinForm(display_name=invitation.display_name)
     if form.validate_on_submit():
         try:
@@ -126,7 +141,8 @@ def join(token: str):
             db.session.commit()
             flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/join.html", form=form, invitation=invitation)
+    return render_template("auth/join.html", form=form, invitation=invitation,
+                           connection=connection)  # fmt: skip
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -137,7 +153,22 @@ def reset_request():
         started = time.monotonic()
         email = normalise_email(form.email.data)
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if user is not None and user.active:
+        off = password_off_connection(db.session, user.school_id) if user else None
+        if user is not None and user.active and off is not None:
+            # The same answer on the page; the owner of the address learns why by email.
+            send_email(
+                user.email,
+                "password_reset_sso",
+                school_id=user.school_id,
+                name=user.display_name,
+                school=off.school.name,
+                provider=off.provider_name,
+                link=external_url("auth.school_sign_in", school_slug=off.slug),
+            )
+            audit.record("password_reset_refused", actor_id=user.id, school_id=user.school_id,
+                         reason="password_sign_in_off")  # fmt: skip
+            db.session.commit()
+        elif user is not None and user.active:
             token = new_reset_token(user.id, user.session_epoch)
             send_email(
                 user.email,
@@ -169,6 +200,8 @@ def reset_password(token: str):
     user = db.session.get(User, data[0]) if data else None
     if user is None or not user.active or user.session_epoch != data[1]:
         return render_template("auth/link_invalid.html", kind="reset"), 410
+    if off := password_off_connection(db.session, user.school_id):
+        return render_template("auth/sso_passwords_off.html", connection=off), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
         if problems := set_password(user, form.password.data, hashing=hashing()):
@@ -186,7 +219,8 @@ def reset_password(token: str):
 @login_required
 def account():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    password_off = password_off_connection(db.session, current_user.school_id)
+    if password_off is None and form.validate_on_submit():
         user = current_user._get_current_object()
         if not hashing().verify(user.password_hash, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")
@@ -198,7 +232,7 @@ def account():
             db.session.commit()
             flash("Your password has been changed. You are signed out everywhere else.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form, password_off=password_off)
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -5,6 +5,7 @@ from app.models import (  # noqa: F401
     policies,
     procurement,
     security,
+    sso,
     training,
     transparency,
 )

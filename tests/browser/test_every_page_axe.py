@@ -10,7 +10,9 @@ from tests.browser.conftest import check_accessibility, sign_in
 from tests.factories import make_user
 from tests.walker import build_url, catalogue
 
-SKIP_ENDPOINTS = {"static", "main.health"}
+# sso_start is not a page: it sends the browser to the school's identity provider
+# (tests/browser/test_sso_journey.py follows it to a local one).
+SKIP_ENDPOINTS = {"static", "main.health", "auth.sso_start"}
 # Downloads (PDF, CSV, JSON) are not HTML pages.
 DOWNLOAD_HINTS = (".pdf", ".csv", ".json", ".docx", ".xlsx", "/export", "/download")
 

@@ -211,7 +211,48 @@ def _rows(e: _Event) -> int:
 
 
 SENTENCES = {
-    "sign_in": lambda e: _("Signed in"),
+    "sign_in": lambda e: (
+        _("Signed in with %(via)s", via=e.detail["via"]) if e.detail.get("via") else _("Signed in")
+    ),
+    "sign_in_refused": lambda e: _(
+        "Refused a password sign-in: the school signs in with its identity provider"
+    ),
+    "sign_in_provider_accepted": lambda e: _(
+        "Signed in at %(via)s; asked for the two-step code",
+        via=e.detail.get("via") or _("the identity provider"),
+    ),
+    "sso_sign_in_refused": lambda e: _(
+        "Refused a sign-in with %(via)s%(who)s (%(reason)s)",
+        via=e.detail.get("via") or _("the identity provider"),
+        who=_(" as %(email)s", email=e.detail["email"]) if e.detail.get("email") else "",
+        reason=str(e.detail.get("reason") or _("no reason")).replace("_", " "),
+    ),
+    "sso_provider_unavailable": lambda e: _(
+        "Could not reach %(via)s: %(problem)s",
+        via=e.detail.get("via") or _("the identity provider"),
+        problem=e.detail.get("problem", ""),
+    ),
+    "sso_account_created": lambda e: _(
+        "Made the account of %(user)s at their first sign-in with %(via)s",
+        user=e.user,
+        via=e.detail.get("via", "?"),
+    ),
+    "sso_settings_changed": lambda e: _(
+        "Changed the single sign-on settings of %(school)s: %(changed)s",
+        school=e.named("school"),
+        changed=e.detail.get("changed"),
+    ),
+    "sso_connection_tested": lambda e: _(
+        "Tried the single sign-on of %(school)s", school=e.named("school")
+    ),
+    "sso_passwords_allowed_by_cli": lambda e: _(
+        "Turned password sign-in back on for %(school)s from the command line",
+        school=e.named("school"),
+    ),
+    "password_reset_refused": lambda e: _(
+        "Asked for a password reset; the school signs in with its identity provider, so they "
+        "were emailed its sign-in address instead"
+    ),
     "sign_in_failed": lambda e: _(
         "Failed sign-in as %(email)s", email=e.detail.get("email") or _("an unknown address")
     ),

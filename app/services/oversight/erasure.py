@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, OutboxEmail, Role, User
 from app.models.base import db
+from app.models.sso import SsoIdentity
 from app.models.training import Certificate
 from app.services.procurement.decisions import snapshot_hash
 from app.util.i18n import _
@@ -127,6 +128,7 @@ def erase_user(session: Session, user: User, *, acting_user: User, now: datetime
     session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip_address=None)
     )
+    session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == user.id))
     user.display_name = FORMER_STAFF
     user.email = erased_email(user.id)
     user.password_hash = None
