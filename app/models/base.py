@@ -1,10 +1,11 @@
 """The SQLAlchemy instance, declarative base with a constraint naming convention, shared mixins."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, ForeignKey, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -20,7 +21,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class _TypedSQLAlchemy(SQLAlchemy):
+        # `db.session` is a scoped_session, which hands every call to the request's Session.
+        # Typed as that Session, the views can pass it to services, which take a plain
+        # SQLAlchemy Session (no Flask), and the type checker still checks every call.
+        session: Session  # type: ignore[assignment]
+
+    db = _TypedSQLAlchemy(model_class=Base)
+else:
+    db = SQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
