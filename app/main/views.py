@@ -7,8 +7,9 @@ from sqlalchemy import text
 
 from app.i18n import SESSION_KEY
 from app.main import bp
-from app.main.forms import LanguageForm, local_path
+from app.main.forms import LanguageForm
 from app.models import db
+from app.security import safe_redirect_target
 
 
 @bp.get("/")
@@ -45,4 +46,4 @@ def switch_language():
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
         db.session.commit()
-    return redirect(local_path(form.next.data))
+    return redirect(safe_redirect_target(form.next.data))
