@@ -105,7 +105,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """WAL lets readers and one writer work at once; with WAL, synchronous=NORMAL stays safe
     against corruption and saves an fsync per commit; foreign keys are off in SQLite by default."""
     module = type(dbapi_connection).__module__

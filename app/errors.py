@@ -61,7 +61,7 @@ def _database_lost(error: BaseException) -> bool:
 
 def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException):
         # Flask hands an error no handler took (or one raised inside a handler) over as an
         # InternalServerError that carries it.
         original = getattr(error, "original_exception", None)
@@ -70,7 +70,7 @@ def init_errors(app: Flask) -> None:
         return error_page(error.code or 500, error)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         _rollback()

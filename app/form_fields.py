@@ -7,11 +7,16 @@ do not say which answer is wrong; these do, in the GOV.UK error message style.
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField
+from wtforms import DateField, Field, SelectMultipleField
+from wtforms.fields import choices as wtforms_choices
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.util.i18n import _
+
+# One option of a select or radio field. WTForms 3.3 wants these (plain tuples are deprecated);
+# the published type stubs stop at WTForms 3.2, which did not have it.
+SelectChoice = wtforms_choices.SelectChoice  # type: ignore[attr-defined]
 
 
 class MaxLength(Length):
@@ -20,7 +25,7 @@ class MaxLength(Length):
     def __init__(self, maximum: int) -> None:
         super().__init__(max=maximum)
 
-    def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
+    def __call__(self, form, field) -> None:
         if field.data and len(field.data) > self.max:
             raise ValidationError(
                 _(
@@ -38,7 +43,7 @@ class DateInput(DateField):
     EARLIEST = date(1900, 1, 1)
     LATEST = date(2999, 12, 31)
 
-    def process_formdata(self, valuelist) -> None:  # type: ignore[no-untyped-def]
+    def process_formdata(self, valuelist) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -59,3 +64,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that changes something and carries only the CSRF token."""
+
+
+def add_error(field: Field, *messages: str) -> None:
+    """Show a problem found after the field's own validators (a wrong password, an email in use)
+    beside the field and in the error summary, as theirs are. WTForms keeps a field's errors as
+    a tuple until it is validated, so this makes a new list rather than appending."""
+    field.errors = [*field.errors, *messages]

@@ -49,7 +49,7 @@ def select_locale() -> str | None:
     return chosen if chosen in SUPPORTED_LOCALES else None
 
 
-def _adopt_session_choice(app: Flask, user, **extra: object) -> None:  # type: ignore[no-untyped-def]
+def _adopt_session_choice(app: Flask, user, **extra: object) -> None:
     """Someone who chose a language before signing in (on the start or sign-in page) keeps it:
     it becomes their saved choice unless they had one."""
     chosen = session.get(SESSION_KEY)

@@ -146,7 +146,7 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def _strings(value: object):  # type: ignore[no-untyped-def]
+def _strings(value: object):
     """Every string in a parsed JSON value, keys included (iteratively)."""
     stack = [value]
     while stack:

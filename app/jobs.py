@@ -90,11 +90,8 @@ def _in_app(app: Flask, work: Callable[[], object]) -> None:
     if has_app_context():
         work()
         return
-    with app.app_context():
-        try:
-            work()
-        finally:
-            db.session.remove()
+    with app.app_context():  # its teardown removes the job's database session
+        work()
 
 
 def queue() -> JobQueue:
@@ -214,7 +211,7 @@ def pdf_or_pending(
     only when the file is sent (for example to audit the export); `back` is the (URL, text) of
     the page's back link."""
     document = describe(kind, obj)
-    object_id = obj.id  # type: ignore[attr-defined]
+    object_id = obj.id  # type: ignore[attr-defined]  # an assessment or a certificate: both have one
     failed_key = FAILED_PREFIX + document.cache_key
     if request.args.get("retry"):
         queue().huey.delete(failed_key)
@@ -225,7 +222,8 @@ def pdf_or_pending(
         if failure is None:
             schedule_render(kind, object_id)
             pdf = cached_pdf(document.cache_key)  # immediate mode (tests) renders at once
-    here = url_for(request.endpoint, **(request.view_args or {}))  # type: ignore[arg-type]
+    endpoint, view_args = request.endpoint or "", request.view_args or {}
+    here = url_for(endpoint, **view_args)
     waiting = bool(request.args.get("waiting"))
     if pdf is not None and not waiting:
         if on_download is not None:
@@ -239,8 +237,8 @@ def pdf_or_pending(
         slow=due is not None and time.time() - due > SLOW_SECONDS,
         filename=document.filename,
         download_url=here,
-        waiting_url=url_for(request.endpoint, waiting=1, **(request.view_args or {})),  # type: ignore[arg-type]
-        retry_url=url_for(request.endpoint, waiting=1, retry=1, **(request.view_args or {})),  # type: ignore[arg-type]
+        waiting_url=url_for(endpoint, waiting=1, **view_args),
+        retry_url=url_for(endpoint, waiting=1, retry=1, **view_args),
         refresh_seconds=REFRESH_SECONDS,
         back=back,
     ), (200 if pdf is not None else 202)
@@ -282,7 +280,8 @@ def jobs_cli() -> None:
 )
 def worker_command(workers: int | None) -> None:
     """Run the job worker until stopped (Ctrl-C or SIGTERM let a running render finish)."""
-    run_worker(current_app._get_current_object(), workers or current_app.config["JOBS_WORKERS"])  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app, not the proxy
+    run_worker(app, workers or current_app.config["JOBS_WORKERS"])
 
 
 @jobs_cli.command("status")

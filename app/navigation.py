@@ -7,16 +7,16 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from app.models import Role
-from app.util.i18n import LazyString, lazy_gettext
+from app.util.i18n import lazy_gettext
 
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
-    text: LazyString
+    text: str  # lazy_gettext: in the reader's language when shown
     prefix: str
     roles: tuple[Role, ...] = ()  # empty: everyone signed in
-    summary: LazyString | None = None  # what the home page says about the section
+    summary: str | None = None  # what the home page says about the section
 
 
 NAV_ITEMS = (

@@ -20,11 +20,12 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.models.base import table_of
 from app.models.security import RateLimitCounter
 from app.util.upsert import insert_for
 
 SCHEME = "app-database"
-COUNTERS = RateLimitCounter.__table__
+COUNTERS = table_of(RateLimitCounter)
 
 
 def _hash(key: str) -> str:
@@ -40,7 +41,7 @@ def _engine() -> Engine:
 class DatabaseStorage(Storage):
     STORAGE_SCHEME = [SCHEME]
 
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
 
     @property
@@ -66,7 +67,7 @@ class DatabaseStorage(Storage):
             connection.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now - 3600))
         return int(hits)
 
-    def _row(self, key: str):  # type: ignore[no-untyped-def]
+    def _row(self, key: str):
         with _engine().connect() as connection:
             return connection.execute(
                 select(COUNTERS.c.hits, COUNTERS.c.expires_at).where(

@@ -115,6 +115,7 @@ def managed_school_ids(user) -> list[int]:
 def school_scoped(model: type[ModelT], school_ids: Iterable[int] | None = None) -> Select:
     """`select(model)` limited to the current user's school (or the given schools)."""
     ids = list(school_ids) if school_ids is not None else [current_user.school_id]
+    # Every model passed here mixes in SchoolOwned; the TypeVar keeps the caller's model type.
     return select(model).where(model.school_id.in_(ids))  # type: ignore[attr-defined]
 
 
@@ -122,7 +123,7 @@ def get_scoped_or_404(
     model: type[ModelT], object_id: int, school_ids: Iterable[int] | None = None
 ) -> ModelT:
     """Load one school-owned row by id, or 404 when it is missing or belongs to another school."""
-    stmt = school_scoped(model, school_ids).where(model.id == object_id)  # type: ignore[attr-defined]
+    stmt = school_scoped(model, school_ids).where(model.id == object_id)  # type: ignore[attr-defined]  # as above
     found = db.session.execute(stmt).scalar_one_or_none()
     if found is None:
         abort(404)

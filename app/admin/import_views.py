@@ -14,6 +14,7 @@ from app import audit, clock
 from app.admin import bp
 from app.admin.views import ADMIN_ROLES, _schools, send_invitation_email
 from app.auth.tokens import new_invitation_token
+from app.form_fields import add_error
 from app.models import Role, db
 from app.security import managed_school_ids, roles_required
 from app.services.accounts.staff import AccountError
@@ -36,7 +37,7 @@ class ConfirmImportForm(FlaskForm):
     school_id = HiddenField()  # absent on a page from before schools were offered: your own
 
 
-def _check(text: str):  # type: ignore[no-untyped-def]
+def _check(text: str):
     return check_csv(
         db.session,
         text,
@@ -59,7 +60,7 @@ def import_staff():
         try:
             result = _check(text)
         except ImportFileError as error:
-            form.csv_file.errors.append(str(error))
+            add_error(form.csv_file, str(error))
         else:
             return render_template(
                 "admin/import_preview.html",
@@ -81,7 +82,7 @@ def confirm_import():
     if school is None:
         abort(404)  # not a school this admin manages
     try:
-        result = _check(form.csv_text.data)
+        result = _check(form.csv_text.data or "")
     except ImportFileError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.import_staff"))

@@ -3,10 +3,9 @@ app/services/accounts/sso_settings.py can put each problem next to its field."""
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from app.form_fields import MaxLength
+from app.form_fields import MaxLength, SelectChoice
 from app.models.sso import PROVIDER_LABELS
 from app.services.accounts.sso import AUTO_ROLES
 

@@ -10,7 +10,7 @@ from app import audit, clock
 from app.admin import bp
 from app.admin.forms import InviteForm, RolesForm, StaffFilterForm, role_choices
 from app.auth.tokens import new_invitation_token
-from app.form_fields import ConfirmForm
+from app.form_fields import ConfirmForm, add_error
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
@@ -96,11 +96,13 @@ def invite():
         form.school_id.data = current_user.school_id
     if form.validate_on_submit():
         # Inviting someone already invited asks first when the name, roles or school change.
-        waiting = open_invitation(db.session, form.email.data, [school.id for school in schools])
+        waiting = open_invitation(
+            db.session, form.email.data or "", [school.id for school in schools]
+        )
         differences = waiting and changes(
             waiting,
-            display_name=form.display_name.data,
-            roles=form.roles.data,
+            display_name=form.display_name.data or "",
+            roles=form.roles.data or [],
             school_id=form.school_id.data,
             school_names={school.id: school.name for school in schools},
         )
@@ -114,9 +116,9 @@ def invite():
             invitation = create_invitation(
                 db.session,
                 school_id=form.school_id.data,
-                email=form.email.data,
-                display_name=form.display_name.data,
-                roles=form.roles.data,
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                roles=form.roles.data or [],
                 token_hash=token_hash,
                 invited_by_id=current_user.id,
                 now=now,
@@ -124,10 +126,12 @@ def invite():
                 visible_school_ids=[school.id for school in schools],
             )
         except AccountError as error:
-            form.email.errors.append(str(error))
+            add_error(form.email, str(error))
         else:
-            school = db.session.get(School, invitation.school_id)
-            send_invitation_email(invitation, token, school.name)
+            school_name = db.session.execute(
+                select(School.name).where(School.id == invitation.school_id)
+            ).scalar_one()
+            send_invitation_email(invitation, token, school_name)
             db.session.flush()
             audit.record(
                 "invitation_sent",
@@ -177,9 +181,9 @@ def staff_member(user_id: int):
     if form.validate_on_submit():
         before = sorted(user.roles)
         try:
-            change_roles(db.session, user, form.roles.data, acting_user=current_user)
+            change_roles(db.session, user, form.roles.data or [], acting_user=current_user)
         except AccountError as error:
-            form.roles.errors.append(str(error))
+            add_error(form.roles, str(error))
         else:
             audit.record(
                 "roles_changed",

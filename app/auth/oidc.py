@@ -250,7 +250,7 @@ def _key_set(metadata: ProviderMetadata, *, timeout: float, name: str, fresh: bo
     else:
         data = cached[1]
     try:
-        return KeySet.import_key_set(data)  # type: ignore[arg-type]
+        return KeySet.import_key_set(data)  # type: ignore[arg-type]  # a JWKS dict, as Authlib takes
     except (JoseError, ValueError, TypeError, KeyError) as error:
         raise _unreachable(name, f"jwks: {type(error).__name__}") from error
 

@@ -42,6 +42,7 @@ from app.auth.forms import FindSchoolForm
 from app.auth.session import start_session
 from app.auth.two_step import begin_second_step
 from app.extensions import limiter
+from app.form_fields import add_error
 from app.mail import external_url
 from app.models import Role, db
 from app.models.sso import SsoConnection
@@ -69,7 +70,7 @@ def _next() -> str:
 def find_school():
     form = FindSchoolForm()
     if form.validate_on_submit():
-        email = normalise_email(form.email.data)
+        email = normalise_email(form.email.data or "")
         connections = sso.connections_for_email(db.session, email)
         if len(connections) == 1:
             session[LOGIN_HINT_KEY] = email
@@ -78,10 +79,11 @@ def find_school():
         if connections:
             return render_template("auth/sso_choose_school.html", connections=connections,
                                    next=_next() or None)  # fmt: skip
-        form.email.errors.append(
+        add_error(
+            form.email,
             f"No school has connected Microsoft or Google sign-in for addresses ending "
             f"@{sso.email_domain(email)}. Sign in with your email address and password, or "
-            "ask your school admin"
+            "ask your school admin",
         )
     status = 400 if form.errors else 200
     return render_template("auth/sso_find_school.html", form=form, next=_next() or None), status

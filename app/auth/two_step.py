@@ -22,7 +22,7 @@ from app.auth import bp
 from app.auth.forms import PasswordCheckForm, RecoveryCodeForm, TwoStepForm
 from app.auth.session import ENROL_KEY, PROVIDER_SIGN_IN_KEY, hashing, start_session
 from app.extensions import limiter
-from app.form_fields import ConfirmForm
+from app.form_fields import ConfirmForm, add_error
 from app.models import User, db
 from app.models.base import utcnow
 from app.security import safe_redirect_target
@@ -67,10 +67,12 @@ def _pending() -> dict | None:
 
 def _pending_user() -> User | None:
     data = _pending()
-    user = db.session.get(User, data["user"]) if data else None
+    if data is None:
+        return None
+    user = db.session.get(User, data["user"])
     if user is None or not user.active or not user.mfa_enabled:
         return None
-    return user if user.session_epoch == data["epoch"] else None  # type: ignore[index]
+    return user if user.session_epoch == data["epoch"] else None
 
 
 def _second_step_key() -> str:
@@ -78,7 +80,7 @@ def _second_step_key() -> str:
     return f"two-step:{data['user']}" if data else f"two-step-ip:{request.remote_addr}"
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+def _failed(response) -> bool:
     return response.status_code != 302
 
 
@@ -92,13 +94,13 @@ second_step_limit = limiter.shared_limit(
 )
 
 
-def _start_again():  # type: ignore[no-untyped-def]
+def _start_again():
     session.pop(PENDING_KEY, None)
     flash("Sign in again: the time to enter your code ran out.", "info")
     return redirect(url_for("auth.sign_in"))
 
 
-def _signed_in(user: User, second_step: str):  # type: ignore[no-untyped-def]
+def _signed_in(user: User, second_step: str):
     pending = _pending() or {}
     next_target, via = pending.get("next"), pending.get("via") or None
     finish_sign_in(user, now=utcnow(), record=audit.record, second_step=second_step, via=via)
@@ -115,11 +117,11 @@ def two_step():
         return _start_again()
     form = TwoStepForm()
     if form.validate_on_submit():
-        if mfa.verify_code(db.session, user, form.code.data, utcnow()):
+        if mfa.verify_code(db.session, user, form.code.data or "", utcnow()):
             return _signed_in(user, "authenticator app")
         audit.record("mfa_code_refused", actor_id=user.id, school_id=user.school_id)
         db.session.commit()
-        form.code.errors.append("The code is not right: enter the 6-digit code your app shows now")
+        add_error(form.code, "The code is not right: enter the 6-digit code your app shows now")
     return render_template("auth/two_step.html", form=form)
 
 
@@ -131,7 +133,7 @@ def recovery_code():
         return _start_again()
     form = RecoveryCodeForm()
     if form.validate_on_submit():
-        if mfa.use_recovery_code(db.session, user, form.code.data, utcnow()):
+        if mfa.use_recovery_code(db.session, user, form.code.data or "", utcnow()):
             left = mfa.recovery_codes_left(db.session, user)
             response = _signed_in(user, "recovery code")
             flash(
@@ -142,12 +144,12 @@ def recovery_code():
             return response
         audit.record("mfa_recovery_code_refused", actor_id=user.id, school_id=user.school_id)
         db.session.commit()
-        form.code.errors.append("That recovery code is not right, or it has been used")
+        add_error(form.code, "That recovery code is not right, or it has been used")
     return render_template("auth/recovery_code.html", form=form)
 
 
 @bp.before_app_request
-def send_to_enrolment():  # type: ignore[no-untyped-def]
+def send_to_enrolment():
     """While the school requires two-step sign-in and it is not set up, every page sends the
     user to set it up (the flag is set at sign-in, so this costs no query otherwise)."""
     if not session.get(ENROL_KEY) or request.endpoint in OPEN_BEFORE_ENROLMENT:
@@ -166,15 +168,16 @@ def mfa_setup():
     mfa.begin_enrolment(user)
     form = TwoStepForm()
     if form.validate_on_submit():
-        codes = mfa.confirm_enrolment(db.session, user, form.code.data, utcnow())
+        codes = mfa.confirm_enrolment(db.session, user, form.code.data or "", utcnow())
         if codes is not None:
             audit.record("mfa_enabled", object_type="user", object_id=user.id)
             db.session.commit()
             session.pop(ENROL_KEY, None)
             return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
-        form.code.errors.append(
+        add_error(
+            form.code,
             "The code is not right: check the app shows this service, then enter the code "
-            "it shows now"
+            "it shows now",
         )
     db.session.commit()  # keeps the secret, so the QR code stays the same on reload
     uri = mfa.provisioning_uri(user, current_app.config["SERVICE_NAME"])
@@ -187,7 +190,7 @@ def mfa_setup():
     ), (400 if form.errors else 200)
 
 
-def _manage_page(user: User, form: PasswordCheckForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _manage_page(user: User, form: PasswordCheckForm | None = None, status: int = 200):
     return render_template(
         "auth/mfa_manage.html",
         form=form or PasswordCheckForm(),
@@ -212,9 +215,9 @@ def _password_checked(user: User) -> PasswordCheckForm | None:
         ]
         return form
     if form.validate_on_submit():
-        if hashing().verify(user.password_hash, form.password.data):
+        if hashing().verify(user.password_hash, form.password.data or ""):
             return None
-        form.password.errors.append("Your password is not correct")
+        add_error(form.password, "Your password is not correct")
     return form
 
 

@@ -20,6 +20,7 @@ from app.auth.session import end_session, hashing, start_session
 from app.auth.tokens import new_reset_token, read_invitation_token, read_reset_token
 from app.auth.two_step import begin_second_step
 from app.extensions import limiter
+from app.form_fields import add_error
 from app.mail import external_url, send_email
 from app.models import Invitation, User, db
 from app.security import safe_redirect_target
@@ -40,7 +41,7 @@ def _account_key() -> str:
     return "sign-in:" + normalise_email(request.form.get("email", ""))
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+def _failed(response) -> bool:
     """Only failed attempts count towards the limit (a success redirects)."""
     return response.status_code != 302
 
@@ -63,8 +64,8 @@ def sign_in():
         try:
             user = authenticate(
                 db.session,
-                form.email.data,
-                form.password.data,
+                form.email.data or "",
+                form.password.data or "",
                 hashing=hashing(),
                 now=clock.now(),
                 record=audit.record,
@@ -72,14 +73,15 @@ def sign_in():
         except PasswordSignInOff as refusal:
             db.session.commit()
             off = refusal.connection
-            form.email.errors.append(
+            add_error(
+                form.email,
                 f"{off.school.name} signs in with {off.provider_name}, not a password: "
-                f"use Sign in with {off.provider_name}"
+                f"use Sign in with {off.provider_name}",
             )
             return render_template("auth/sign_in.html", form=form, password_off=off), 403
         if user is None:
             db.session.commit()
-            form.email.errors.append("Enter a correct email address and password")
+            add_error(form.email, "Enter a correct email address and password")
         elif user.mfa_enabled:
             begin_second_step(user, request.args.get("next"))
             db.session.commit()
@@ -122,13 +124,13 @@ def join(token: str):
             user = accept_invitation(
                 db.session,
                 invitation,
-                display_name=form.display_name.data,
-                password=form.password.data,
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
                 hashing=hashing(),
                 now=clock.now(),
             )
         except AccountError as error:
-            form.password.errors.extend(error.problems)
+            add_error(form.password, *error.problems)
         else:
             audit.record(
                 "invitation_accepted",
@@ -151,7 +153,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         started = time.monotonic()
-        email = normalise_email(form.email.data)
+        email = normalise_email(form.email.data or "")
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         off = password_off_connection(db.session, user.school_id) if user else None
         if user is not None and user.active and off is not None:
@@ -197,15 +199,16 @@ def _no_sooner_than(started: float, seconds: float) -> None:
 def reset_password(token: str):
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"] * 60
     data = read_reset_token(token, max_age)
-    user = db.session.get(User, data[0]) if data else None
-    if user is None or not user.active or user.session_epoch != data[1]:
+    user_id, epoch = data if data else (None, None)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active or user.session_epoch != epoch:
         return render_template("auth/link_invalid.html", kind="reset"), 410
     if off := password_off_connection(db.session, user.school_id):
         return render_template("auth/sso_passwords_off.html", connection=off), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        if problems := set_password(user, form.password.data, hashing=hashing()):
-            form.password.errors.extend(problems)
+        if problems := set_password(user, form.password.data or "", hashing=hashing()):
+            add_error(form.password, *problems)
         else:
             audit.record("password_reset", actor_id=user.id, school_id=user.school_id)
             end_session()  # the reset signs nobody in: the next sign-in asks for every step
@@ -222,10 +225,10 @@ def account():
     password_off = password_off_connection(db.session, current_user.school_id)
     if password_off is None and form.validate_on_submit():
         user = current_user._get_current_object()
-        if not hashing().verify(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("Your current password is not correct")
-        elif problems := set_password(user, form.password.data, hashing=hashing()):
-            form.password.errors.extend(problems)
+        if not hashing().verify(user.password_hash, form.current_password.data or ""):
+            add_error(form.current_password, "Your current password is not correct")
+        elif problems := set_password(user, form.password.data or "", hashing=hashing()):
+            add_error(form.password, *problems)
         else:
             audit.record("password_changed")
             start_session(user)  # this browser goes on in a new session with the new epoch

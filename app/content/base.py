@@ -102,7 +102,7 @@ def _message(item: ErrorDetails) -> str:
     if kind == "missing":
         return "required: add this key"
     if kind == "string_pattern_mismatch":
-        return PATTERN_MESSAGES.get(ctx.get("pattern"), item["msg"])
+        return PATTERN_MESSAGES.get(str(ctx.get("pattern")), item["msg"])
     if kind == "string_type" and field == "version" and isinstance(value, int | float):
         return 'must be a quoted string like "1.0.0" (unquoted, YAML reads a number)'
     if kind == "int_type" and isinstance(value, float):

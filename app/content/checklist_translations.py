@@ -58,7 +58,7 @@ class ChecklistWords(StrictModel):
     sections: Items[SectionWords] = Field(min_length=1)
 
 
-def _options(english: tuple[Option, ...], words: tuple[OptionWords, ...], path: str, add):  # type: ignore[no-untyped-def]
+def _options(english: tuple[Option, ...], words: tuple[OptionWords, ...], path: str, add):
     mismatch = id_mismatch("option values", [o.value for o in english], [o.value for o in words])
     if mismatch:
         add(path, mismatch)
@@ -67,7 +67,7 @@ def _options(english: tuple[Option, ...], words: tuple[OptionWords, ...], path: 
     return tuple(option.model_copy(update={"label": labels[option.value]}) for option in english)
 
 
-def translate_checklist(english: Checklist, words: ChecklistWords, add) -> Checklist:  # type: ignore[no-untyped-def]
+def translate_checklist(english: Checklist, words: ChecklistWords, add) -> Checklist:
     """The English checklist with the translated words; mismatched ids go to `add(path, msg)`."""
     if words.id != english.id:
         add("id", f"must be the English checklist's id ({english.id!r})")

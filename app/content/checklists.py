@@ -238,18 +238,18 @@ def cross_check(checklist: Checklist) -> list[tuple[str, str]]:
         _check_options(f"scales.{name}.options", scale.options, add, scored=True)
 
     seen_ids: dict[str, str] = {}
-    for index, question in enumerate(checklist.profile):
+    for index, profile_question in enumerate(checklist.profile):
         path = f"profile.{index}"
-        _check_unique_id(question.id, path, seen_ids, add)
-        if question.type in ("choice", "multi_choice"):
-            if len(question.options) < 2:
+        _check_unique_id(profile_question.id, path, seen_ids, add)
+        if profile_question.type in ("choice", "multi_choice"):
+            if len(profile_question.options) < 2:
                 add(
                     f"{path}.options",
-                    f"a {question.type} profile question needs at least 2 options",
+                    f"a {profile_question.type} profile question needs at least 2 options",
                 )
-            _check_options(f"{path}.options", question.options, add, scored=False)
-        elif question.options:
-            add(f"{path}.options", f"a {question.type} profile question takes no options")
+            _check_options(f"{path}.options", profile_question.options, add, scored=False)
+        elif profile_question.options:
+            add(f"{path}.options", f"a {profile_question.type} profile question takes no options")
 
     profile = {q.id: q for q in checklist.profile}
     section_ids: set[str] = set()

@@ -80,7 +80,7 @@ def _plain_text(inline: Token) -> str:
     return "".join(child.content for child in inline.children or () if child.content).strip()
 
 
-def _add_classes(state) -> None:  # type: ignore[no-untyped-def]
+def _add_classes(state) -> None:
     """Core rule: give every block the GOV.UK class it needs; tables lose inline alignment and
     their cells are labelled with their column's header."""
     _label_table_cells(state.tokens)
@@ -98,17 +98,17 @@ def _add_classes(state) -> None:  # type: ignore[no-untyped-def]
             token.attrs.pop("class", None)
 
 
-def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
+def _walk(tokens: list[Token]):
     for token in tokens:
         yield token
         if token.children:
             yield from _walk(token.children)
 
 
-def _render_callout(name: str, language: str):  # type: ignore[no-untyped-def]
+def _render_callout(name: str, language: str):
     label = CALLOUT_LABELS[language][name]
 
-    def render(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    def render(self, tokens, idx, options, env) -> str:
         if tokens[idx].nesting == 1:
             return (
                 f'<div class="app-callout app-callout--{name}">'

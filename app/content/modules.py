@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field
 
@@ -220,11 +220,14 @@ class Module:
 # --- Loading ------------------------------------------------------------------------------------
 
 
-class _Problems(list):
+_Value = TypeVar("_Value")
+
+
+class _Problems(list[ContentProblem]):
     def add(self, file: str, key_path: str, message: str) -> None:
         self.append(ContentProblem(file, key_path, message))
 
-    def collect(self, result: tuple) -> object:
+    def collect(self, result: "tuple[_Value, list[ContentProblem]]") -> "_Value":
         """Keep the problems of a `(value, problems)` result and return its value."""
         value, problems = result
         self.extend(problems)
@@ -258,7 +261,7 @@ def _load_lesson(path: Path, number: int, root: Path, problems: _Problems) -> Le
     )
 
 
-def _lesson_parts(path: Path, root: Path, problems: _Problems, schema_class):  # type: ignore[no-untyped-def]
+def _lesson_parts(path: Path, root: Path, problems: _Problems, schema_class):
     """(validated front matter, Markdown body) of a lesson file, or None after its problems."""
     file = display_path(path, root)
     text = problems.collect(read_text(path, file))
@@ -373,9 +376,10 @@ def _load_lessons(
         for number, name in enumerate(dict.fromkeys(listed), start=1)
         if name in present
     ]
-    if not complete or any(lesson is None for lesson in lessons):
+    loaded = tuple(lesson for lesson in lessons if lesson is not None)
+    if not complete or len(loaded) != len(lessons):
         return None
-    return tuple(lessons)  # type: ignore[arg-type]
+    return loaded
 
 
 def load_module(folder: Path, root: Path, problems: list[ContentProblem]) -> Module | None:
@@ -469,7 +473,8 @@ def _load_translation(
         _translated_lesson(folder, lesson, language, root, problems) for lesson in english.lessons
     ]
     questions = _translated_questions(folder, english, language, root, problems)
-    if len(problems) > before or questions is None or None in lessons:
+    loaded = tuple(lesson for lesson in lessons if lesson is not None)
+    if len(problems) > before or questions is None or len(loaded) != len(lessons):
         return None
     return dataclasses.replace(
         english,
@@ -477,7 +482,7 @@ def _load_translation(
         summary=meta.summary,
         audience=meta.audience,
         learning_outcomes=tuple(meta.learning_outcomes),
-        lessons=tuple(lessons),  # type: ignore[arg-type]
+        lessons=loaded,
         questions=questions,
         language=language,
         translation_status=meta.translation_status,

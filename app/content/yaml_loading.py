@@ -23,10 +23,11 @@ class DuplicateKeyError(yaml.YAMLError):
         self.first_mark = first
 
 
+# The base is chosen at import (libyaml's C loader when present), which the checker cannot follow.
 class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """Safe loader that refuses a key repeated in one mapping."""
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+    def construct_mapping(self, node, deep=False):
         first_seen: dict = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)

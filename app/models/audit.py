@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import UTCDateTime, db, utcnow
+from app.models.base import Model, UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Nullable: a failed sign-in for an unknown email belongs to no school.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
@@ -23,7 +23,7 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(Model):
     """Emails kept when no SMTP server is configured, so flows can be walked locally."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

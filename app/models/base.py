@@ -1,10 +1,10 @@
 """The SQLAlchemy instance, declarative base with a constraint naming convention, shared mixins."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, MetaData
+from sqlalchemy import CursorResult, DateTime, ForeignKey, MetaData, Result, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -30,8 +30,25 @@ if TYPE_CHECKING:
         session: Session  # type: ignore[assignment]
 
     db = _TypedSQLAlchemy(model_class=Base)
+    # `db.Model` is made at run time (Base plus Flask-SQLAlchemy's table naming), so the type
+    # checker cannot see it as a class; to it, a model is a plain declarative model.
+    Model = Base
 else:
     db = SQLAlchemy(model_class=Base)
+    Model = db.Model
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements (an upsert, a bulk update). SQLAlchemy types
+    `__table__` as any FROM clause, although a mapped class's is always a Table."""
+    return cast(Table, model.__table__)
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched: the test for a compare-and-set that another
+    request may have won. The ORM types `execute()` as a plain Result; for these statements it
+    is the driver's cursor result, which has the count."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def utcnow() -> datetime:

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 
 
-class SchoolSettings(SchoolOwned, db.Model):
+class SchoolSettings(SchoolOwned, Model):
     """One row per school; a school without a row uses the defaults below."""
 
     __tablename__ = "school_settings"
@@ -31,7 +31,7 @@ class SchoolSettings(SchoolOwned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SentReminder(SchoolOwned, db.Model):
+class SentReminder(SchoolOwned, Model):
     """One reminder stage sent to one recipient about one thing, in one cycle."""
 
     __tablename__ = "sent_reminder"
@@ -45,7 +45,7 @@ class SentReminder(SchoolOwned, db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Exemption(SchoolOwned, db.Model):
+class Exemption(SchoolOwned, Model):
     """A person excused from one module (for example they completed equivalent training)."""
 
     __table_args__ = (UniqueConstraint("user_id", "module_id"),)

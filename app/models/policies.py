@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.util.i18n import _, lazy_gettext
 
 
@@ -38,7 +38,7 @@ POLICY_KIND_LABELS = {
 }
 
 
-class Policy(SchoolOwned, db.Model):
+class Policy(SchoolOwned, Model):
     __table_args__ = (UniqueConstraint("school_id", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Policy(SchoolOwned, db.Model):
         return self.versions[0] if self.versions else None
 
 
-class PolicyVersion(SchoolOwned, db.Model):
+class PolicyVersion(SchoolOwned, Model):
     __tablename__ = "policy_version"
     __table_args__ = (UniqueConstraint("policy_id", "number"),)
 
@@ -99,7 +99,7 @@ class PolicyVersion(SchoolOwned, db.Model):
         return _("Version %(number)d (%(label)s)", number=self.number, label=self.label)
 
 
-class PolicyAcknowledgement(SchoolOwned, db.Model):
+class PolicyAcknowledgement(SchoolOwned, Model):
     __tablename__ = "policy_acknowledgement"
     __table_args__ = (UniqueConstraint("version_id", "user_id"),)
 

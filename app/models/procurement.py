@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 
 
 class AssessmentStatus(StrEnum):
@@ -79,7 +79,7 @@ def new_export_id() -> str:
     return str(uuid.uuid4())
 
 
-class Vendor(SchoolOwned, db.Model):
+class Vendor(SchoolOwned, Model):
     """One edtech product from one supplier, as registered by a school.
 
     `export_id` travels in every export of the product, and an import records it in
@@ -145,7 +145,7 @@ class Vendor(SchoolOwned, db.Model):
         return any(a.status != AssessmentStatus.DRAFT for a in self.assessments)
 
 
-class Assessment(SchoolOwned, db.Model):
+class Assessment(SchoolOwned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id", ondelete="CASCADE"), index=True)
     checklist_id: Mapped[str] = mapped_column(String(100))
@@ -209,7 +209,7 @@ class Assessment(SchoolOwned, db.Model):
         return {answer.question_id: answer for answer in self.answers}
 
 
-class Answer(SchoolOwned, db.Model):
+class Answer(SchoolOwned, Model):
     __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,7 +229,7 @@ class Answer(SchoolOwned, db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
-class Condition(SchoolOwned, db.Model):
+class Condition(SchoolOwned, Model):
     """A condition of a signed-off decision, tracked until someone marks it met.
 
     `owner` is the name shown: the owning user's name when the condition was set, or the

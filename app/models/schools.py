@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import UTCDateTime, db, utcnow
+from app.models.base import Model, UTCDateTime, utcnow
 
 
-class Trust(db.Model):
+class Trust(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -16,7 +16,7 @@ class Trust(db.Model):
     schools: Mapped[list["School"]] = relationship(back_populates="trust", order_by="School.name")
 
 
-class School(db.Model):
+class School(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trust.id"), index=True)

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import UTCDateTime, db, utcnow
+from app.models.base import Model, UTCDateTime, utcnow
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The session cookie carries a random key whose hash is stored
     here: signing out deletes the row, so a copy of the cookie stops working at once, and a
     session older than PERMANENT_SESSION_LIFETIME is refused whatever the cookie says."""
@@ -26,7 +26,7 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """A fixed-window counter for Flask-Limiter when there is no Redis (app/rate_limits.py):
     every worker and host shares the database, so every one sees the same count."""
 
@@ -38,7 +38,7 @@ class RateLimitCounter(db.Model):
     expires_at: Mapped[float] = mapped_column(Float, index=True)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that stands in for the authenticator app at sign-in."""
 
     __tablename__ = "recovery_code"

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.schools import School
 
 
@@ -34,7 +34,7 @@ PROVIDER_LABELS = {
 }
 
 
-class SsoConnection(SchoolOwned, db.Model):
+class SsoConnection(SchoolOwned, Model):
     """One school's identity provider. `slug` names the school in its sign-in address
     (/sign-in/school/<slug>) and in the environment variable that can hold the client secret
     (OIDC_<SLUG>_CLIENT_SECRET)."""
@@ -70,7 +70,7 @@ class SsoConnection(SchoolOwned, db.Model):
         return self.allowed_domains.split()
 
 
-class SsoIdentity(db.Model):
+class SsoIdentity(Model):
     """A person at an identity provider (issuer + subject) linked to one account, at their
     first sign-in. Later sign-ins find the account by the subject, so a renamed address still
     works, and an address the school gives to someone new does not open the old account."""
@@ -86,7 +86,7 @@ class SsoIdentity(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SsoSignInAttempt(db.Model):
+class SsoSignInAttempt(Model):
     """A browser sent to the identity provider and not back yet. The browser's session holds
     the random `state`; this row holds its hash with the PKCE verifier and the nonce, and is
     used up atomically when the browser comes back, so a state works once."""

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.users import User
 
 
-class Assignment(SchoolOwned, db.Model):
+class Assignment(SchoolOwned, Model):
     """A module a school asks staff to complete: one person (`user_id`), everyone with a role
     (`role`), or everyone in the school (both empty)."""
 
@@ -33,7 +33,7 @@ class Assignment(SchoolOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class LessonProgress(SchoolOwned, db.Model):
+class LessonProgress(SchoolOwned, Model):
     """A lesson the user has read (one row per user, module and lesson)."""
 
     __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_slug"),)
@@ -46,7 +46,7 @@ class LessonProgress(SchoolOwned, db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class QuizAttempt(SchoolOwned, db.Model):
+class QuizAttempt(SchoolOwned, Model):
     """One knowledge-check attempt. `questions` is the drawn snapshot (order, shuffled options,
     correct answers, explanations), so a reload shows the same paper and results never change."""
 
@@ -71,7 +71,7 @@ class QuizAttempt(SchoolOwned, db.Model):
         return self.submitted_at is not None
 
 
-class Certificate(SchoolOwned, db.Model):
+class Certificate(SchoolOwned, Model):
     """Issued on a pass. Everything shown on it is stored here, as it was on the day (whether
     a later major version of the module supersedes it is worked out from the content)."""
 

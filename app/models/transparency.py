@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.procurement import _stored_as_value
 from app.util.i18n import lazy_gettext
 
@@ -144,7 +144,7 @@ OUTCOME_LABELS = {
 }
 
 
-class FamilyPageSettings(SchoolOwned, db.Model):
+class FamilyPageSettings(SchoolOwned, Model):
     """One row per school: its public page address, the privacy contact families see, and how
     long families' requests are kept once closed."""
 
@@ -161,7 +161,7 @@ class FamilyPageSettings(SchoolOwned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class ProductNotice(SchoolOwned, db.Model):
+class ProductNotice(SchoolOwned, Model):
     """What the school tells families about one product, and the record-of-processing facts an
     assessment cannot know. Shown publicly only while `published` and the product's current
     decision is approve or conditional and has not lapsed."""
@@ -184,7 +184,7 @@ class ProductNotice(SchoolOwned, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
-class FamilyRequest(SchoolOwned, db.Model):
+class FamilyRequest(SchoolOwned, Model):
     """A family's objection, opt-out or request. The pupil is named only by a reference the
     school chooses (no names needed); `subject_label` keeps the product's name if it is deleted."""
 
@@ -215,7 +215,7 @@ class FamilyRequest(SchoolOwned, db.Model):
         return self.outcome != RequestOutcome.OPEN
 
 
-class StatutoryReturn(SchoolOwned, db.Model):
+class StatutoryReturn(SchoolOwned, Model):
     """A return the law requires (the school census, or one the school adds): one row of the
     record of processing activities, with the Art 30(1) facts written by the school."""
 

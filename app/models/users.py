@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import SchoolOwned, UTCDateTime, db, utcnow
+from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.schools import School
 
 
@@ -32,7 +32,7 @@ ROLE_LABELS = {
 }
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_role"
 
     user_id: Mapped[int] = mapped_column(
@@ -41,7 +41,7 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-class User(UserMixin, SchoolOwned, db.Model):
+class User(UserMixin, SchoolOwned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
@@ -96,7 +96,7 @@ class User(UserMixin, SchoolOwned, db.Model):
         return f"{self.id}:{self.session_epoch}"
 
 
-class Invitation(SchoolOwned, db.Model):
+class Invitation(SchoolOwned, Model):
     __table_args__ = (UniqueConstraint("token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

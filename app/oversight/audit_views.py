@@ -4,11 +4,13 @@ filter by event, person and dates; each event in words that name its people and 
 itself logged)."""
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import aliased
 
 from app import audit, clock
@@ -72,7 +74,7 @@ def _query(form: AuditFilterForm, school_ids: list[int]) -> Select:
     return stmt
 
 
-def _describer(rows):  # type: ignore[no-untyped-def]
+def _describer(rows):
     """describe(event) for these rows, their names looked up once for all of them."""
     names = resolve_names(db.session, [row[0] for row in rows], module_titles())
     return lambda event: describe(event, names)
@@ -85,7 +87,7 @@ def audit_log():
     form = _filter_form(school_ids)
     valid = form.validate()
     page = bounded_int(request.args.get("page"), default=1, low=1, high=MAX_PAGE)
-    rows = []
+    rows: Sequence[Row[Any]] = []
     if valid:
         stmt = _query(form, school_ids).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
         rows = db.session.execute(stmt).all()

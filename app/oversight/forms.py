@@ -7,11 +7,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app import clock
-from app.form_fields import DateInput, MaxLength, MultiCheckboxField
+from app.form_fields import DateInput, MaxLength, MultiCheckboxField, SelectChoice
 from app.services.oversight.manage import AssignmentTarget
 from app.util.dates import long_date
 from app.util.i18n import _, lazy_gettext
@@ -56,7 +55,7 @@ class AssignmentForm(FlaskForm):
         ],
     )
 
-    def validate_role(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_role(self, field) -> None:
         if self.target.data != AssignmentTarget.ROLE:
             return
         if not field.data:
@@ -64,7 +63,7 @@ class AssignmentForm(FlaskForm):
         if field.data not in {value for value, __ in field.choices}:
             raise ValidationError(_("Choose one of the roles listed"))
 
-    def validate_due_date(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_due_date(self, field) -> None:
         # A past date would make everyone overdue at once and the next reminder run say so.
         today = clock.today()
         if field.data and field.data < today:
@@ -76,11 +75,11 @@ class AssignmentForm(FlaskForm):
                 )
             )
 
-    def validate_people(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_people(self, field) -> None:
         if self.target.data == AssignmentTarget.PEOPLE and not field.data:
             raise ValidationError(_("Choose at least one person"))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.target.choices = TARGETS  # set here: class-level tuples are deprecated in WTForms
 
@@ -133,7 +132,7 @@ class SettingsForm(FlaskForm):
         ],
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reminders_enabled.choices = REMINDER_CHOICES
 

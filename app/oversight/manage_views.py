@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import audit, clock
-from app.form_fields import ConfirmForm
+from app.form_fields import ConfirmForm, add_error
 from app.models import ROLE_LABELS, Role, User, db
 from app.models.oversight import Exemption
 from app.models.training import Assignment
@@ -59,7 +59,7 @@ def new_assignment():
             module_id=form.module_id.data,
             target=form.target.data,
             role=form.role.data,
-            user_ids=form.people.data,
+            user_ids=form.people.data or [],
             due_date=form.due_date.data,
             refresher_months=form.refresher_months.data,
             now=clock.now(),
@@ -98,7 +98,7 @@ def add_exemption(user_id: int):
             db.session,
             user,
             form.module_id.data,
-            form.reason.data,
+            form.reason.data or "",
             now=clock.now(),
             actor_id=current_user.id,
             record=audit.record,
@@ -106,7 +106,7 @@ def add_exemption(user_id: int):
         db.session.commit()
         flash(_("Exempt from %(module)s.", module=titles[form.module_id.data]), "success")
         return redirect(url_for("oversight.person", user_id=user.id))
-    for message in form.module_id.errors + form.reason.errors:
+    for message in [*form.module_id.errors, *form.reason.errors]:
         flash(message, "error")
     return redirect(url_for("oversight.person", user_id=user.id))
 
@@ -124,10 +124,10 @@ def delete_exemption(exemption_id: int):
     return redirect(url_for("oversight.person", user_id=user_id))
 
 
-def _mfa_choice_allowed(form: MfaSettingForm, current) -> bool:  # type: ignore[no-untyped-def]
+def _mfa_choice_allowed(form: MfaSettingForm, current) -> bool:
     """Requiring two-step sign-in asks the person to have set it up themselves first."""
     if form.require_mfa.data == "on" and not current.require_mfa and not current_user.mfa_enabled:
-        form.require_mfa.errors.append("Set up two-step sign-in for your own account first")
+        add_error(form.require_mfa, "Set up two-step sign-in for your own account first")
         return False
     return True
 

@@ -55,7 +55,7 @@ class VersionForm(FlaskForm):
     max_pdf_bytes = 10 * 1024 * 1024  # set from POLICY_PDF_MAX_MB by the view
     pdf_bytes: bytes | None = None
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         upload = self.pdf.data
         self.pdf_bytes = upload.read() if upload and getattr(upload, "filename", "") else None
@@ -70,11 +70,11 @@ class VersionForm(FlaskForm):
 class PolicyForm(_Naming, VersionForm):
     """A new policy and its first version."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = [(kind.value, POLICY_KIND_LABELS[kind]) for kind in PolicyKind]
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         # Checked here: the title's Optional() would stop an inline validator on an empty box.
         if self.kind.data == PolicyKind.OTHER and not (self.title.data or "").strip():

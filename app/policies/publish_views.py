@@ -9,7 +9,7 @@ from app.form_fields import ConfirmForm
 from app.models import db
 from app.policies import bp
 from app.policies.forms import PolicyForm, VersionForm
-from app.policies.views import PUBLISHERS, policy_or_404
+from app.policies.views import PUBLISHERS, current_or_404, policy_or_404
 from app.security import roles_required
 from app.services.policies import publishing
 
@@ -82,8 +82,9 @@ def new_version(policy_id: int):
     policy = policy_or_404(policy_id)
     form = VersionForm()
     form.max_pdf_bytes = _max_pdf_bytes()
-    if not form.is_submitted() and not policy.current.is_pdf:
-        form.body.data = policy.current.body  # start from the text in force
+    current = current_or_404(policy)
+    if not form.is_submitted() and not current.is_pdf:
+        form.body.data = current.body  # start from the text in force
     if form.validate_on_submit():
         try:
             version = publishing.publish_version(db.session, policy, **_document_kwargs(form))

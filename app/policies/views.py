@@ -36,9 +36,16 @@ def policies_to_read() -> list:
 
 def policy_or_404(policy_id: int, school_ids: list[int] | None = None) -> Policy:
     policy = get_scoped_or_404(Policy, policy_id, school_ids)
-    if policy.current is None:
-        abort(404)
+    current_or_404(policy)
     return policy
+
+
+def current_or_404(policy: Policy) -> PolicyVersion:
+    """The version in force (every published policy has one)."""
+    current = policy.current
+    if current is None:
+        abort(404)
+    return current
 
 
 def _readable(policy: Policy) -> Policy:
@@ -74,8 +81,8 @@ def index():
     )
 
 
-def _show(policy: Policy, version: PolicyVersion):  # type: ignore[no-untyped-def]
-    current = policy.current
+def _show(policy: Policy, version: PolicyVersion):
+    current = current_or_404(policy)
     mine = acknowledgements.acknowledgement_of(db.session, version, current_user)
     # Sanitised by nh3 in render_markdown, as lessons are; the template marks it safe.
     body_html = None if version.is_pdf else render_markdown(version.body or "")
@@ -97,7 +104,7 @@ def _show(policy: Policy, version: PolicyVersion):  # type: ignore[no-untyped-de
 @login_required
 def policy(policy_id: int):
     found = _readable(policy_or_404(policy_id))
-    return _show(found, found.current)
+    return _show(found, current_or_404(found))
 
 
 @bp.get("/<int:policy_id>/versions/<int:version_id>")
@@ -112,7 +119,7 @@ def version(policy_id: int, version_id: int):
 def document(policy_id: int, version_id: int):
     found = _readable(policy_or_404(policy_id))
     chosen = _version_or_404(found, version_id)
-    if not chosen.is_pdf:
+    if chosen.file_name is None:  # a text version: nothing to download
         abort(404)
     try:
         data = files.read(current_app.config["POLICY_FILES_DIR"], found.school_id, chosen.file_name)

@@ -69,7 +69,8 @@ def profile(assessment_id: int):
     if assessment.locked:
         return read_only_redirect(assessment)
     checklist = checklist_of(assessment)
-    values, errors, stale = dict(assessment.profile or {}), {}, False
+    values, stale = dict(assessment.profile or {}), False
+    errors: dict[str, str] = {}
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -231,8 +232,8 @@ def reassess(assessment_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     vendor = previous.vendor
-    if vendor.in_progress:  # a second click, or someone else started it: carry on with that one
-        latest = vendor.latest_assessment
+    latest = vendor.latest_assessment
+    if vendor.in_progress and latest is not None:  # a second click, or someone else started it
         return redirect(url_for("procurement.assessment", assessment_id=latest.id))
     checklist = content().checklists.get(previous.checklist_id) or checklist_of(previous)
     user = me()

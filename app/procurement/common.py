@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.content.registry import content
 from app.input_limits import bounded_int
@@ -57,5 +58,7 @@ def current_snapshot(assessment: Assessment) -> dict:
         return assessment.snapshot
     # The school is read from the assessment, not the signed-in user: the job worker that
     # renders the PDF has no user (and the scoping already made them the same school).
-    school = db.session.get(School, assessment.school_id)
-    return snapshots.live_snapshot(assessment, content().checklists, school_name=school.name)
+    school_name = db.session.execute(
+        select(School.name).where(School.id == assessment.school_id)
+    ).scalar_one()
+    return snapshots.live_snapshot(assessment, content().checklists, school_name=school_name)

@@ -69,7 +69,7 @@ def decision(assessment_id: int):
     if form.validate_on_submit():
         proposal = ProposalInput(
             form.outcome.data,
-            form.reason.data,
+            form.reason.data or "",
             form.departure_reason.data or "",
             tuple(form.chosen_conditions()),
         )
@@ -128,6 +128,9 @@ def sign_off(assessment_id: int):
         if assessment.decided:
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
         return redirect(url_for("procurement.decision", assessment_id=assessment.id))
+    snapshot, proposal = assessment.snapshot, assessment.proposal
+    if snapshot is None or proposal is None:  # a proposal freezes both
+        abort(404)
     user = me()
     form = SignOffForm()
     problem = None
@@ -170,7 +173,6 @@ def sign_off(assessment_id: int):
             prerender("report", assessment.id, draft=not assessment.decided)
             flash(message, "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
-    snapshot = assessment.snapshot
     return render_template(
         "procurement/sign_off.html",
         assessment=assessment,
@@ -180,9 +182,9 @@ def sign_off(assessment_id: int):
         knockouts=snapshot["knockouts"],
         proposal=decision_view(
             dict(
-                assessment.proposal,
-                label=Decision(assessment.proposal["outcome"]).label,
-                decided_on=assessment.proposal["proposed_on"],
+                proposal,
+                label=Decision(proposal["outcome"]).label,
+                decided_on=proposal["proposed_on"],
             )
         ),  # fmt: skip
         may_sign=may_sign,
@@ -208,7 +210,7 @@ def condition_met(condition_id: int):
             mark_met(
                 db.session,
                 condition,
-                note=form.note.data,
+                note=form.note.data or "",
                 evidence=form.evidence.data or "",
                 by=me(),
                 today=clock.now().date(),

@@ -107,7 +107,7 @@ def report_pdf(assessment_id: int):
     )
 
 
-def condition_state(condition, today) -> dict:  # type: ignore[no-untyped-def]
+def condition_state(condition, today) -> dict:
     """A tracked condition as the report prints it (part of the PDF's cache key)."""
     return {
         "text": condition.text,

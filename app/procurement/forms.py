@@ -6,7 +6,8 @@ app/services/procurement/assessments.py; everything else uses Flask-WTF forms wi
 GOV.UK macros.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -24,7 +25,6 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -35,7 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.form_fields import DateInput, MaxLength, MultiCheckboxField
+from app.form_fields import DateInput, MaxLength, MultiCheckboxField, SelectChoice, add_error
 from app.models.procurement import Decision
 from app.services.procurement.conditions import EVIDENCE_MAX, NOTE_MAX, owner_of
 from app.services.procurement.decisions import MAX_CONDITIONS, ConditionInput
@@ -131,23 +131,24 @@ class ConditionForm(Form):
             or typed_date
         )
 
-    def validate(self, extra_validators: object = None) -> bool:
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         valid = super().validate(extra_validators)
         if not self.started():
             return valid
         if not (self.text.data or "").strip():
-            self.text.errors.append("Describe the condition")
+            add_error(self.text, "Describe the condition")
         try:
             owner_of(self.owner.data or "", self.supplier_contact.data or "", self.owners())
         except ValueError as problem:
             target = self.supplier_contact if self.owner.data == "supplier" else self.owner
-            target.errors.append(str(problem).capitalize())
+            add_error(target, str(problem).capitalize())
         if self.due_on.data is None and not self.due_on.errors:
-            self.due_on.errors.append("Enter the date it is due")
+            add_error(self.due_on, "Enter the date it is due")
         return valid and not any(f.errors for f in self)
 
     def owners(self) -> dict[str, str]:
-        return {value: label for value, label in self.owner.choices if value.startswith("user:")}
+        choices = cast(list[tuple[str, str]], self.owner.choices)  # set by DecisionForm.offer
+        return {value: label for value, label in choices if value.startswith("user:")}
 
     def condition(self) -> ConditionInput | None:
         if not self.started():
@@ -155,7 +156,10 @@ class ConditionForm(Form):
         kind, name, user_id = owner_of(
             self.owner.data or "", self.supplier_contact.data or "", self.owners()
         )
-        return ConditionInput(self.text.data.strip(), kind, name, self.due_on.data, user_id)
+        if self.due_on.data is None:
+            raise ValueError("condition() reads a validated form, which has a due date")
+        text = (self.text.data or "").strip()
+        return ConditionInput(text, kind, name, self.due_on.data, user_id)
 
 
 class DecisionForm(FlaskForm):

@@ -18,7 +18,7 @@ from app.util.dates import long_date
 from app.util.i18n import _, ngettext
 
 
-def _page(forms: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(forms: dict | None = None, status: int = 200):
     changed = retraining.superseded_modules(db.session, current_user.school_id, content().modules)
     forms = forms or {}
     for item in changed:
@@ -37,7 +37,7 @@ def superseded():
 def reassign(module_id: str):
     module = module_or_404(module_id)
     form = ReassignForm(prefix=module.id)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.due_date.data is None:
         return _page({module.id: form}, 400)
     created = retraining.reassign(
         db.session,

@@ -38,7 +38,7 @@ CERTIFICATE_TEMPLATE = "pdf/certificate.html"
 CERTIFICATE_LAYOUT_VERSION = "2"  # bump when the certificate template changes (cache key)
 
 
-def module_or_404(module_id: str):  # type: ignore[no-untyped-def]
+def module_or_404(module_id: str):
     """The module as recorded (English: attempts and certificates keep its id, version and
     title); pages show `_in_words(module)`."""
     module = content().modules.get(module_id)
@@ -47,12 +47,12 @@ def module_or_404(module_id: str):  # type: ignore[no-untyped-def]
     return module
 
 
-def _in_words(module):  # type: ignore[no-untyped-def]
+def _in_words(module):
     """The module in the reader's language where it is translated (same ids and rules)."""
     return module.in_language(current_locale()) if module is not None else None
 
 
-def _own_or_404(model, object_id: int):  # type: ignore[no-untyped-def]
+def _own_or_404(model, object_id: int):
     """A record of the signed-in user's school that is also theirs; anything else is a 404."""
     found = get_scoped_or_404(model, object_id)
     if found.user_id != current_user.id:
@@ -76,7 +76,7 @@ def my_training():
     )
 
 
-def _module_page(module, problem: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _module_page(module, problem: str | None = None, status: int = 200):
     now = clock.now()
     page = records.module_page(db.session, current_user, module, now)
     latest = page.certificate

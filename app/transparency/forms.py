@@ -11,10 +11,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, ValidationError
 
-from app.form_fields import DateInput, MaxLength
+from app.form_fields import DateInput, MaxLength, SelectChoice
 from app.models.transparency import (
     LawfulBasis,
     RequestKind,
@@ -26,7 +25,7 @@ from app.services.transparency.settings import slug_problem
 from app.util.i18n import _, lazy_gettext
 
 
-def _choices(enum) -> list[SelectChoice]:
+def _choices(enum) -> list[tuple[str, str]]:
     return [SelectChoice(member.value, member.label) for member in enum]
 
 

@@ -43,7 +43,7 @@ def long_date(value: str | date | datetime | None) -> str:
     """'2026-11-29' (as stored in snapshots), a date or a datetime -> '29 November 2026'."""
     if value in (None, ""):
         return ""
-    moment = _as_date(value)  # type: ignore[arg-type]
+    moment = _as_date(value)
     return f"{moment.day} {_MONTHS[current_locale()][moment.month]} {moment.year}"
 
 
@@ -51,7 +51,7 @@ def short_date(value: str | date | datetime | None) -> str:
     """-> '29 Nov 2026', for dense tables."""
     if value in (None, ""):
         return ""
-    moment = _as_date(value)  # type: ignore[arg-type]
+    moment = _as_date(value)
     return f"{moment.day} {_MONTHS_SHORT[current_locale()][moment.month]} {moment.year}"
 
 

@@ -16,6 +16,7 @@ Placeholders are always named (`%(name)s`): a translation may need them in anoth
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import cast
 
 SUPPORTED_LOCALES = ("en", "cy")
 DEFAULT_LOCALE = "en"
@@ -65,7 +66,7 @@ def current_locale() -> str:
 def in_locale(locale: str | None) -> Iterator[None]:
     """Translate in `locale` inside the block (None or unknown: English)."""
     code = locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
-    with _force_locale(code) if _force_locale is not None else nullcontext():  # type: ignore[arg-type]
+    with _force_locale(code) if _force_locale is not None else nullcontext():
         yield
 
 
@@ -115,5 +116,7 @@ class LazyString:
         return getattr(str(self), name)
 
 
-def lazy_gettext(message: str, **variables: object) -> LazyString:
-    return LazyString(message, variables)
+def lazy_gettext(message: str, **variables: object) -> str:
+    # Typed as the str it stands in for: WTForms labels and messages, Jinja and f-strings all
+    # turn it into text with str(), which is when it is translated into the reader's language.
+    return cast(str, LazyString(message, variables))

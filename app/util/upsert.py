@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, scoped_session
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert_for(bind: Session | scoped_session | Connection, table: Table):  # type: ignore[no-untyped-def]
+def insert_for(bind: Session | scoped_session | Connection, table: Table):
     """`insert(table)` with ON CONFLICT support for the database `bind` talks to."""
     name = bind.dialect.name if isinstance(bind, Connection) else bind.get_bind().dialect.name
     try:

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Role, School, User
+from app.models.base import rows_matched
 from app.models.oversight import SchoolSettings
 from app.models.security import RecoveryCode
 
@@ -89,15 +90,17 @@ def verify_code(session: Session, user: User, code: str, now: datetime) -> bool:
     current = totp.timecode(now)
     for step in range(current - ACCEPTED_DRIFT_STEPS, current + ACCEPTED_DRIFT_STEPS + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
-            claimed = session.execute(
-                update(User)
-                .where(
-                    User.id == user.id,
-                    or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            claimed = rows_matched(
+                session.execute(
+                    update(User)
+                    .where(
+                        User.id == user.id,
+                        or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+                    )
+                    .values(totp_last_step=step)
+                    .execution_options(synchronize_session=False)
                 )
-                .values(totp_last_step=step)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             if claimed:
                 user.totp_last_step = step
             return bool(claimed)
@@ -134,16 +137,18 @@ def use_recovery_code(session: Session, user: User, code: str, now: datetime) ->
     """Whether `code` is one of the user's unused recovery codes; if so it is used up."""
     if not user.mfa_enabled or len(code) > 40:
         return False
-    used = session.execute(
-        update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash_code(code),
-            RecoveryCode.used_at.is_(None),
+    used = rows_matched(
+        session.execute(
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == _hash_code(code),
+                RecoveryCode.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return bool(used)
 
 

@@ -55,7 +55,7 @@ def authenticate(
             record("sign_in_refused", actor_id=user.id, school_id=user.school_id,
                    reason="password_sign_in_off")  # fmt: skip
             raise PasswordSignInOff(connection)
-        if hashing.needs_rehash(user.password_hash):
+        if user.password_hash and hashing.needs_rehash(user.password_hash):
             # Same password, stronger hash: no reason to end the user's other sessions.
             user.password_hash = hashing.hash(password)
         if user.mfa_enabled:

@@ -30,6 +30,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Role, User
+from app.models.base import rows_matched
 from app.models.sso import SsoConnection, SsoIdentity, SsoProvider, SsoSignInAttempt
 from app.services.accounts.invitations import open_invitation
 from app.services.accounts.staff import normalise_email
@@ -149,12 +150,14 @@ def use_attempt(
     """The attempt `state` belongs to, used up atomically: a second use of the same state
     (a replayed or doubled callback) is refused, and so is one that took too long."""
     state_hash = _hash(state)
-    used = session.execute(
-        update(SsoSignInAttempt)
-        .where(SsoSignInAttempt.state_hash == state_hash, SsoSignInAttempt.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    used = rows_matched(
+        session.execute(
+            update(SsoSignInAttempt)
+            .where(SsoSignInAttempt.state_hash == state_hash, SsoSignInAttempt.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     attempt = session.execute(
         select(SsoSignInAttempt).where(SsoSignInAttempt.state_hash == state_hash)
     ).scalar_one_or_none()

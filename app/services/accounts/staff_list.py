@@ -87,7 +87,7 @@ class StaffPage:
         return min(self.page * self.page_size, self.total)
 
 
-def _user_status():  # type: ignore[no-untyped-def]
+def _user_status():
     return case(
         (User.email.endswith(f"@{ERASED_DOMAIN}", autoescape=True), StaffStatus.ERASED.value),
         (User.active.is_(True), StaffStatus.ACTIVE.value),
@@ -95,7 +95,7 @@ def _user_status():  # type: ignore[no-untyped-def]
     )
 
 
-def _matches(words: list[str], name, email):  # type: ignore[no-untyped-def]
+def _matches(words: list[str], name, email):
     return and_(
         true(),
         *(
@@ -106,7 +106,7 @@ def _matches(words: list[str], name, email):  # type: ignore[no-untyped-def]
     )
 
 
-def _users(school_ids: list[int], wanted: StaffFilter):  # type: ignore[no-untyped-def]
+def _users(school_ids: list[int], wanted: StaffFilter):
     status = _user_status()
     stmt = select(
         literal("user").label("kind"),
@@ -125,7 +125,7 @@ def _users(school_ids: list[int], wanted: StaffFilter):  # type: ignore[no-untyp
     return stmt
 
 
-def _invitations(school_ids: list[int], wanted: StaffFilter):  # type: ignore[no-untyped-def]
+def _invitations(school_ids: list[int], wanted: StaffFilter):
     newer = aliased(Invitation)
     stmt = select(
         literal("invitation").label("kind"),

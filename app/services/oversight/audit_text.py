@@ -9,10 +9,11 @@ details. Names are read now, so an erased person shows as a former member of sta
 imports.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Invitation, School, User
@@ -71,7 +72,7 @@ def resolve_names(
     return names
 
 
-_LOOKUPS = {
+_LOOKUPS: dict[str, Callable[[set[int]], Select[Any]]] = {
     "user": lambda ids: select(User.id, User.display_name).where(User.id.in_(ids)),
     "invitation": lambda ids: select(
         Invitation.id, Invitation.display_name, Invitation.email
@@ -90,7 +91,8 @@ _FORMATS = {"invitation": "{0} ({1})", "vendor": "{0} ({1})", "assessment": "{0}
 
 def roles_text(roles: object) -> str:
     """["dpo", "teacher"] or "dpo teacher" as "teacher, DPO" (in the order of the role list)."""
-    given = roles.split() if isinstance(roles, str) else list(roles or [])  # type: ignore[call-overload]
+    # Anything else raises TypeError here, and the caller shows the event's details as stored.
+    given = roles.split() if isinstance(roles, str) else list(cast(Iterable[str], roles or []))
     ordered = [role for role in ROLE_WORDS if role in given]
     return ", ".join(str(ROLE_WORDS[role]) for role in ordered) or _("no role")
 
@@ -188,7 +190,8 @@ def _reminders_sent(e: _Event) -> str:
 
 
 def _decided(e: _Event) -> str:
-    outcome = DECISION_LABELS.get(str(e.detail.get("outcome")), e.detail.get("outcome"))
+    outcome = str(e.detail.get("outcome"))
+    outcome = next((label for d, label in DECISION_LABELS.items() if d == outcome), outcome)
     names = {"assessment": e.named("assessment"), "outcome": outcome}
     if e.detail.get("rating"):
         return _(

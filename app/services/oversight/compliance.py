@@ -187,7 +187,7 @@ def _latest_completions(
             .group_by(Certificate.user_id, Certificate.module_id)
         )
         return {(u, m): (i, e, None, None) for u, m, i, e in session.execute(stmt)}
-    stmt = (
+    every = (
         select(
             Certificate.user_id,
             Certificate.module_id,
@@ -199,7 +199,7 @@ def _latest_completions(
         .where(Certificate.school_id.in_(school_ids))
         .order_by(Certificate.issued_at, Certificate.id)
     )
-    return {(u, m): (i, e, s, c) for u, m, i, e, s, c in session.execute(stmt)}
+    return {(u, m): (i, e, s, c) for u, m, i, e, s, c in session.execute(every)}
 
 
 def evaluate(
@@ -223,7 +223,7 @@ def evaluate(
     merged: dict[tuple, dict] = {}
     items = []
     for person in people:
-        key = (person.school_id, person.roles)
+        key: tuple = (person.school_id, person.roles)
         if (person.school_id, person.user_id) in named:
             key = (person.school_id, person.roles, person.user_id)
         assigned = merged.get(key)
@@ -330,4 +330,4 @@ def with_status(items: Iterable[Item], statuses: Iterable[str]) -> list[Item]:
 
 def school_names(session: Session, school_ids: Sequence[int]) -> dict[int, str]:
     stmt = select(School.id, School.name).where(School.id.in_(school_ids)).order_by(School.name)
-    return dict(session.execute(stmt).all())
+    return {school_id: name for school_id, name in session.execute(stmt)}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import User
+from app.models.base import table_of
 from app.models.oversight import Exemption, SchoolSettings
 from app.models.training import Assignment
 from app.util.upsert import insert_for
@@ -106,7 +107,7 @@ def exempt(
     """Excuse `user` from the module. Asking again (or twice at the same moment) keeps the
     first exemption and its reason: the row is inserted unless it is already there."""
     inserted = session.execute(
-        insert_for(session, Exemption.__table__)
+        insert_for(session, table_of(Exemption))
         .values(
             school_id=user.school_id,
             user_id=user.id,

@@ -126,7 +126,7 @@ def plan(
     return reminders
 
 
-def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:  # type: ignore[no-untyped-def]
+def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
     today = now.date()
     due_by_school: dict[int, list] = defaultdict(list)
     products = product_states(session, school_ids)
@@ -165,7 +165,7 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
     return reminders
 
 
-def _review_line(product, today) -> str:  # type: ignore[no-untyped-def]
+def _review_line(product, today) -> str:
     names = {"product": product.product, "supplier": product.supplier,
              "decision": product.decision_label}  # fmt: skip
     if product.valid_until < today:
@@ -177,7 +177,7 @@ def _review_line(product, today) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def _condition_line(condition) -> str:  # type: ignore[no-untyped-def]
+def _condition_line(condition) -> str:
     return _(
         "- %(product)s (%(supplier)s): the condition “%(text)s” was due on %(date)s and is not "
         "marked met (owner: %(owner)s)",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, School, User
 from app.models.oversight import SchoolSettings
+from app.services.oversight.compliance import school_names
 from app.services.oversight.erasure import erase_user, erased_email
 from app.util.dates import add_months
 
@@ -70,18 +71,18 @@ def purge(session: Session, now: datetime, *, dry_run: bool = False) -> PurgeRep
         result = SchoolPurge(school_name)
         if settings.erase_deactivated_after_months:
             before = cutoff(now, settings.erase_deactivated_after_months)
-            leavers = session.execute(
+            deactivated = session.execute(
                 select(User).where(
                     User.school_id == settings.school_id,
                     User.active.is_(False),
                     User.deactivated_at < before,
                 )
             ).scalars()
-            leavers = [u for u in leavers if u.email != erased_email(u.id)]
+            leavers = [u for u in deactivated if u.email != erased_email(u.id)]
             result.accounts_erased = len(leavers)
             if not dry_run:
                 for user in leavers:
-                    erase_user(session, user, acting_user=_NoOne(), now=now)
+                    erase_user(session, user, acting_user=None, now=now)
         if settings.delete_audit_after_months:
             before = cutoff(now, settings.delete_audit_after_months)
             old = (AuditEvent.school_id == settings.school_id) & (AuditEvent.created_at < before)
@@ -103,9 +104,7 @@ def _purge_family_requests(
     by_school = purge_requests(session, now, dry_run=dry_run)
     if not by_school:
         return
-    names = dict(
-        session.execute(select(School.id, School.name).where(School.id.in_(by_school))).all()
-    )
+    names = school_names(session, list(by_school))
     listed = {s.school: s for s in report.schools}
     for school_id, count in sorted(by_school.items(), key=lambda item: names[item[0]]):
         row = listed.get(names[school_id])
@@ -113,9 +112,3 @@ def _purge_family_requests(
             row = SchoolPurge(names[school_id])
             report.schools.append(row)
         row.family_requests_deleted = count
-
-
-class _NoOne:
-    """The acting user for automatic erasure: nobody, so the self-erasure check never fires."""
-
-    id = None

@@ -12,10 +12,11 @@ tables (not row by row) bumps every school.
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect, or_, select, update
+from sqlalchemy import ColumnElement, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Invitation, School, User, UserRole
+from app.models.base import table_of
 from app.models.oversight import Exemption
 from app.models.training import Assignment, Certificate
 
@@ -82,8 +83,8 @@ def _after_flush(session: Session, flush_context) -> None:
             users.add(obj.user_id)
     if not (schools or users or emails):
         return
-    school_table = School.__table__
-    condition = school_table.c.id.in_(schools)
+    school_table = table_of(School)
+    condition: ColumnElement[bool] = school_table.c.id.in_(schools)
     if users:
         condition = or_(
             condition, school_table.c.id.in_(select(User.school_id).where(User.id.in_(users)))
@@ -101,7 +102,7 @@ def _after_flush(session: Session, flush_context) -> None:
     )
 
 
-def _bulk_statement(orm_execute_state):  # type: ignore[no-untyped-def]
+def _bulk_statement(orm_execute_state):
     """An insert, update or delete statement on a watched table (not row by row): it could touch
     any school, so bump them all, after the statement itself (so a statement that races another
     request's, like an insert-unless-present, takes its lock first and the two stay ordered)."""
@@ -111,7 +112,7 @@ def _bulk_statement(orm_execute_state):  # type: ignore[no-untyped-def]
     if getattr(state.statement, "table", None) not in _WATCHED_TABLES:
         return None
     result = state.invoke_statement()
-    school_table = School.__table__
+    school_table = table_of(School)
     state.session.connection().execute(
         update(school_table).values(tally_generation=school_table.c.tally_generation + 1)
     )

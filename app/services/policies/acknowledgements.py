@@ -78,7 +78,7 @@ class PolicyOverview:
         return [p for p in self.people if p.status != AckStatus.ACKNOWLEDGED]
 
 
-def _current_policies_stmt(school_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+def _current_policies_stmt(school_ids: Sequence[int]):
     newest = (
         select(PolicyVersion.policy_id, func.max(PolicyVersion.number).label("number"))
         .where(PolicyVersion.school_id.in_(list(school_ids)))
@@ -116,7 +116,7 @@ def to_read(session: Session, user: User) -> list[CurrentPolicy]:
     return [CurrentPolicy(policy, version) for version, policy in rows]
 
 
-def acknowledgement_of(session: Session, version: PolicyVersion, user: User):  # type: ignore[no-untyped-def]
+def acknowledgement_of(session: Session, version: PolicyVersion, user: User):
     stmt = select(PolicyAcknowledgement).where(
         PolicyAcknowledgement.version_id == version.id, PolicyAcknowledgement.user_id == user.id
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
+from app.models.base import rows_matched
 from app.models.procurement import Answer, Assessment, Vendor
 from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
@@ -178,7 +179,7 @@ def validate_profile(checklist: Checklist, values: Mapping[str, object]) -> tupl
         elif given in (None, ""):
             errors[question.id] = f"Answer this question: {question.text}"
         elif not isinstance(given, str) or given not in allowed:
-            shown = given if isinstance(given, str) else ", ".join(map(str, given or []))  # type: ignore[call-overload]
+            shown = ", ".join(map(str, given)) if isinstance(given, list) else str(given)
             errors[question.id] = (
                 f"{question.text} “{str(shown)[:40]}” is not one of its answers "
                 f"({', '.join(allowed.values())})"
@@ -205,7 +206,7 @@ def bump_version(session: Session, assessment: Assessment, expected_version: int
         .values(version=Assessment.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:
+    if rows_matched(bumped) != 1:
         raise StaleAssessment
     session.refresh(assessment)
 

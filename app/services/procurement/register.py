@@ -164,7 +164,8 @@ def save_vendor(
     for name in VENDOR_FIELDS:
         value = facts.get(name)
         setattr(vendor, name, value.strip() if isinstance(value, str) else value)
-    vendor.data_categories = list(facts.get("data_categories") or [])
+    categories = facts.get("data_categories")
+    vendor.data_categories = list(categories) if isinstance(categories, list | tuple) else []
     session.flush()
     return vendor
 

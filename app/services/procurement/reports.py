@@ -86,7 +86,7 @@ def profile_summary(checklist: Checklist, profile: dict) -> list[dict]:
         value = profile.get(question.id)
         labels = {option.value: option.label for option in question.choices}
         if isinstance(value, list):
-            answer = ", ".join(labels.get(v, v) for v in value) or "None selected"
+            answer = ", ".join(labels.get(v) or str(v) for v in value) or "None selected"
         else:
             answer = labels.get(value, value) if value else "Not answered"
         rows.append({"id": question.id, "text": question.text, "answer": answer})

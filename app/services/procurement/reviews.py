@@ -76,7 +76,7 @@ def review_state(valid_until: date | None, today: date) -> ReviewState | None:
 
 def review_stage(valid_until: date | None, today: date) -> int | None:
     """The tightest reminder stage reached (30, 7 or 1 days; a lapsed decision counts as 1)."""
-    if review_state(valid_until, today) is None:
+    if valid_until is None or review_state(valid_until, today) is None:
         return None
     days_left = (valid_until - today).days
     reached = [stage for stage in REMINDER_STAGES if days_left <= stage]

@@ -515,7 +515,7 @@ def answer_label(checklist: Checklist, question: Question, value) -> str:
         return str(value)
     labels = {option.value: option.label for option in checklist.options_for(question)}
     values = value if isinstance(value, tuple | list) else (value,)
-    return ", ".join(labels.get(v, v) for v in values)
+    return ", ".join(labels.get(v) or str(v) for v in values)
 
 
 def _plain(value):

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
+from app.models.base import rows_matched
 from app.models.procurement import Answer, Assessment, AssessmentStatus
 from app.services.procurement.assessments import put_answer
 from app.util.hashing import sha256_json
@@ -176,7 +177,7 @@ def _lock(session: Session, assessment: Assessment) -> None:
         .values(version=Assessment.version)
         .execution_options(synchronize_session=False)
     )
-    if locked.rowcount != 1:
+    if rows_matched(locked) != 1:
         raise AssessmentLocked
 
 

@@ -53,7 +53,7 @@ class Assigned:
         return self.requires_completion_after is None or issued_at > self.requires_completion_after
 
 
-def applies_to(assignment, user_id: int, roles: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
+def applies_to(assignment, user_id: int, roles: Iterable[str]) -> bool:
     """Everyone in the school, everyone with a role, or one named person."""
     if assignment.user_id is not None and assignment.user_id != user_id:
         return False
@@ -182,7 +182,11 @@ def compliance_state(
     """
     if exempt:
         return ComplianceState(Compliance.EXEMPT, None, None)
-    if latest_expires_at is not None and assigned.counts(latest_issued_at):
+    if (
+        latest_issued_at is not None
+        and latest_expires_at is not None
+        and assigned.counts(latest_issued_at)
+    ):
         refresh_at = refresh_by(latest_issued_at, latest_expires_at, assigned.refresher_months)
         if now >= refresh_at:
             return ComplianceState(Compliance.EXPIRED, refresh_at.date(), refresh_at)

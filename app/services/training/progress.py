@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from app.content.modules import CheckOpens
+from app.content.modules import CheckOpens, Module
 from app.services.training.assignments import Assigned, DueState, due_state, refresh_by
 from app.services.training.certificates import (
     certificate_state,
@@ -63,7 +64,7 @@ def percent_complete(lessons_done: int, lesson_count: int) -> int:
     return lessons_done * 100 // lesson_count if lesson_count else 0
 
 
-def read_slugs(module, progress: Iterable[tuple[str, str, str]]) -> set[str]:  # type: ignore[no-untyped-def]
+def read_slugs(module, progress: Iterable[tuple[str, str, str]]) -> set[str]:
     """The module's lessons read under its current major version, from (module id, lesson slug,
     module version) rows of any modules."""
     major = major_version(module.version)
@@ -114,7 +115,7 @@ class CheckGate:
 
 
 def check_gate(
-    module,  # type: ignore[no-untyped-def]
+    module,
     read: set[str],
     last_failed_at: datetime | None,
     wait_minutes: int | None,
@@ -133,7 +134,7 @@ def check_gate(
     return CheckGate(unread, wait_until)
 
 
-def next_lesson(lesson_slugs: Sequence[str], done: Iterable[str]):  # type: ignore[no-untyped-def]
+def next_lesson(lesson_slugs: Sequence[str], done: Iterable[str]):
     """The first lesson not yet read, in order ("continue where you left off"); None if all."""
     done = set(done)
     return next((slug for slug in lesson_slugs if slug not in done), None)
@@ -143,7 +144,7 @@ def next_lesson(lesson_slugs: Sequence[str], done: Iterable[str]):  # type: igno
 class ModuleRow:
     """One line of "My training"."""
 
-    module: object  # app.content.modules.Module
+    module: Module
     status: Status
     percent: int  # of the lessons read
     lessons_done: int
@@ -164,7 +165,7 @@ class ModuleRow:
 
     @property
     def lesson_count(self) -> int:
-        return len(self.module.lessons)  # type: ignore[attr-defined]
+        return len(self.module.lessons)
 
 
 def training_overview(
@@ -183,10 +184,11 @@ def training_overview(
     """
     lessons_read = list(lessons_read)
     attempted = {(module_id, major_version(version)) for module_id, version in attempts}
-    latest: dict[str, object] = {}
+    latest: dict[str, Any] = {}
     for certificate in sorted(certificates, key=lambda c: c.issued_at):
         latest[certificate.module_id] = certificate
-    assigned_rows, optional_rows = [], []
+    assigned_rows: list[ModuleRow] = []
+    optional_rows: list[ModuleRow] = []
     for module in modules:
         done = len(read_slugs(module, lessons_read))
         assignment = assigned.get(module.id)
@@ -195,7 +197,7 @@ def training_overview(
             assignment is None or assignment.counts(certificate.issued_at)
         )
         refresh_at = None
-        if counts:
+        if counts and certificate is not None:
             months = assignment.refresher_months if assignment else None
             refresh_at = refresh_by(certificate.issued_at, certificate.expires_at, months)
         started = (module.id, major_version(module.version)) in attempted

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.content.modules import Module
+from app.models.base import table_of
 from app.models.oversight import SchoolSettings
-from app.models.schools import School
 from app.models.training import Assignment, Certificate, LessonProgress, QuizAttempt
 from app.models.users import User
 from app.services.training import quiz
@@ -55,7 +55,7 @@ def lessons_read(
     ).where(LessonProgress.school_id == user.school_id, LessonProgress.user_id == user.id)
     if module_id is not None:
         stmt = stmt.where(LessonProgress.module_id == module_id)
-    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+    return [tuple(row) for row in session.execute(stmt)]
 
 
 def read_in(session: Session, user: User, module: Module) -> set[str]:
@@ -70,7 +70,7 @@ def record_lesson_read(
     submits at the same moment, change nothing (the row is inserted unless it is already there,
     in one statement); reading it after a major change records it for the new version."""
     session.execute(
-        insert_for(session, LessonProgress.__table__)
+        insert_for(session, table_of(LessonProgress))
         .values(
             school_id=user.school_id,
             user_id=user.id,
@@ -250,7 +250,7 @@ def _maybe_issue(
         module_version=module.version,
         module_title=module.title,
         learner_name=user.display_name,
-        school_name=session.get(School, user.school_id).name,  # type: ignore[union-attr]
+        school_name=user.school.name,
         score=attempt.score,
         cpd_minutes=credited_cpd_minutes(module.cpd_minutes, minutes, read),
         lessons_read=len(read),
@@ -303,8 +303,10 @@ def review_attempt(
     why, but not the right options, until a pass of the module (this attempt or a later one)."""
     result = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
     attempts = attempts_for(session, user, attempt.module_id)
-    passed_since = any(
-        other.passed and other.submitted_at >= attempt.submitted_at for other in attempts
+    submitted = attempt.submitted_at
+    passed_since = submitted is not None and any(
+        other.passed and other.submitted_at is not None and other.submitted_at >= submitted
+        for other in attempts
     )
     certificates = certificates_for(session, user, attempt.module_id)
     certificate = next((c for c in certificates if c.attempt_id == attempt.id), None)

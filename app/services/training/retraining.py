@@ -55,7 +55,7 @@ def _reassignments(session: Session, school_id: int) -> dict[tuple[int, str], As
         )
         .order_by(Assignment.requires_completion_after, Assignment.id)
     ).scalars()
-    return {(row.user_id, row.module_id): row for row in rows}  # type: ignore[misc]
+    return {(row.user_id, row.module_id): row for row in rows}  # type: ignore[misc]  # user_id is not None here (the query says so)
 
 
 def superseded_modules(
@@ -83,14 +83,14 @@ def superseded_modules(
         if module is None or superseded_by(version, module.version) is None:
             continue
         asked = reassignments.get((user_id, module_id))
-        reassigned = asked is not None and asked.requires_completion_after > issued_at  # type: ignore[operator]
+        reassigned = asked is not None and asked.requires_completion_after > issued_at
         holders.setdefault(module_id, []).append(
             Holder(
                 user_id=user_id,
                 name=name,
                 version=version,
                 issued_at=issued_at,
-                reassigned_due=asked.due_date if reassigned else None,  # type: ignore[union-attr]
+                reassigned_due=asked.due_date if asked is not None and reassigned else None,
                 reassigned=reassigned,
             )
         )
