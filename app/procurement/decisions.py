@@ -2,13 +2,14 @@
 marking its conditions as met. Each POST makes one service call (app/services/procurement/
 sign_off.py or conditions.py), which checks the rules, freezes the snapshot and audits."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app import audit, clock
 from app.content.registry import content
 from app.jobs import prerender
+from app.mail import MailError, external_url, send_email
 from app.models import db
-from app.models.procurement import Condition, Decision
+from app.models.procurement import Assessment, Condition, Decision
 from app.procurement import bp
 from app.procurement.common import (
     ROLES,
@@ -100,6 +101,7 @@ def decision(assessment_id: int):
                 "against the new result, then propose it again."
             )
         else:
+            _ask_signers(assessment, proposal_label=Decision(proposal.outcome).label)
             db.session.commit()
             flash("Decision proposed. A DPO of your school can now sign it off.", "success")
             return redirect(url_for("procurement.sign_off", assessment_id=assessment.id))
@@ -118,6 +120,31 @@ def decision(assessment_id: int):
         returned=(assessment.proposal or {}).get("returned"),
         signers=signing.dpo_users(db.session, user.school_id),
     )
+
+
+def _ask_signers(assessment: Assessment, proposal_label: str) -> None:
+    """Email the school's DPOs (other than the proposer) that a decision waits for them. A mail
+    server that refuses is logged: the proposal stands and its page names who can sign."""
+    proposer = me()
+    link = external_url("procurement.sign_off", assessment_id=assessment.id)
+    for signer in signing.dpo_users(db.session, assessment.school_id):
+        if signer.id == proposer.id:
+            continue
+        try:
+            send_email(
+                signer.email,
+                "decision_proposed",
+                school_id=assessment.school_id,
+                name=signer.display_name,
+                proposer=proposer.display_name,
+                product=assessment.vendor.product,
+                supplier=assessment.vendor.name,
+                outcome=proposal_label,
+                school_name=proposer.school.name,
+                link=link,
+            )
+        except MailError as error:
+            current_app.logger.warning("Sign-off email to %s not sent: %s", signer.email, error)
 
 
 @bp.route("/assessments/<int:assessment_id>/sign-off", methods=["GET", "POST"])

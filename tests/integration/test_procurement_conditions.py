@@ -132,3 +132,26 @@ def test_an_overdue_condition_shows_everywhere_and_is_emailed_once(
                  data={"csrf_token": token, "note": "Done late"})  # fmt: skip
     assert "Conditions overdue (0)" in manager.get("/procurement/reviews").get_data(as_text=True)
     assert "condition overdue" not in manager.get("/procurement/").get_data(as_text=True)
+
+
+def test_a_colleague_who_owns_an_overdue_condition_is_reminded_of_it(
+    world, signed_in, csrf, monkeypatch
+):
+    set_clock(monkeypatch, NOW)
+    manager = signed_in(world.user("A", "business_manager"))
+    token = csrf(manager, "/procurement/vendors/new")
+    assessment_id = _amber(manager, token)
+    dpo = world.user("A", "dpo")
+    rows = [("DPO checks the deletion certificate", f"user:{dpo.id}", "", DUE)]
+    assert propose(manager, token, assessment_id, "conditional", "Soon", rows).status_code == 302
+    dpo_client = signed_in(dpo)
+    assert sign(dpo_client, csrf(dpo_client, "/procurement/"), assessment_id).status_code == 302
+    planned = reminders.plan(db.session, {}, NOW + timedelta(days=25))
+    to = {r.email: r.lines for r in planned if r.kind == "reviews"}
+    assert any("DPO checks the deletion certificate" in line for line in to[dpo.email])
+    manager_lines = to[world.user("A", "business_manager").email]
+    assert any("DPO checks the deletion certificate" in line for line in manager_lines)
+    teacher = world.user("A", "teacher")
+    assert teacher.email not in to  # not theirs, and not a business manager
+    other_school_dpo = world.user("B", "dpo")
+    assert other_school_dpo.email not in to

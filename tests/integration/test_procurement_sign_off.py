@@ -11,7 +11,7 @@ from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.models import AuditEvent, Role, db
+from app.models import AuditEvent, OutboxEmail, Role, db
 from app.models.base import utcnow
 from app.models.procurement import Assessment, AssessmentStatus
 from app.services.procurement.decisions import ConditionInput, DecisionError, ProposalInput
@@ -280,6 +280,19 @@ def test_proposer_and_signer_are_users_on_the_record_and_the_report(world, signe
     actions = [(e.action, e.actor_id) for e in db.session.execute(select(AuditEvent)).scalars()]
     assert ("decision_proposed", manager_user.id) in actions
     assert ("assessment_decided", dpo_user.id) in actions
+
+
+def test_a_proposal_emails_the_schools_dpos_a_link_to_sign_it_off(world, signed_in, csrf):
+    manager_user, dpo_user = world.user("A", "business_manager"), world.user("A", "dpo")
+    manager = signed_in(manager_user)
+    token = csrf(manager, "/procurement/vendors/new")
+    assessment = _assessed(manager, token, QUICK, PREFERRED)
+    assert propose_page(manager, token, assessment.id, "approve").status_code == 302
+    emails = db.session.execute(select(OutboxEmail)).scalars().all()
+    assert [e.recipient for e in emails] == [dpo_user.email]  # not the other school's DPO
+    assert "waiting for your sign-off" in emails[0].subject
+    assert f"/procurement/assessments/{assessment.id}/sign-off" in emails[0].body
+    assert manager_user.display_name in emails[0].body and "Approve" in emails[0].body
 
 
 def test_a_dpo_who_proposed_can_sign_and_the_record_says_so(world, signed_in, csrf):

@@ -43,7 +43,9 @@ POLICY_STAGE = "acknowledge"  # a policy version to read; its cycle names the ve
 
 class ReminderKind(StrEnum):
     TRAINING = "training"  # to a member of staff, about their modules
-    REVIEWS = "reviews"  # to a business manager, about vendor decisions due for review
+    # Decisions due for review (to business managers) and overdue conditions (to them and to
+    # the colleague who owns each).
+    REVIEWS = "reviews"
 
 
 @dataclass
@@ -140,10 +142,17 @@ def _review_reminders(session, people, school_ids, sent, now) -> list[Reminder]:
         conditions_by_school[condition.product.school_id].append(condition)
     reminders = []
     for person in people:
-        if not person.joined or Role.BUSINESS_MANAGER not in person.roles:
+        if not person.joined:
             continue
-        due = due_by_school.get(person.school_id, [])
-        conditions = conditions_by_school.get(person.school_id, [])
+        # Business managers hear of every review and overdue condition at their school; a
+        # colleague who owns a condition hears of that condition (the owner is who acts on it).
+        manages = Role.BUSINESS_MANAGER in person.roles
+        due = due_by_school.get(person.school_id, []) if manages else []
+        conditions = [
+            condition
+            for condition in conditions_by_school.get(person.school_id, [])
+            if manages or (person.user_id is not None and condition.owner_user_id == person.user_id)
+        ]
         if not due and not conditions:
             continue
         reminder = Reminder(ReminderKind.REVIEWS, person.school_id, person.key, person.email,

@@ -237,6 +237,7 @@ class OverdueCondition:
     text: str
     owner: str
     due_on: date
+    owner_user_id: int | None = None  # the colleague who owns it, if a user of the school
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due_on).days
@@ -260,7 +261,9 @@ def overdue_conditions(
         .order_by(Condition.due_on, Condition.id)
     )
     return [
-        OverdueCondition(by_decision[c.assessment_id], c.id, c.text, c.owner_label, c.due_on)
+        OverdueCondition(
+            by_decision[c.assessment_id], c.id, c.text, c.owner_label, c.due_on, c.owner_user_id
+        )
         for c in session.execute(stmt).scalars()
     ]
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.content.families import FamilyDocument, fill
+from app.content.families import RETURN_FIELDS, FamilyDocument, fill
 from app.models.transparency import FamilyPageSettings, StatutoryReturn
 from app.services.transparency.decisions import frozen_results
 from app.services.transparency.notices import data_categories, notice_rows
@@ -34,16 +34,6 @@ COLUMNS = (
     ("transfers", "Transfers outside the UK and safeguards (Art 30(1)(e))"),
     ("retention", "Time limits for erasure (Art 30(1)(f))"),
     ("security", "Technical and organisational security measures (Art 30(1)(g))"),
-)
-RETURN_FIELDS = (
-    "purpose",
-    "lawful_basis",
-    "data_subjects",
-    "data_categories",
-    "recipients",
-    "transfers",
-    "retention",
-    "security",
 )
 TO_RECORD = "[To record]"
 
