@@ -27,7 +27,6 @@ ERROR_TITLES = {
     503: lazy_gettext("Sorry, the service is unavailable"),
 }
 
-
 FALLBACK_PAGE = (
     '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title></head>'
     "<body><main><h1>{title}</h1><p>Try again in a few minutes.</p></main></body></html>"

@@ -42,7 +42,6 @@ def erase(user_id: int):
                 _("Their personal details have been erased. Training figures are kept."),
                 "success",
             )
-
             return redirect(url_for("admin.staff"))
     return render_template(
         "admin/erase.html", user=user, form=form, error=error, erased=is_erased(user)

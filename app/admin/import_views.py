@@ -132,5 +132,4 @@ def confirm_import():
         ),
         "success",
     )
-
     return redirect(url_for("admin.staff"))

@@ -89,5 +89,4 @@ def revoke(invitation_id: int):
         _("The invitation to %(email)s was revoked: its link no longer works.", email=found.email),
         "success",
     )
-
     return redirect(url_for("admin.staff"))

@@ -126,7 +126,6 @@ def sso_settings_page(school_id: int):
                              password_sign_in=connection.password_sign_in)  # fmt: skip
             db.session.commit()
             flash(_("Single sign-on settings saved."), "success")
-
             return redirect(url_for("admin.sso_settings_page", school_id=school.id))
     return render_template(
         "admin/sso_settings.html",

@@ -43,5 +43,4 @@ def reset_two_step(user_id: int):
         ),
         "success",
     )
-
     return redirect(url_for("admin.staff_member", user_id=user.id))

@@ -244,7 +244,6 @@ def reactivate_user(user_id: int):
     )
     db.session.commit()
     flash(_("%(name)s can sign in again.", name=user.display_name), "success")
-
     return redirect(url_for("admin.staff_member", user_id=user.id))
 
 

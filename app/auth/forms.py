@@ -79,7 +79,6 @@ class TwoStepForm(FlaskForm):
             DataRequired(lazy_gettext("Enter the 6-digit code from your authenticator app")),
             MaxLength(12),
         ],
-
     )  # fmt: skip
 
 

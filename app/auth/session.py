@@ -38,7 +38,6 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = lazy_gettext("Sign in to see this page.")
-
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

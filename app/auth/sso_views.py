@@ -269,7 +269,6 @@ def _tested(match: sso.SignInMatch, connection: SsoConnection) -> ResponseReturn
         ),
         "success",
     )
-
     return redirect(url_for("admin.sso_settings_page", school_id=connection.school_id))
 
 

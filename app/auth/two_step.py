@@ -28,7 +28,7 @@ from app.models.base import utcnow
 from app.security import safe_redirect_target
 from app.services.accounts import mfa
 from app.services.accounts.sign_in import finish_sign_in
-from app.util.i18n import _, ngettext
+from app.util.i18n import _
 
 PENDING_KEY = "mfa_pending"
 PENDING_SECONDS = 300
@@ -138,12 +138,10 @@ def recovery_code():
             left = mfa.recovery_codes_left(db.session, user)
             response = _signed_in(user, "recovery code")
             flash(
-                ngettext(
-                    "You used a recovery code: %(num)d left. If you no longer have your "
+                _(
+                    "You used a recovery code: %(left)d left. If you no longer have your "
                     "authenticator app, set up two-step sign-in again from Your account.",
-                    "You used a recovery code: %(num)d left. If you no longer have your "
-                    "authenticator app, set up two-step sign-in again from Your account.",
-                    left,
+                    left=left,
                 ),
                 "info",
             )
@@ -262,5 +260,4 @@ def turn_off_mfa():
         flash(_("Set up two-step sign-in with the authenticator app on your new phone."), "info")
         return redirect(url_for("auth.mfa_setup"))
     flash(_("Two-step sign-in is off. You sign in with your password alone."), "success")
-
     return redirect(url_for("auth.account"))

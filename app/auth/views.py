@@ -250,5 +250,4 @@ def sign_out_everywhere():
     end_session()
     db.session.commit()
     flash(_("You have been signed out on every device."), "success")
-
     return redirect(url_for("auth.sign_in"))

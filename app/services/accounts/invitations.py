@@ -124,5 +124,4 @@ def revoke_invitation(invitation: Invitation, *, now: datetime) -> None:
             if state == InvitationState.ACCEPTED
             else _("This invitation has already been revoked")
         )
-
     invitation.revoked_at = now

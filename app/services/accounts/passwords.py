@@ -38,7 +38,6 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     personal += [part for part in re.split(r"\W+", name.lower()) if len(part) >= 3]
     if any(part and part in lowered for part in personal if len(part) >= 3):
         problems.append(_("Password must not contain your name or email address"))
-
     return problems
 
 

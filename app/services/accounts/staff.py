@@ -202,7 +202,6 @@ def change_roles(session: Session, user: User, roles: list[str], *, acting_user:
     check_may_change(acting_user, user)
     if Role.TRUST_ADMIN in roles and not acting_user.has_role(Role.TRUST_ADMIN):
         raise AccountError(_("Only a trust admin can give the trust admin role"))
-
     _check_keeps_admins(session, user, set(roles))
     user.set_roles(roles)
 

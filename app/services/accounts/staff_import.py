@@ -203,7 +203,6 @@ def check_rows(
                 row.problems.append(_("Someone with this email address already has an account"))
             elif email in pending_invitations:
                 row.problems.append(_("This person has already been invited and not yet joined"))
-
             seen.setdefault(email, row.line)
         row.roles, role_problems = parse_roles(row.roles_text, allow_trust_admin)
         row.problems.extend(role_problems)
