@@ -33,7 +33,7 @@ from app.models import Role, User
 from app.models.sso import SsoConnection, SsoIdentity, SsoProvider, SsoSignInAttempt
 from app.services.accounts.invitations import open_invitation
 from app.services.accounts.staff import normalise_email
-from app.util.i18n import _, lazy_gettext
+from app.util.i18n import LazyString, _, lazy_gettext
 
 MICROSOFT_ISSUER = "https://login.microsoftonline.com/{tenant}/v2.0"
 GOOGLE_ISSUER = "https://accounts.google.com"
@@ -48,7 +48,7 @@ TENANT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 class SsoRefused(Exception):
     """A sign-in refused. `reason` goes to the audit log; `message` is shown to the person."""
 
-    def __init__(self, reason: str, message: str, *, email: str | None = None) -> None:
+    def __init__(self, reason: str, message: str | LazyString, *, email: str | None = None) -> None:
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message

@@ -44,7 +44,7 @@ def _role_aliases() -> dict[str, str]:
     for role in Role:
         aliases[role.value] = role.value
         aliases[role.value.replace("_", " ")] = role.value
-        aliases[ROLE_LABELS[role].lower()] = role.value
+        aliases[str(ROLE_LABELS[role]).lower()] = role.value
     aliases.update(
         {"staff": Role.TEACHER.value, "dpl": Role.DPO.value, "data protection lead": Role.DPO.value}
     )
