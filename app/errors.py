@@ -13,17 +13,18 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from werkzeug.exceptions import HTTPException
 
 from app.models import db
+from app.util.i18n import lazy_gettext
 
 ERROR_TITLES = {
-    400: "There was a problem with your request",
-    403: "You do not have permission to see this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    409: "That was sent twice at the same moment",
-    413: "The file you sent is too large",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+    400: lazy_gettext("There was a problem with your request"),
+    403: lazy_gettext("You do not have permission to see this page"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("That action is not allowed here"),
+    409: lazy_gettext("That was sent twice at the same moment"),
+    413: lazy_gettext("The file you sent is too large"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Sorry, there is a problem with the service"),
+    503: lazy_gettext("Sorry, the service is unavailable"),
 }
 
 FALLBACK_PAGE = (

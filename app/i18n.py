@@ -30,7 +30,7 @@ HTML_LANG = {"en": "en-GB", "cy": "cy"}
 # Pages whose text is not translated yet (issue 18, second wave): on a Welsh page their main
 # content is marked English, so a screen reader reads it in an English voice. Remove a
 # blueprint once its templates are translated (see tests/unit/test_translations.py).
-UNTRANSLATED_BLUEPRINTS = frozenset({"auth", "admin", "procurement"})
+UNTRANSLATED_BLUEPRINTS = frozenset({"procurement"})
 
 
 def select_locale() -> str | None:

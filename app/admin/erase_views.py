@@ -12,6 +12,7 @@ from app.pdf import clear_cache as clear_pdf_cache
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
 from app.services.accounts.staff import AccountError, check_may_change
 from app.services.oversight.erasure import ErasureError, erase_user, is_erased
+from app.util.i18n import _
 
 
 @bp.route("/staff/<int:user_id>/erase", methods=["GET", "POST"])
@@ -37,7 +38,10 @@ def erase(user_id: int):
             )
             db.session.commit()
             clear_pdf_cache()
-            flash("Their personal details have been erased. Training figures are kept.", "success")
+            flash(
+                _("Their personal details have been erased. Training figures are kept."),
+                "success",
+            )
             return redirect(url_for("admin.staff"))
     return render_template(
         "admin/erase.html", user=user, form=form, error=error, erased=is_erased(user)

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Optional
 
 from app.form_fields import MaxLength, MultiCheckboxField
 from app.models import ROLE_LABELS, Role
+from app.util.i18n import lazy_gettext
 
 
 def role_choices(include_trust_admin: bool) -> list[tuple[str, str]]:
@@ -18,25 +19,34 @@ def role_choices(include_trust_admin: bool) -> list[tuple[str, str]]:
 
 class InviteForm(FlaskForm):
     display_name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's name"), MaxLength(120)]
+        lazy_gettext("Full name"),
+        validators=[DataRequired(lazy_gettext("Enter the person's name")), MaxLength(120)],
     )
     email = EmailField(
-        "Email address",
-        description="Their school email address. The invitation link is sent here.",
+        lazy_gettext("Email address"),
+        description=lazy_gettext("Their school email address. The invitation link is sent here."),
         validators=[
-            DataRequired("Enter an email address"),
-            Email("Enter an email address in the correct format, like name@school.org.uk"),
+            DataRequired(lazy_gettext("Enter an email address")),
+            Email(
+                lazy_gettext(
+                    "Enter an email address in the correct format, like name@school.org.uk"
+                )
+            ),
             MaxLength(254),
         ],
     )
-    roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])
-    school_id = SelectField("School", coerce=int)
+    roles = MultiCheckboxField(
+        lazy_gettext("Roles"), validators=[DataRequired(lazy_gettext("Choose at least one role"))]
+    )
+    school_id = SelectField(lazy_gettext("School"), coerce=int)
     # "yes" once the admin has seen what a new invitation changes about a waiting one.
     replace_existing = HiddenField()
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField("Roles", validators=[DataRequired("Choose at least one role")])
+    roles = MultiCheckboxField(
+        lazy_gettext("Roles"), validators=[DataRequired(lazy_gettext("Choose at least one role"))]
+    )
 
 
 class StaffFilterForm(FlaskForm):
@@ -45,6 +55,8 @@ class StaffFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by name or email", validators=[Optional(), MaxLength(100)])
-    role = SelectField("Role", validators=[Optional()])
-    status = SelectField("Status", validators=[Optional()])
+    q = StringField(
+        lazy_gettext("Search by name or email"), validators=[Optional(), MaxLength(100)]
+    )
+    role = SelectField(lazy_gettext("Role"), validators=[Optional()])
+    status = SelectField(lazy_gettext("Status"), validators=[Optional()])

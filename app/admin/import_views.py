@@ -19,17 +19,20 @@ from app.models import Role, db
 from app.security import managed_school_ids, roles_required
 from app.services.accounts.staff import AccountError
 from app.services.accounts.staff_import import ImportFileError, check_csv, decode, import_rows
+from app.util.i18n import _, lazy_gettext
 
 
 class UploadForm(FlaskForm):
     csv_file = FileField(
-        "CSV file",
-        description="A header row with the columns name, email and roles, then one row per "
-        "person. Separate several roles with a semicolon, for example “Teacher; DPO”.",
-        validators=[FileRequired("Choose a CSV file to upload")],
+        lazy_gettext("CSV file"),
+        description=lazy_gettext(
+            "A header row with the columns name, email and roles, then one row per "
+            "person. Separate several roles with a semicolon, for example “Teacher; DPO”."
+        ),
+        validators=[FileRequired(lazy_gettext("Choose a CSV file to upload"))],
     )
     # Offered to trust admins, who may import into any school of their trust.
-    school_id = SelectField("School to invite them to", coerce=int)
+    school_id = SelectField(lazy_gettext("School to invite them to"), coerce=int)
 
 
 class ConfirmImportForm(FlaskForm):
@@ -87,7 +90,7 @@ def confirm_import():
         flash(str(error), "error")
         return redirect(url_for("admin.import_staff"))
     if not result.accepted:
-        flash("Nobody in the file can be invited: fix the rows and upload it again.", "error")
+        flash(_("Nobody in the file can be invited: fix the rows and upload it again."), "error")
         return redirect(url_for("admin.import_staff"))
     now = clock.now()
     try:
@@ -105,7 +108,13 @@ def confirm_import():
             send_invitation_email(invitation, token, school.name)
     except AccountError as error:
         db.session.rollback()  # all or nothing
-        flash(f"Nothing was imported: {error}. Upload the file again to check it.", "error")
+        flash(
+            _(
+                "Nothing was imported: %(problem)s. Upload the file again to check it.",
+                problem=error,
+            ),
+            "error",
+        )
         return redirect(url_for("admin.import_staff"))
     audit.record(
         "staff_imported",
@@ -116,5 +125,12 @@ def confirm_import():
         rejected=len(result.rejected),
     )
     db.session.commit()
-    flash(f"{len(created)} invitation(s) sent. They will join {school.name}.", "success")
+    flash(
+        _(
+            "%(num)d invitation(s) sent. They will join %(school)s.",
+            num=len(created),
+            school=school.name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.staff"))

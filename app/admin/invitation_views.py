@@ -14,6 +14,7 @@ from app.models import Invitation, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
 from app.services.accounts.invitations import resend_invitation, revoke_invitation
 from app.services.accounts.staff import AccountError, InvitationState, invitation_state
+from app.util.i18n import _
 
 
 def _invitation_or_404(invitation_id: int) -> Invitation:
@@ -61,8 +62,8 @@ def resend(invitation_id: int):
         replaces=found.id,
     )
     db.session.commit()
-    flash(f"A new invitation was sent to {renewed.email}. The earlier link no longer works.",
-          "success")  # fmt: skip
+    flash(_("A new invitation was sent to %(email)s. The earlier link no longer works.",
+            email=renewed.email), "success")  # fmt: skip
     return redirect(url_for("admin.invitation", invitation_id=renewed.id))
 
 
@@ -84,5 +85,8 @@ def revoke(invitation_id: int):
         object_id=found.id,
     )
     db.session.commit()
-    flash(f"The invitation to {found.email} was revoked: its link no longer works.", "success")
+    flash(
+        _("The invitation to %(email)s was revoked: its link no longer works.", email=found.email),
+        "success",
+    )
     return redirect(url_for("admin.staff"))

@@ -19,6 +19,7 @@ from app.models.sso import SsoConnection, SsoProvider
 from app.security import roles_required
 from app.services.accounts import sso, sso_settings
 from app.util.encryption import EncryptionUnavailable, encrypt
+from app.util.i18n import _
 
 
 def _get_school_or_404(school_id: int) -> School:
@@ -83,8 +84,8 @@ def sso_settings_page(school_id: int):
     connection = sso.connection_for_school(db.session, school.id)
     form = SsoSettingsForm()
     prefix = external_url("auth.school_sign_in", school_slug="x")[:-1]
-    form.slug.description = f"Staff sign in at {prefix}… with this at the end: lower-case " \
-        "letters, digits and hyphens."  # fmt: skip
+    form.slug.description = _("Staff sign in at %(prefix)s… with this at the end: lower-case "
+                              "letters, digits and hyphens.", prefix=prefix)  # fmt: skip
     if not form.is_submitted():
         _fill(form, connection, school)
     if form.validate_on_submit():
@@ -105,9 +106,11 @@ def sso_settings_page(school_id: int):
                 encrypted = encrypt(secret, current_app.config["DATA_ENCRYPTION_KEY"])
             except EncryptionUnavailable:
                 problems["client_secret"] = [
-                    "This server cannot store secrets (DATA_ENCRYPTION_KEY is not set): ask "
-                    f"whoever runs it to set {sso_settings.secret_variable(settings.slug)} "
-                    "instead, and leave this empty"
+                    _(
+                        "This server cannot store secrets (DATA_ENCRYPTION_KEY is not set): ask "
+                        "whoever runs it to set %(variable)s instead, and leave this empty",
+                        variable=sso_settings.secret_variable(settings.slug),
+                    )
                 ]
         for field, messages in problems.items():
             getattr(form, field).errors = list(getattr(form, field).errors) + messages
@@ -122,7 +125,7 @@ def sso_settings_page(school_id: int):
                              provider=connection.provider, enabled=connection.enabled,
                              password_sign_in=connection.password_sign_in)  # fmt: skip
             db.session.commit()
-            flash("Single sign-on settings saved.", "success")
+            flash(_("Single sign-on settings saved."), "success")
             return redirect(url_for("admin.sso_settings_page", school_id=school.id))
     return render_template(
         "admin/sso_settings.html",

@@ -14,6 +14,7 @@ from app.models import User, db
 from app.security import get_scoped_or_404, managed_school_ids, roles_required
 from app.services.accounts import mfa
 from app.services.accounts.staff import AccountError, check_may_change
+from app.util.i18n import _
 
 
 @bp.post("/staff/<int:user_id>/two-step/reset")
@@ -35,8 +36,11 @@ def reset_two_step(user_id: int):
         )
         db.session.commit()
     flash(
-        f"Two-step sign-in is off for {user.display_name}. They sign in with their password "
-        "and, if your school requires it, set it up again.",
+        _(
+            "Two-step sign-in is off for %(name)s. They sign in with their password "
+            "and, if your school requires it, set it up again.",
+            name=user.display_name,
+        ),
         "success",
     )
     return redirect(url_for("admin.staff_member", user_id=user.id))

@@ -32,6 +32,7 @@ from app.services.accounts.staff_list import (
     list_staff,
     page_numbers,
 )
+from app.util.i18n import _
 
 ADMIN_ROLES = (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
 
@@ -47,8 +48,8 @@ def _schools() -> list[School]:
 def staff():
     schools = _schools()
     form = StaffFilterForm(request.args)
-    form.role.choices = [("", "All roles")] + role_choices(include_trust_admin=True)
-    form.status.choices = [("", "Everyone")] + [
+    form.role.choices = [("", _("All roles"))] + role_choices(include_trust_admin=True)
+    form.status.choices = [("", _("Everyone"))] + [
         (status.value, STATUS_LABELS[status]) for status in StaffStatus
     ]
     if not form.validate():
@@ -141,8 +142,15 @@ def invite():
                 roles=invitation.roles,
             )
             db.session.commit()
-            again = " The earlier invitation's link no longer works." if waiting else ""
-            flash(f"Invitation sent to {invitation.email}.{again}", "success")
+            flash(
+                _(
+                    "Invitation sent to %(email)s. The earlier invitation's link no longer works.",
+                    email=invitation.email,
+                )
+                if waiting
+                else _("Invitation sent to %(email)s.", email=invitation.email),
+                "success",
+            )
             return redirect(url_for("admin.staff"))
     return render_template("admin/invite.html", form=form)
 
@@ -194,7 +202,7 @@ def staff_member(user_id: int):
                 after=sorted(user.roles),
             )
             db.session.commit()
-            flash(f"Roles updated for {user.display_name}.", "success")
+            flash(_("Roles updated for %(name)s.", name=user.display_name), "success")
             return redirect(url_for("admin.staff_member", user_id=user.id))
     return render_template(
         "admin/staff_member.html",
@@ -220,7 +228,7 @@ def deactivate_user(user_id: int):
         "user_deactivated", school_id=user.school_id, object_type="user", object_id=user.id
     )
     db.session.commit()
-    flash(f"{user.display_name} can no longer sign in.", "success")
+    flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
     return redirect(url_for("admin.staff_member", user_id=user.id))
 
 
@@ -239,7 +247,7 @@ def reactivate_user(user_id: int):
         "user_reactivated", school_id=user.school_id, object_type="user", object_id=user.id
     )
     db.session.commit()
-    flash(f"{user.display_name} can sign in again.", "success")
+    flash(_("%(name)s can sign in again.", name=user.display_name), "success")
     return redirect(url_for("admin.staff_member", user_id=user.id))
 
 

@@ -6,46 +6,55 @@ from wtforms.validators import DataRequired, Email, EqualTo
 
 from app.form_fields import MaxLength
 from app.services.accounts.passwords import MAX_LENGTH
+from app.util.i18n import lazy_gettext
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), MaxLength(254)]
+        lazy_gettext("Email address"),
+        validators=[DataRequired(lazy_gettext("Enter your email address")), MaxLength(254)],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), MaxLength(MAX_LENGTH)]
+        lazy_gettext("Password"),
+        validators=[DataRequired(lazy_gettext("Enter your password")), MaxLength(MAX_LENGTH)],
     )
 
 
 class NewPasswordMixin:
     password = PasswordField(
-        "Create a password",
-        description="At least 12 characters. A few unrelated words make a strong password.",
-        validators=[DataRequired("Enter a password")],
+        lazy_gettext("Create a password"),
+        description=lazy_gettext(
+            "At least 12 characters. A few unrelated words make a strong password."
+        ),
+        validators=[DataRequired(lazy_gettext("Enter a password"))],
     )
     confirm = PasswordField(
-        "Confirm password",
+        lazy_gettext("Confirm password"),
         validators=[
-            DataRequired("Enter the password again"),
-            EqualTo("password", "The passwords do not match"),
+            DataRequired(lazy_gettext("Enter the password again")),
+            EqualTo("password", lazy_gettext("The passwords do not match")),
         ],
     )
 
 
 class JoinForm(NewPasswordMixin, FlaskForm):
     display_name = StringField(
-        "Your name",
-        description="As it should appear on your certificates.",
-        validators=[DataRequired("Enter your name"), MaxLength(120)],
+        lazy_gettext("Your name"),
+        description=lazy_gettext("As it should appear on your certificates."),
+        validators=[DataRequired(lazy_gettext("Enter your name")), MaxLength(120)],
     )
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        lazy_gettext("Email address"),
         validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@school.org.uk"),
+            DataRequired(lazy_gettext("Enter your email address")),
+            Email(
+                lazy_gettext(
+                    "Enter an email address in the correct format, like name@school.org.uk"
+                )
+            ),
             MaxLength(254),
         ],
     )
@@ -57,25 +66,30 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password")]
+        lazy_gettext("Current password"),
+        validators=[DataRequired(lazy_gettext("Enter your current password"))],
     )
 
 
 class TwoStepForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app",
-        description="The 6-digit code the app shows now, for example 123456.",
-        validators=[DataRequired("Enter the 6-digit code from your authenticator app"),
-                    MaxLength(12)],
+        lazy_gettext("Code from your authenticator app"),
+        description=lazy_gettext("The 6-digit code the app shows now, for example 123456."),
+        validators=[
+            DataRequired(lazy_gettext("Enter the 6-digit code from your authenticator app")),
+            MaxLength(12),
+        ],
     )  # fmt: skip
 
 
 class RecoveryCodeForm(FlaskForm):
     code = StringField(
-        "Recovery code",
-        description="One of the codes you saved when you set up two-step sign-in, "
-        "for example abcde-fghij. Each code works once.",
-        validators=[DataRequired("Enter one of your recovery codes"), MaxLength(40)],
+        lazy_gettext("Recovery code"),
+        description=lazy_gettext(
+            "One of the codes you saved when you set up two-step sign-in, "
+            "for example abcde-fghij. Each code works once."
+        ),
+        validators=[DataRequired(lazy_gettext("Enter one of your recovery codes")), MaxLength(40)],
     )
 
 
@@ -83,7 +97,8 @@ class PasswordCheckForm(FlaskForm):
     """Asks for the current password again before a change to how the account signs in."""
 
     password = PasswordField(
-        "Your password", validators=[DataRequired("Enter your password"), MaxLength(MAX_LENGTH)]
+        lazy_gettext("Your password"),
+        validators=[DataRequired(lazy_gettext("Enter your password")), MaxLength(MAX_LENGTH)],
     )
 
 
@@ -91,11 +106,17 @@ class FindSchoolForm(FlaskForm):
     """The first step of signing in with the school's Microsoft or Google account."""
 
     email = EmailField(
-        "Your school email address",
-        description="For example, name@school.sch.uk. We use it to find your school's sign-in.",
+        lazy_gettext("Your school email address"),
+        description=lazy_gettext(
+            "For example, name@school.sch.uk. We use it to find your school's sign-in."
+        ),
         validators=[
-            DataRequired("Enter your school email address"),
-            Email("Enter an email address in the correct format, like name@school.sch.uk"),
+            DataRequired(lazy_gettext("Enter your school email address")),
+            Email(
+                lazy_gettext(
+                    "Enter an email address in the correct format, like name@school.sch.uk"
+                )
+            ),
             MaxLength(254),
         ],
     )

@@ -40,8 +40,9 @@ from joserfc.jws import JWSRegistry
 from joserfc.jwt import Token
 
 from app.models.sso import SsoConnection, SsoProvider
-from app.services.accounts.sso import GOOGLE_ISSUER, MICROSOFT_ISSUER, START_AGAIN, SsoRefused
+from app.services.accounts.sso import GOOGLE_ISSUER, MICROSOFT_ISSUER, SsoRefused
 from app.services.accounts.sso_settings import issuer_problem
+from app.util.i18n import _, lazy_gettext
 
 SCOPES = "openid email profile"
 # Asymmetric only: a token signed with the client secret (HS256) or unsigned is never accepted.
@@ -92,8 +93,11 @@ def forget_cached_providers() -> None:
 
 def _unreachable(connection_name: str, detail: str) -> ProviderUnavailable:
     return ProviderUnavailable(
-        f"We could not reach {connection_name} to sign you in. Try again in a few minutes; "
-        "if it keeps happening, tell your school admin.",
+        _(
+            "We could not reach %(provider)s to sign you in. Try again in a few minutes; "
+            "if it keeps happening, tell your school admin.",
+            provider=connection_name,
+        ),
         detail,
     )
 
@@ -221,14 +225,20 @@ def redeem_code(
     except OAuthError as error:
         raise SsoRefused(
             f"token_refused:{str(error.error)[:40]}",
-            f"{connection.provider_name} did not accept this sign-in. " + START_AGAIN,
+            _(
+                "%(provider)s did not accept this sign-in. Start again from the sign-in page.",
+                provider=connection.provider_name,
+            ),
         ) from error
     except (requests.RequestException, ValueError) as error:
         detail = f"token endpoint: {type(error).__name__}"
         raise _unreachable(connection.provider_name, detail) from error
     id_token = token.get("id_token")
     if not isinstance(id_token, str) or not 0 < len(id_token) <= MAX_ID_TOKEN_LENGTH:
-        raise SsoRefused("id_token_missing", f"{connection.provider_name} sent no ID token.")
+        raise SsoRefused(
+            "id_token_missing",
+            _("%(provider)s sent no ID token.", provider=connection.provider_name),
+        )
     return check_id_token(
         id_token,
         metadata,
@@ -255,7 +265,9 @@ def _key_set(metadata: ProviderMetadata, *, timeout: float, name: str, fresh: bo
         raise _unreachable(name, f"jwks: {type(error).__name__}") from error
 
 
-REFUSED = "The sign-in could not be checked, so it was refused. " + START_AGAIN
+REFUSED = lazy_gettext(
+    "The sign-in could not be checked, so it was refused. Start again from the sign-in page."
+)
 
 
 def _decode(id_token: str, metadata: ProviderMetadata, *, timeout: float, name: str) -> Token:

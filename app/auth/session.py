@@ -25,6 +25,7 @@ from app.models import User, db
 from app.models.base import utcnow
 from app.models.security import UserSession
 from app.services.accounts.passwords import PasswordHashing
+from app.util.i18n import lazy_gettext
 
 SESSION_KEY = "sid"
 ENROL_KEY = "mfa_enrol"  # set when the school requires two-step sign-in and it is not set up
@@ -36,7 +37,7 @@ PROVIDER_SIGN_IN_KEY = "provider_sign_in_at"
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message = lazy_gettext("Sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

@@ -53,6 +53,7 @@ from app.services.accounts.sign_in import finish_sign_in
 from app.services.accounts.sso_settings import secret_variable
 from app.services.accounts.staff import normalise_email
 from app.util.encryption import EncryptionUnavailable, decrypt
+from app.util.i18n import _
 
 STATE_KEY = "sso_state"
 LOGIN_HINT_KEY = "sso_login_hint"
@@ -81,9 +82,12 @@ def find_school():
                                    next=_next() or None)  # fmt: skip
         add_error(
             form.email,
-            f"No school has connected Microsoft or Google sign-in for addresses ending "
-            f"@{sso.email_domain(email)}. Sign in with your email address and password, or "
-            "ask your school admin",
+            _(
+                "No school has connected Microsoft or Google sign-in for addresses ending "
+                "@%(domain)s. Sign in with your email address and password, or "
+                "ask your school admin",
+                domain=sso.email_domain(email),
+            ),
         )
     status = 400 if form.errors else 200
     return render_template("auth/sso_find_school.html", form=form, next=_next() or None), status
@@ -157,9 +161,9 @@ def _client_secret(connection: SsoConnection) -> str:
     from_environment = os.environ.get(secret_variable(connection.slug), "").strip()
     if from_environment:
         return from_environment
-    not_ready = (
-        f"Sign-in with {connection.provider_name} is not fully set up on this server yet. "
-        "Tell your school admin."
+    not_ready = _(
+        "Sign-in with %(provider)s is not fully set up on this server yet. Tell your school admin.",
+        provider=connection.provider_name,
     )
     if not connection.client_secret_encrypted:
         raise oidc.ProviderUnavailable(not_ready, "no client secret")
@@ -191,15 +195,19 @@ def sso_callback():
         if error := request.args.get("error"):
             raise sso.SsoRefused(
                 f"provider_error:{error[:40]}",
-                f"{connection.provider_name} did not sign you in (you may have cancelled). "
-                + sso.START_AGAIN,
+                _(
+                    "%(provider)s did not sign you in (you may have cancelled). "
+                    "Start again from the sign-in page.",
+                    provider=connection.provider_name,
+                ),
             )
         code = request.args.get("code", "")
         if not code or len(code) > 4000:
             raise sso.SsoRefused("code_missing", sso.START_AGAIN)
         if not connection.enabled and attempt.tested_by_id is None:
             raise sso.SsoRefused(
-                "connection_off", f"{connection.school.name} has turned this sign-in off."
+                "connection_off",
+                _("%(school)s has turned this sign-in off.", school=connection.school.name),
             )
         secret = _client_secret(connection)
         timeout = config["OIDC_HTTP_TIMEOUT_SECONDS"]
@@ -236,7 +244,7 @@ def _signed_in(
         action = "invitation_accepted" if match.how == "invitation" else "sso_account_created"
         audit.record(action, actor_id=user.id, school_id=user.school_id, object_type="user",
                      object_id=user.id, via=via)  # fmt: skip
-        flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+        flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
     if sso.second_step_needed(connection, user):
         audit.record("sign_in_provider_accepted", actor_id=user.id, school_id=user.school_id,
                      via=via)  # fmt: skip
@@ -256,7 +264,11 @@ def _tested(match: sso.SignInMatch, connection: SsoConnection) -> ResponseReturn
                  object_id=connection.school_id, via=connection.provider_name)  # fmt: skip
     db.session.commit()
     flash(
-        f"It works: you signed in with {connection.provider_name} as {match.user.email}.",
+        _(
+            "It works: you signed in with %(provider)s as %(email)s.",
+            provider=connection.provider_name,
+            email=match.user.email,
+        ),
         "success",
     )
     return redirect(url_for("admin.sso_settings_page", school_id=connection.school_id))

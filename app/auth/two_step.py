@@ -28,6 +28,7 @@ from app.models.base import utcnow
 from app.security import safe_redirect_target
 from app.services.accounts import mfa
 from app.services.accounts.sign_in import finish_sign_in
+from app.util.i18n import _
 
 PENDING_KEY = "mfa_pending"
 PENDING_SECONDS = 300
@@ -96,7 +97,7 @@ second_step_limit = limiter.shared_limit(
 
 def _start_again():
     session.pop(PENDING_KEY, None)
-    flash("Sign in again: the time to enter your code ran out.", "info")
+    flash(_("Sign in again: the time to enter your code ran out."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -121,7 +122,7 @@ def two_step():
             return _signed_in(user, "authenticator app")
         audit.record("mfa_code_refused", actor_id=user.id, school_id=user.school_id)
         db.session.commit()
-        add_error(form.code, "The code is not right: enter the 6-digit code your app shows now")
+        add_error(form.code, _("The code is not right: enter the 6-digit code your app shows now"))
     return render_template("auth/two_step.html", form=form)
 
 
@@ -137,14 +138,17 @@ def recovery_code():
             left = mfa.recovery_codes_left(db.session, user)
             response = _signed_in(user, "recovery code")
             flash(
-                f"You used a recovery code: {left} left. If you no longer have your "
-                "authenticator app, set up two-step sign-in again from Your account.",
+                _(
+                    "You used a recovery code: %(left)d left. If you no longer have your "
+                    "authenticator app, set up two-step sign-in again from Your account.",
+                    left=left,
+                ),
                 "info",
             )
             return response
         audit.record("mfa_recovery_code_refused", actor_id=user.id, school_id=user.school_id)
         db.session.commit()
-        add_error(form.code, "That recovery code is not right, or it has been used")
+        add_error(form.code, _("That recovery code is not right, or it has been used"))
     return render_template("auth/recovery_code.html", form=form)
 
 
@@ -176,8 +180,10 @@ def mfa_setup():
             return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
         add_error(
             form.code,
-            "The code is not right: check the app shows this service, then enter the code "
-            "it shows now",
+            _(
+                "The code is not right: check the app shows this service, then enter the code "
+                "it shows now"
+            ),
         )
     db.session.commit()  # keeps the secret, so the QR code stays the same on reload
     uri = mfa.provisioning_uri(user, current_app.config["SERVICE_NAME"])
@@ -210,14 +216,17 @@ def _password_checked(user: User) -> PasswordCheckForm | None:
         if ConfirmForm().validate_on_submit() and recent:
             return None
         form.password.errors = [
-            "Sign out, sign in again with your school account, then make this change within "
-            f"{RECHECK_SECONDS // 60} minutes"
+            _(
+                "Sign out, sign in again with your school account, then make this change within "
+                "%(minutes)d minutes",
+                minutes=RECHECK_SECONDS // 60,
+            )
         ]
         return form
     if form.validate_on_submit():
         if hashing().verify(user.password_hash, form.password.data or ""):
             return None
-        add_error(form.password, "Your password is not correct")
+        add_error(form.password, _("Your password is not correct"))
     return form
 
 
@@ -249,7 +258,7 @@ def turn_off_mfa():
     db.session.commit()
     if required:  # their school requires it: this is setting it up on a new phone
         session[ENROL_KEY] = True
-        flash("Set up two-step sign-in with the authenticator app on your new phone.", "info")
+        flash(_("Set up two-step sign-in with the authenticator app on your new phone."), "info")
         return redirect(url_for("auth.mfa_setup"))
-    flash("Two-step sign-in is off. You sign in with your password alone.", "success")
+    flash(_("Two-step sign-in is off. You sign in with your password alone."), "success")
     return redirect(url_for("auth.account"))

@@ -35,6 +35,7 @@ from app.services.accounts.staff import (
     invitation_state,
     normalise_email,
 )
+from app.util.i18n import _
 
 
 def _account_key() -> str:
@@ -75,13 +76,17 @@ def sign_in():
             off = refusal.connection
             add_error(
                 form.email,
-                f"{off.school.name} signs in with {off.provider_name}, not a password: "
-                f"use Sign in with {off.provider_name}",
+                _(
+                    "%(school)s signs in with %(provider)s, not a password: "
+                    "use Sign in with %(provider)s",
+                    school=off.school.name,
+                    provider=off.provider_name,
+                ),
             )
             return render_template("auth/sign_in.html", form=form, password_off=off), 403
         if user is None:
             db.session.commit()
-            add_error(form.email, "Enter a correct email address and password")
+            add_error(form.email, _("Enter a correct email address and password"))
         elif user.mfa_enabled:
             begin_second_step(user, request.args.get("next"))
             db.session.commit()
@@ -99,7 +104,7 @@ def sign_out():
         audit.record("sign_out")
     end_session()  # deletes this browser's server-side session: a copied cookie stops working
     db.session.commit()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -141,7 +146,7 @@ def join(token: str):
             )
             start_session(user, enrolment_required=mfa_required(db.session, user))
             db.session.commit()
-            flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/join.html", form=form, invitation=invitation,
                            connection=connection)  # fmt: skip
@@ -213,7 +218,7 @@ def reset_password(token: str):
             audit.record("password_reset", actor_id=user.id, school_id=user.school_id)
             end_session()  # the reset signs nobody in: the next sign-in asks for every step
             db.session.commit()
-            flash("Your password has been changed. Sign in with your new password.", "success")
+            flash(_("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -226,14 +231,16 @@ def account():
     if password_off is None and form.validate_on_submit():
         user = current_user._get_current_object()
         if not hashing().verify(user.password_hash, form.current_password.data or ""):
-            add_error(form.current_password, "Your current password is not correct")
+            add_error(form.current_password, _("Your current password is not correct"))
         elif problems := set_password(user, form.password.data or "", hashing=hashing()):
             add_error(form.password, *problems)
         else:
             audit.record("password_changed")
             start_session(user)  # this browser goes on in a new session with the new epoch
             db.session.commit()
-            flash("Your password has been changed. You are signed out everywhere else.", "success")
+            flash(
+                _("Your password has been changed. You are signed out everywhere else."), "success"
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, password_off=password_off)
 
@@ -245,5 +252,5 @@ def sign_out_everywhere():
     audit.record("signed_out_everywhere")
     end_session()
     db.session.commit()
-    flash("You have been signed out on every device.", "success")
+    flash(_("You have been signed out on every device."), "success")
     return redirect(url_for("auth.sign_in"))

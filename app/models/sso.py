@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.schools import School
+from app.util.i18n import lazy_gettext
 
 
 class SsoProvider(StrEnum):
@@ -24,13 +25,13 @@ class SsoProvider(StrEnum):
 
     @property
     def label(self) -> str:
-        return PROVIDER_LABELS[self]
+        return str(PROVIDER_LABELS[self])
 
 
 PROVIDER_LABELS = {
-    SsoProvider.MICROSOFT: "Microsoft Entra ID (Microsoft 365)",
-    SsoProvider.GOOGLE: "Google Workspace",
-    SsoProvider.OTHER: "Another OpenID Connect provider",
+    SsoProvider.MICROSOFT: lazy_gettext("Microsoft Entra ID (Microsoft 365)"),
+    SsoProvider.GOOGLE: lazy_gettext("Google Workspace"),
+    SsoProvider.OTHER: lazy_gettext("Another OpenID Connect provider"),
 }
 
 

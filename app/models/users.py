@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
 from app.models.schools import School
+from app.util.i18n import lazy_gettext
 
 
 class Role(StrEnum):
@@ -20,15 +21,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.TEACHER: "Teacher or other staff",
-    Role.BUSINESS_MANAGER: "School business manager",
-    Role.DPO: "Data protection officer or lead",
-    Role.SCHOOL_ADMIN: "School admin",
-    Role.TRUST_ADMIN: "Trust admin",
+    Role.TEACHER: lazy_gettext("Teacher or other staff"),
+    Role.BUSINESS_MANAGER: lazy_gettext("School business manager"),
+    Role.DPO: lazy_gettext("Data protection officer or lead"),
+    Role.SCHOOL_ADMIN: lazy_gettext("School admin"),
+    Role.TRUST_ADMIN: lazy_gettext("Trust admin"),
 }
 
 

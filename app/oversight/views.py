@@ -112,7 +112,7 @@ def export():
         [
             item.person.name,
             item.person.email,
-            ", ".join(ROLE_LABELS[Role(r)] for r in item.person.roles),
+            ", ".join(str(ROLE_LABELS[Role(r)]) for r in item.person.roles),
             _("Joined") if item.person.joined else _("Invited, not joined yet"),
             titles[item.module_id],
             COMPLIANCE_LABELS[item.status],

@@ -54,7 +54,7 @@ def acknowledgements_csv():
         [
             person.name,
             person.email,
-            ", ".join(ROLE_LABELS[Role(role)] for role in person.roles),
+            ", ".join(str(ROLE_LABELS[Role(role)]) for role in person.roles),
             entry.policy.title,
             entry.version.name,
             ACK_LABELS[person.status],

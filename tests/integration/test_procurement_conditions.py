@@ -117,16 +117,11 @@ def test_an_overdue_condition_shows_everywhere_and_is_emailed_once(
     assert len(planned) == 1 and any("was due on" in line for line in planned[0].lines)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["reminders", "send"]).exit_code == 0
-    emails = (
-        db.session.execute(
-            select(OutboxEmail).where(OutboxEmail.subject.contains("conditions overdue"))
-        )
-        .scalars()
-        .all()
-    )
+    overdue = select(OutboxEmail).where(OutboxEmail.subject.contains("conditions overdue"))
+    emails = db.session.execute(overdue).scalars().all()
     assert len(emails) == 1 and "Supplier turns on MFA for staff" in emails[0].body
     assert runner.invoke(args=["reminders", "send"]).exit_code == 0  # never twice
-    assert len(db.session.execute(select(OutboxEmail)).scalars().all()) == 1
+    assert len(db.session.execute(overdue).scalars().all()) == 1
     # Marked met: it is no longer overdue anywhere.
     manager.post(f"/procurement/conditions/{condition.id}/met",
                  data={"csrf_token": token, "note": "Done late"})  # fmt: skip

@@ -20,16 +20,8 @@ translations = importlib.util.module_from_spec(spec)
 sys.modules["translations"] = translations  # dataclasses look their module up there
 spec.loader.exec_module(translations)
 
-# Not translated yet: sign-in, accounts and staff administration (issue 11), procurement
-# (issue 12), the job queue and the PDF renderer (issue 17).
+# Not translated yet: procurement (issue 12), the job queue and the PDF renderer (issue 17).
 WAVE_2_PATHS = (
-    "app/auth/",
-    "app/admin/",
-    "app/services/accounts/",
-    "app/security.py",
-    "app/errors.py",
-    "app/templates/auth/",
-    "app/templates/admin/",
     "app/procurement/",
     "app/services/procurement/",
     "app/templates/procurement/",

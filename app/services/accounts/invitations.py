@@ -20,6 +20,7 @@ from app.services.accounts.staff import (
     invitation_state,
     normalise_email,
 )
+from app.util.i18n import _
 
 
 def open_invitation(session: Session, email: str, school_ids: Iterable[int]) -> Invitation | None:
@@ -39,7 +40,7 @@ def open_invitation(session: Session, email: str, school_ids: Iterable[int]) -> 
 
 
 def _roles_text(roles: Iterable[str]) -> str:
-    return ", ".join(ROLE_LABELS[Role(role)] for role in sorted(roles))
+    return ", ".join(str(ROLE_LABELS[Role(role)]) for role in sorted(roles))
 
 
 def changes(
@@ -54,12 +55,30 @@ def changes(
     Lee → Ana Lee-Smith"); empty when nothing but the link would change."""
     found = []
     if display_name.strip() != invitation.display_name:
-        found.append(f"Name: {invitation.display_name} → {display_name.strip()}")
+        found.append(
+            _(
+                "Name: %(before)s → %(after)s",
+                before=invitation.display_name,
+                after=display_name.strip(),
+            )
+        )
     if sorted(set(roles)) != sorted(invitation.role_list):
-        found.append(f"Roles: {_roles_text(invitation.role_list)} → {_roles_text(roles)}")
+        found.append(
+            _(
+                "Roles: %(before)s → %(after)s",
+                before=_roles_text(invitation.role_list),
+                after=_roles_text(roles),
+            )
+        )
     if school_id != invitation.school_id:
-        before = school_names.get(invitation.school_id, "another school")
-        found.append(f"School: {before} → {school_names.get(school_id, 'another school')}")
+        before = school_names.get(invitation.school_id, _("another school"))
+        found.append(
+            _(
+                "School: %(before)s → %(after)s",
+                before=before,
+                after=school_names.get(school_id, _("another school")),
+            )
+        )
     return found
 
 
@@ -75,7 +94,11 @@ def resend_invitation(
     """A new invitation with the same details and a new link; the old link stops working."""
     state = invitation_state(invitation, now)
     if state in (InvitationState.ACCEPTED, InvitationState.REVOKED):
-        raise AccountError(f"This invitation has been {state.value}, so it cannot be sent again")
+        raise AccountError(
+            _("This invitation has been accepted, so it cannot be sent again")
+            if state == InvitationState.ACCEPTED
+            else _("This invitation has been revoked, so it cannot be sent again")
+        )
     invitation.revoked_at = now
     renewed = Invitation(
         school_id=invitation.school_id,
@@ -96,5 +119,9 @@ def revoke_invitation(invitation: Invitation, *, now: datetime) -> None:
     """Stop the invitation's link working; the person can be invited again later."""
     state = invitation_state(invitation, now)
     if state in (InvitationState.ACCEPTED, InvitationState.REVOKED):
-        raise AccountError(f"This invitation has already been {state.value}")
+        raise AccountError(
+            _("This invitation has already been accepted")
+            if state == InvitationState.ACCEPTED
+            else _("This invitation has already been revoked")
+        )
     invitation.revoked_at = now

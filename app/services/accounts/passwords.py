@@ -11,6 +11,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models import User
+from app.util.i18n import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -27,16 +28,16 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     """Every reason the password is refused, in words a user can act on (empty when fine)."""
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Password must be at least {MIN_LENGTH} characters long")
+        problems.append(_("Password must be at least %(min)d characters long", min=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(f"Password must be {MAX_LENGTH} characters or fewer")
+        problems.append(_("Password must be %(max)d characters or fewer", max=MAX_LENGTH))
     lowered = password.lower()
     if lowered in common_passwords() or lowered.rstrip("0123456789!?.") in common_passwords():
-        problems.append("Password is too common: choose one that is harder to guess")
+        problems.append(_("Password is too common: choose one that is harder to guess"))
     personal = [email.lower(), email.lower().split("@")[0]]
     personal += [part for part in re.split(r"\W+", name.lower()) if len(part) >= 3]
     if any(part and part in lowered for part in personal if len(part) >= 3):
-        problems.append("Password must not contain your name or email address")
+        problems.append(_("Password must not contain your name or email address"))
     return problems
 
 

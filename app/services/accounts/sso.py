@@ -34,6 +34,7 @@ from app.models.base import rows_matched
 from app.models.sso import SsoConnection, SsoIdentity, SsoProvider, SsoSignInAttempt
 from app.services.accounts.invitations import open_invitation
 from app.services.accounts.staff import normalise_email
+from app.util.i18n import LazyString, _, lazy_gettext
 
 MICROSOFT_ISSUER = "https://login.microsoftonline.com/{tenant}/v2.0"
 GOOGLE_ISSUER = "https://accounts.google.com"
@@ -48,7 +49,7 @@ TENANT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 class SsoRefused(Exception):
     """A sign-in refused. `reason` goes to the audit log; `message` is shown to the person."""
 
-    def __init__(self, reason: str, message: str, *, email: str | None = None) -> None:
+    def __init__(self, reason: str, message: str | LazyString, *, email: str | None = None) -> None:
         super().__init__(f"{reason}: {message}")
         self.reason = reason
         self.message = message
@@ -166,11 +167,14 @@ def use_attempt(
     if not used:
         raise SsoRefused("state_replayed", START_AGAIN)
     if attempt.created_at < now - max_age:
-        raise SsoRefused("state_expired", "The sign-in took too long. " + START_AGAIN)
+        raise SsoRefused(
+            "state_expired",
+            _("The sign-in took too long. Start again from the sign-in page."),
+        )
     return attempt
 
 
-START_AGAIN = "Start again from the sign-in page."
+START_AGAIN = lazy_gettext("Start again from the sign-in page.")
 
 
 # --- claims and accounts ---------------------------------------------------------------
@@ -187,8 +191,11 @@ def verified_email(connection: SsoConnection, claims: dict) -> str:
     if not isinstance(raw, str) or "@" not in raw or len(raw) > 254:
         raise SsoRefused(
             "email_missing",
-            f"{connection.provider_name} did not send your email address, so we cannot tell "
-            "which account is yours. Ask your school admin to check the connection settings.",
+            _(
+                "%(provider)s did not send your email address, so we cannot tell "
+                "which account is yours. Ask your school admin to check the connection settings.",
+                provider=connection.provider_name,
+            ),
         )
     email = normalise_email(raw)
     provider = connection.provider
@@ -196,8 +203,10 @@ def verified_email(connection: SsoConnection, claims: dict) -> str:
         if str(claims.get("tid", "")).lower() != (connection.tenant_id or ""):
             raise SsoRefused(
                 "wrong_tenant",
-                "You signed in with a Microsoft account from another organisation. Sign in "
-                "with your school account.",
+                _(
+                    "You signed in with a Microsoft account from another organisation. Sign in "
+                    "with your school account."
+                ),
                 email=email,
             )
         verified = _claim_true(claims, "email_verified") or _claim_true(claims, "xms_edov")
@@ -206,23 +215,34 @@ def verified_email(connection: SsoConnection, claims: dict) -> str:
     if not verified:
         raise SsoRefused(
             "email_not_verified",
-            f"{connection.provider_name} has not confirmed that {email} is your address, so "
-            "it cannot be used to sign in here. Ask your school admin.",
+            _(
+                "%(provider)s has not confirmed that %(email)s is your address, so "
+                "it cannot be used to sign in here. Ask your school admin.",
+                provider=connection.provider_name,
+                email=email,
+            ),
             email=email,
         )
     domains = connection.domain_list
     if email_domain(email) not in domains:
         raise SsoRefused(
             "domain_not_allowed",
-            f"{connection.school.name} signs in with addresses ending "
-            f"{' or '.join('@' + d for d in domains)} only, so {email} cannot be used.",
+            _(
+                "%(school)s signs in with addresses ending %(domains)s only, so %(email)s "
+                "cannot be used.",
+                school=connection.school.name,
+                domains=_(" or ").join("@" + d for d in domains),
+                email=email,
+            ),
             email=email,
         )
     if provider == SsoProvider.GOOGLE and str(claims.get("hd", "")).lower() not in domains:
         raise SsoRefused(
             "not_workspace_account",
-            "That is not a Google Workspace account of your school. Sign in with your school "
-            "Google account.",
+            _(
+                "That is not a Google Workspace account of your school. Sign in with your "
+                "school Google account."
+            ),
             email=email,
         )
     return email
@@ -243,8 +263,10 @@ def _display_name(claims: dict, email: str) -> str:
     return (name or email.split("@")[0])[:120]
 
 
-NO_ACCOUNT = "There is no account for {email} at {school}. Ask your school admin to invite you."
-OTHER_SCHOOL = (
+NO_ACCOUNT = lazy_gettext(
+    "There is no account for %(email)s at %(school)s. Ask your school admin to invite you."
+)
+OTHER_SCHOOL = lazy_gettext(
     "Your account on this service belongs to another school. Sign in through that school's "
     "sign-in page, or ask your school admin."
 )
@@ -258,7 +280,10 @@ def match_account(
     email = verified_email(connection, claims)
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
-        raise SsoRefused("subject_missing", "The sign-in could not be completed. " + START_AGAIN)
+        raise SsoRefused(
+            "subject_missing",
+            _("The sign-in could not be completed. Start again from the sign-in page."),
+        )
     school_id = connection.school_id
     identity = session.execute(
         select(SsoIdentity).where(
@@ -274,7 +299,7 @@ def match_account(
     if not user.active:
         raise SsoRefused(
             "account_deactivated",
-            "Your account has been deactivated. Ask your school admin if you need it again.",
+            _("Your account has been deactivated. Ask your school admin if you need it again."),
             email=email,
         )
     if identity is None:
@@ -288,8 +313,12 @@ def match_account(
             # given to a newcomer): the old account is not theirs.
             raise SsoRefused(
                 "linked_to_another_person",
-                f"The account for {email} is linked to a different {connection.provider_name} "
-                "account. Ask your school admin.",
+                _(
+                    "The account for %(email)s is linked to a different %(provider)s "
+                    "account. Ask your school admin.",
+                    email=email,
+                    provider=connection.provider_name,
+                ),
                 email=email,
             )
         identity = SsoIdentity(
@@ -323,7 +352,7 @@ def _find_or_make_account(
         return user, "invitation"
     if not connection.create_accounts:
         raise SsoRefused(
-            "no_account", NO_ACCOUNT.format(email=email, school=school.name), email=email
+            "no_account", NO_ACCOUNT % {"email": email, "school": school.name}, email=email
         )
     user = User(
         school_id=connection.school_id,
@@ -342,8 +371,12 @@ def check_tester(match: SignInMatch, tester_id: int | None, connection: SsoConne
     if tester_id is not None and match.user.id != tester_id:
         raise SsoRefused(
             "tested_as_someone_else",
-            f"You signed in at {connection.provider_name} as {match.user.email}, not as "
-            "yourself: try again with your own account.",
+            _(
+                "You signed in at %(provider)s as %(email)s, not as "
+                "yourself: try again with your own account.",
+                provider=connection.provider_name,
+                email=match.user.email,
+            ),
             email=match.user.email,
         )
 

@@ -21,6 +21,7 @@ from app.services.accounts.sso import (
     SLUG,
     TENANT_ID,
 )
+from app.util.i18n import _
 
 MAX_DOMAINS = 20
 
@@ -65,25 +66,27 @@ def parse_domains(text: str) -> tuple[list[str], list[str]]:
         if DOMAIN.fullmatch(domain):
             domains.append(domain)
         else:
-            problems.append(f"{raw[:60]} is not an email domain: write it like school.sch.uk")
+            problems.append(
+                _("%(domain)s is not an email domain: write it like school.sch.uk", domain=raw[:60])
+            )
     if not domains and not problems:
-        problems.append("Enter at least one email domain, like school.sch.uk")
+        problems.append(_("Enter at least one email domain, like school.sch.uk"))
     if len(domains) > MAX_DOMAINS:
-        problems.append(f"Enter {MAX_DOMAINS} email domains or fewer")
+        problems.append(_("Enter %(max)d email domains or fewer", max=MAX_DOMAINS))
     return domains, problems
 
 
 def issuer_problem(issuer: str, *, allow_http_loopback: bool) -> str | None:
     """Why `issuer` cannot be an identity provider's issuer, or None."""
     if len(issuer) > 300:
-        return "The issuer must be 300 characters or fewer"
+        return _("The issuer must be 300 characters or fewer")
     match = re.fullmatch(r"(https?)://([^/?#\s]+)(/[^?#\s]*)?", issuer)
     if not match:
-        return "Enter the issuer as a web address, like https://idp.example.org"
+        return _("Enter the issuer as a web address, like https://idp.example.org")
     scheme, host = match.group(1), match.group(2).lower()
     loopback = host.split(":")[0] in ("127.0.0.1", "localhost") or host.startswith("[::1]")
     if scheme == "http" and not (allow_http_loopback and loopback):
-        return "The issuer must start with https://"
+        return _("The issuer must start with https://")
     return None
 
 
@@ -120,52 +123,62 @@ def settings_problems(
         problems.setdefault(field, []).append(message)
 
     if settings.provider not in set(SsoProvider):
-        add("provider", "Choose your identity provider")
+        add("provider", _("Choose your identity provider"))
     if not SLUG.fullmatch(settings.slug):
-        add("slug", "The sign-in address must be 3 to 40 lower-case letters, digits and hyphens")
+        add(
+            "slug",
+            _("The sign-in address must be 3 to 40 lower-case letters, digits and hyphens"),
+        )
     else:
         taken = select(SsoConnection.id).where(
             SsoConnection.slug == settings.slug, SsoConnection.school_id != school_id
         )
         if session.execute(taken).first():
-            add("slug", "Another school uses this sign-in address: choose another")
+            add("slug", _("Another school uses this sign-in address: choose another"))
     if settings.provider == SsoProvider.MICROSOFT and not TENANT_ID.fullmatch(
         settings.tenant_id.strip().lower()
     ):
         add(
             "tenant_id",
-            "Enter the directory (tenant) ID, 32 letters and digits in five groups like "
-            "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+            _(
+                "Enter the directory (tenant) ID, 32 letters and digits in five groups like "
+                "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+            ),
         )
     if settings.provider == SsoProvider.OTHER:
         if problem := issuer_problem(issuer_for(settings), allow_http_loopback=allow_http_loopback):
             add("issuer", problem)
         if not settings.provider_name.strip():
-            add("provider_name", "Enter the provider's name, for the sign-in button")
+            add("provider_name", _("Enter the provider's name, for the sign-in button"))
     if not settings.client_id.strip():
-        add("client_id", "Enter the client ID from your app registration")
+        add("client_id", _("Enter the client ID from your app registration"))
     for problem in parse_domains(settings.allowed_domains)[1]:
         add("allowed_domains", problem)
     if settings.default_role not in {role.value for role in AUTO_ROLES}:
-        add("default_role", "Choose teacher, business manager or DPO: new accounts never get admin")
+        add(
+            "default_role",
+            _("Choose teacher, business manager or DPO: new accounts never get admin"),
+        )
     if settings.enabled and not has_secret:
         add(
             "client_secret",
-            "Enter the client secret (or set it on the server) before turning sign-in on",
+            _("Enter the client secret (or set it on the server) before turning sign-in on"),
         )
     if not settings.password_sign_in:
         if not settings.enabled:
             add(
                 "password_sign_in",
-                "Turn on sign-in with your provider before turning passwords off",
+                _("Turn on sign-in with your provider before turning passwords off"),
             )
         elif acting_user.school_id == school_id and not _has_signed_in_with(
             session, acting_user, issuer_for(settings)
         ):
             add(
                 "password_sign_in",
-                "Sign in with your provider yourself first (use Try it below), so you know "
-                "you can still get in when passwords are off",
+                _(
+                    "Sign in with your provider yourself first (use Try it below), so you know "
+                    "you can still get in when passwords are off"
+                ),
             )
     return problems
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Invitation, Role, School, User, UserRole
 from app.services.accounts.passwords import PasswordHashing, set_password
+from app.util.i18n import _
 
 
 class AccountError(ValueError):
@@ -65,10 +66,10 @@ def create_invitation(
     and the caller emails the person that they already have an account (`account_exists`)."""
     email = normalise_email(email)
     if not roles:
-        raise AccountError("Choose at least one role")
+        raise AccountError(_("Choose at least one role"))
     found = session.execute(select(User.school_id).where(User.email == email)).first()
     if found is not None and found.school_id in visible_school_ids:
-        raise AccountError("Someone with this email address already has an account")
+        raise AccountError(_("Someone with this email address already has an account"))
     # A newer invitation replaces any pending one for the same person to the same school
     # (another school's invitation is that school's business).
     same_school = select(Invitation).where(
@@ -103,9 +104,9 @@ def accept_invitation(
     """The new account, with the invitation's school and roles. Raises AccountError when the
     invitation cannot be used or the password breaks a rule (then nothing is added)."""
     if invitation_state(invitation, now) != InvitationState.PENDING:
-        raise AccountError("This invitation link has already been used or has expired")
+        raise AccountError(_("This invitation link has already been used or has expired"))
     if session.execute(select(User.id).where(User.email == invitation.email)).first():
-        raise AccountError("Someone with this email address already has an account")
+        raise AccountError(_("Someone with this email address already has an account"))
     user = User(
         school_id=invitation.school_id,
         email=invitation.email,
@@ -139,7 +140,7 @@ def create_account(
     if problems := set_password(user, password, hashing=hashing):
         raise AccountError(*problems)
     if session.execute(select(User.id).where(User.email == user.email)).first():
-        raise AccountError(f"A user with email {user.email} already exists.")
+        raise AccountError(_("A user with email %(email)s already exists.", email=user.email))
     school = session.execute(select(School).where(School.name == school_name)).scalar_one_or_none()
     user.school = school or School(name=school_name)
     user.set_roles(roles)
@@ -174,7 +175,7 @@ def check_may_change(acting_user: User, user: User) -> None:
     school of their trust (the views scope that), and a trust admin's account (roles, access,
     erasure, two-step sign-in) is changed only by a trust admin."""
     if Role.TRUST_ADMIN in user.roles and not acting_user.has_role(Role.TRUST_ADMIN):
-        raise AccountError("Only a trust admin can change a trust admin's account")
+        raise AccountError(_("Only a trust admin can change a trust admin's account"))
 
 
 def _check_keeps_admins(session: Session, user: User, remaining_roles: set[str]) -> None:
@@ -185,22 +186,22 @@ def _check_keeps_admins(session: Session, user: User, remaining_roles: set[str])
         return role in user.roles and user.active and role not in remaining_roles
 
     if losing(Role.SCHOOL_ADMIN) and count_active_school_admins(session, user.school_id) <= 1:
-        raise AccountError("A school must keep at least one active school admin")
+        raise AccountError(_("A school must keep at least one active school admin"))
     trust_id = user.school.trust_id
     if (
         losing(Role.TRUST_ADMIN)
         and trust_id is not None
         and count_active_trust_admins(session, trust_id) <= 1
     ):
-        raise AccountError("A trust must keep at least one active trust admin")
+        raise AccountError(_("A trust must keep at least one active trust admin"))
 
 
 def change_roles(session: Session, user: User, roles: list[str], *, acting_user: User) -> None:
     if not roles:
-        raise AccountError("Choose at least one role")
+        raise AccountError(_("Choose at least one role"))
     check_may_change(acting_user, user)
     if Role.TRUST_ADMIN in roles and not acting_user.has_role(Role.TRUST_ADMIN):
-        raise AccountError("Only a trust admin can give the trust admin role")
+        raise AccountError(_("Only a trust admin can give the trust admin role"))
     _check_keeps_admins(session, user, set(roles))
     user.set_roles(roles)
 

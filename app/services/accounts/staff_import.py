@@ -22,6 +22,7 @@ from app.services.accounts.staff import (
     invitation_state,
     normalise_email,
 )
+from app.util.i18n import _
 from app.util.text import has_control_character
 
 MAX_ROWS = 1000
@@ -43,7 +44,7 @@ def _role_aliases() -> dict[str, str]:
     for role in Role:
         aliases[role.value] = role.value
         aliases[role.value.replace("_", " ")] = role.value
-        aliases[ROLE_LABELS[role].lower()] = role.value
+        aliases[str(ROLE_LABELS[role]).lower()] = role.value
     aliases.update(
         {"staff": Role.TEACHER.value, "dpl": Role.DPO.value, "data protection lead": Role.DPO.value}
     )
@@ -102,13 +103,15 @@ def parse_roles(text: str, allow_trust_admin: bool) -> tuple[list[str], list[str
             continue
         role = ROLE_ALIASES.get(word)
         if role is None:
-            problems.append(f"Unknown role “{part.strip()}”: use {ROLE_HINT}")
+            problems.append(
+                _("Unknown role “%(role)s”: use %(roles)s", role=part.strip(), roles=ROLE_HINT)
+            )
         elif role == Role.TRUST_ADMIN and not allow_trust_admin:
-            problems.append("Only a trust admin can give the trust admin role")
+            problems.append(_("Only a trust admin can give the trust admin role"))
         elif role not in roles:
             roles.append(role)
     if not roles and not problems:
-        problems.append(f"Enter at least one role ({ROLE_HINT})")
+        problems.append(_("Enter at least one role (%(roles)s)", roles=ROLE_HINT))
     return sorted(roles), problems
 
 
@@ -118,15 +121,20 @@ def read_rows(text: str) -> list[ImportRow]:
     control character, which no name or email address has."""
     if has_control_character(text):
         raise ImportFileError(
-            "The file contains a control character (such as a NUL byte): save it from your "
-            "spreadsheet as CSV and upload it again"
+            _(
+                "The file contains a control character (such as a NUL byte): save it from your "
+                "spreadsheet as CSV and upload it again"
+            )
         )
     try:
         return _read_rows(text)
     except csv.Error as error:
         raise ImportFileError(
-            f"The file could not be read as CSV ({error}): save it from your spreadsheet as "
-            "CSV and upload it again"
+            _(
+                "The file could not be read as CSV (%(error)s): save it from your spreadsheet "
+                "as CSV and upload it again",
+                error=error,
+            )
         ) from error
 
 
@@ -136,13 +144,15 @@ def _read_rows(text: str) -> list[ImportRow]:
     while header is not None and not any(cell.strip() for cell in header):
         header = next(reader, None)
     if header is None:
-        raise ImportFileError("The file is empty: it needs a header row and one row per person")
+        raise ImportFileError(_("The file is empty: it needs a header row and one row per person"))
     columns = {HEADER_NAMES.get(" ".join(c.split()).lower()): i for i, c in enumerate(header)}
     missing = [name for name in ("name", "email", "roles") if name not in columns]
     if missing:
         raise ImportFileError(
-            "The first row must name the columns name, email and roles "
-            f"(missing: {', '.join(missing)})"
+            _(
+                "The first row must name the columns name, email and roles (missing: %(missing)s)",
+                missing=", ".join(missing),
+            )
         )
     rows = []
     for cells in reader:
@@ -156,9 +166,11 @@ def _read_rows(text: str) -> list[ImportRow]:
 
         rows.append(ImportRow(line, " ".join(cell("name").split()), cell("email"), cell("roles")))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"The file has more than {MAX_ROWS} people: split it up")
+            raise ImportFileError(
+                _("The file has more than %(max)d people: split it up", max=MAX_ROWS)
+            )
     if not rows:
-        raise ImportFileError("The file has a header row but nobody in it")
+        raise ImportFileError(_("The file has a header row but nobody in it"))
     return rows
 
 
@@ -173,22 +185,24 @@ def check_rows(
     seen: dict[str, int] = {}
     for row in rows:
         if not row.name:
-            row.problems.append("Enter the person's name")
+            row.problems.append(_("Enter the person's name"))
         elif len(row.name) > 120:
-            row.problems.append("The name must be 120 characters or fewer")
+            row.problems.append(_("The name must be 120 characters or fewer"))
         email = normalise_email(row.email)
         if not email:
-            row.problems.append("Enter an email address")
+            row.problems.append(_("Enter an email address"))
         elif len(email) > 254 or not EMAIL_PATTERN.match(email):
-            row.problems.append(f"“{row.email}” is not an email address like name@school.org.uk")
+            row.problems.append(
+                _("“%(email)s” is not an email address like name@school.org.uk", email=row.email)
+            )
         else:
             row.email = email
             if email in seen:
-                row.problems.append(f"The same email address is on row {seen[email]}")
+                row.problems.append(_("The same email address is on row %(row)d", row=seen[email]))
             elif email in existing_accounts:
-                row.problems.append("Someone with this email address already has an account")
+                row.problems.append(_("Someone with this email address already has an account"))
             elif email in pending_invitations:
-                row.problems.append("This person has already been invited and not yet joined")
+                row.problems.append(_("This person has already been invited and not yet joined"))
             seen.setdefault(email, row.line)
         row.roles, role_problems = parse_roles(row.roles_text, allow_trust_admin)
         row.problems.extend(role_problems)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import Invitation, User, UserRole
 from app.services.oversight.erasure import ERASED_DOMAIN
+from app.util.i18n import lazy_gettext
 
 PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 100
@@ -31,10 +32,10 @@ class StaffStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    StaffStatus.ACTIVE: "Active",
-    StaffStatus.INVITED: "Invited",
-    StaffStatus.DEACTIVATED: "Deactivated",
-    StaffStatus.ERASED: "Erased",
+    StaffStatus.ACTIVE: lazy_gettext("Active"),
+    StaffStatus.INVITED: lazy_gettext("Invited"),
+    StaffStatus.DEACTIVATED: lazy_gettext("Deactivated"),
+    StaffStatus.ERASED: lazy_gettext("Erased"),
 }
 STATUS_TAGS = {
     StaffStatus.ACTIVE: "govuk-tag--green",
