@@ -51,6 +51,14 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
 
     INVITATION_MAX_AGE_HOURS = int(os.environ.get("INVITATION_MAX_AGE_HOURS", 72))
+    # A supplier's response link (no account): how long it works, and how often one address
+    # may use supplier links.
+    SUPPLIER_LINK_MAX_AGE_DAYS = int(os.environ.get("SUPPLIER_LINK_MAX_AGE_DAYS", 30))
+    SUPPLIER_LINK_LIMIT_PER_IP = os.environ.get("SUPPLIER_LINK_LIMIT_PER_IP", "120 per minute")
+    # Evidence files (PDF, PNG, JPEG, DOCX, XLSX, ODT), kept outside static/ under random names.
+    # The largest must stay below MAX_CONTENT_LENGTH, which limits the whole request.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(BASE_DIR / "instance" / "evidence"))
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 1_900_000))
     PASSWORD_RESET_MAX_AGE_MINUTES = int(os.environ.get("PASSWORD_RESET_MAX_AGE_MINUTES", 60))
     # Every answer to a reset request takes at least this long, whether or not an email is sent,
     # so the time does not tell which addresses have an account. Set it above the time your mail

@@ -56,6 +56,10 @@ class ImportedAnswer(BaseModel):
     value: str | list[str] | None = None
     note: str = Field(default="", max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=50)
+    # Where the answer came from in the exporting school (shown, never trusted as a review).
+    provenance: str | None = Field(default=None, max_length=30)
+    copied_from: str | None = Field(default=None, max_length=300)
+    review_note: str | None = Field(default=None, max_length=5000)
 
 
 class ImportedChecklist(_Loose):
@@ -96,6 +100,9 @@ def export_document(
                 "value": a.value,
                 "note": a.note or "",
                 "evidence": list(a.evidence or []),
+                "provenance": a.provenance.value,
+                **({"copied_from": a.copied_from} if a.copied_from else {}),
+                **({"review_note": a.review_note} if a.review_note else {}),
             }
             for a in sorted(assessment.answers, key=lambda a: a.question_id)
         ],

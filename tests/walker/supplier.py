@@ -1,0 +1,75 @@
+"""Route-walker samples for supplier responses: a supplier link (its token) to a draft
+assessment of school A whose profile is done, a link id and a question id. The supplier pages
+are public (the link is all a supplier has), so the token is not a school-owned argument; the
+link id is."""
+
+from tests.walker import Sample
+
+SUPPLIER_ENDPOINTS = (
+    "procurement.supplier_home",
+    "procurement.supplier_section",
+    "procurement.supplier_submit",
+)
+
+
+def _invitation(world):
+    from flask import current_app
+
+    from app.models import db
+    from app.models.base import utcnow
+    from app.services.procurement.supplier_responses import InviteForm, invite_supplier
+    from tests.walker.procurement import _assessment
+
+    assessment = _assessment(world)
+    assessment.profile_done = True
+    invitation, token = invite_supplier(
+        db.session,
+        assessment,
+        InviteForm("Walker Contact", "contact@walker.example", {}),
+        secret_key=current_app.config["SECRET_KEY"],
+        actor_id=world.user("A", "business_manager").id,
+        now=utcnow(),
+        max_age_days=30,
+    )
+    db.session.commit()
+    return invitation, token
+
+
+def _token(world) -> str:
+    return _invitation(world)[1]
+
+
+def _revocable(world) -> dict:
+    invitation, _ = _invitation(world)
+    return invitation
+
+
+def _answered(world) -> int:
+    """A draft assessment with the supplier's answer to Q01, waiting for review."""
+    from app.models import db
+    from app.models.base import utcnow
+    from app.models.procurement import AnswerSource
+    from app.services.procurement.assessments import put_answer
+
+    invitation, _ = _invitation(world)
+    put_answer(
+        invitation.assessment, "Q01", "yes", "From the walker", [],
+        user_id=None, user_name="Walker Contact (supplier)", now=utcnow(),
+        source=AnswerSource.SUPPLIER,
+    )  # fmt: skip
+    db.session.commit()
+    return invitation.assessment_id
+
+
+SAMPLES = {
+    "invitation_id": Sample(lambda world: _revocable(world).id, owned=True),
+    "question_id": Sample(lambda world: "Q01", owned=False),
+}
+
+ENDPOINT_SAMPLES = {
+    **{endpoint: {"token": Sample(_token, owned=False)} for endpoint in SUPPLIER_ENDPOINTS},
+    "procurement.supplier_review_answer": {"assessment_id": Sample(_answered, owned=True)},
+    "procurement.supplier_accept_remaining": {"assessment_id": Sample(_answered, owned=True)},
+}
+
+PUBLIC_ENDPOINTS = set(SUPPLIER_ENDPOINTS)
