@@ -57,7 +57,8 @@ class Config:
     SUPPLIER_LINK_LIMIT_PER_IP = os.environ.get("SUPPLIER_LINK_LIMIT_PER_IP", "120 per minute")
     # Evidence files (PDF, PNG, JPEG, DOCX, XLSX, ODT), kept outside static/ under random names.
     # The largest must stay below MAX_CONTENT_LENGTH, which limits the whole request.
-    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(BASE_DIR / "instance" / "evidence"))
+    # With several web hosts, point EVIDENCE_DIR at storage they share.
+    EVIDENCE_DIR = Path(os.environ.get("EVIDENCE_DIR", BASE_DIR / "instance" / "evidence"))
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 1_900_000))
     PASSWORD_RESET_MAX_AGE_MINUTES = int(os.environ.get("PASSWORD_RESET_MAX_AGE_MINUTES", 60))
     # Every answer to a reset request takes at least this long, whether or not an email is sent,

@@ -7,21 +7,31 @@ tampered with gets a 404, a revoked or expired link a 410, each with a page sayi
 They never sign anyone in, so nothing a supplier holds opens a school page."""
 
 from collections.abc import Callable
+from textwrap import shorten
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app import audit, clock
 from app.content.checklists import Checklist, Question
+from app.downloads import download
 from app.extensions import limiter
 from app.form_fields import ConfirmForm
 from app.jobs import prerender
 from app.mail import external_url, send_email
 from app.models import School, db
-from app.models.procurement import Assessment, SupplierInvitation, SupplierReview
+from app.models.procurement import (
+    AnswerSource,
+    Assessment,
+    EvidenceFile,
+    SupplierInvitation,
+    SupplierReview,
+)
 from app.procurement import bp
 from app.procurement.common import ROLES, checklist_of, load_assessment, me, read_only_redirect
+from app.procurement.forms import EvidenceForm
 from app.security import get_scoped_or_404, roles_required
+from app.services.procurement import evidence as evidence_files
 from app.services.procurement import supplier_responses as responses
 from app.services.procurement.scoring import answer_label
 from app.services.procurement.section_saves import (
@@ -31,6 +41,22 @@ from app.services.procurement.section_saves import (
     parse_section_form,
 )
 from app.util.i18n import _
+
+EVIDENCE_ALLOWANCE = 64 * 1024  # the rest of the upload form around the file
+EVIDENCE_ENDPOINTS = {"procurement.supplier_evidence"}
+
+
+@bp.url_value_preprocessor
+def _allow_evidence_uploads(endpoint: str | None, values: dict | None) -> None:
+    """A request to the evidence upload through a genuine link may be as big as an evidence
+    file; every other request keeps MAX_CONTENT_LENGTH. (URL preprocessors run before the CSRF
+    check reads the body.)"""
+    if endpoint not in EVIDENCE_ENDPOINTS or not values:
+        return
+    max_age = current_app.config["SUPPLIER_LINK_MAX_AGE_DAYS"] * 24 * 3600
+    token = str(values.get("token", ""))
+    if responses.read_link_token(current_app.config["SECRET_KEY"], token, max_age):
+        request.max_content_length = current_app.config["EVIDENCE_MAX_BYTES"] + EVIDENCE_ALLOWANCE
 
 
 def _link_limit() -> str:
@@ -86,6 +112,8 @@ def supplier_responses(assessment_id: int) -> Response | tuple[str, int]:
         sections=responses.supplier_sections(checklist, assessment),
         saved=assessment.answers_by_question(),
         counts=responses.review_counts(assessment),
+        files=evidence_files.files_by_question(assessment),
+        size_text=evidence_files.size_text,
         now=clock.now(),
         confirm=ConfirmForm(),
         label=_label_for(checklist),
@@ -395,3 +423,98 @@ def supplier_submit(token: str) -> str | Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("procurement.supplier_home", token=token))
+
+
+@bp.route("/supplier/<token>/sections/<section_id>/evidence", methods=["GET", "POST"])
+@limiter.limit(_link_limit)
+def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]:
+    found = _invitation_or_problem(token)
+    if not isinstance(found, SupplierInvitation):
+        return found
+    invitation = found
+    assessment = invitation.assessment
+    checklist = checklist_of(assessment)
+    by_id = {s.id: (s, qs) for s, qs in responses.supplier_sections(checklist, assessment)}
+    if section_id not in by_id:
+        abort(404)
+    section, all_questions = by_id[section_id]
+    questions = responses.editable_questions(invitation, all_questions)
+    form = EvidenceForm()
+    form.question_id.choices = [
+        (q.id, f"{q.id}: {shorten(q.text, 60, placeholder='…')}") for q in questions
+    ]
+    problem = None
+    if form.validate_on_submit():
+        upload = evidence_files.Upload(
+            question_id=form.question_id.data,
+            filename=form.evidence_file.data.filename,
+            data=form.evidence_file.data.read(),
+            as_of=form.as_of.data,
+        )
+        try:
+            stored = evidence_files.store_evidence(
+                db.session,
+                assessment,
+                upload,
+                directory=current_app.config["EVIDENCE_DIR"],
+                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+                uploaded_by_name=responses.supplier_name(invitation),
+                source=AnswerSource.SUPPLIER,
+                now=clock.now(),
+            )
+        except evidence_files.EvidenceError as error:
+            problem = str(error)
+            form.evidence_file.errors = [problem]
+        else:
+            db.session.flush()
+            audit.record(
+                "supplier_evidence_added",
+                school_id=invitation.school_id,
+                object_type="assessment",
+                object_id=assessment.id,
+                invitation=invitation.id,
+                question=stored.question_id,
+                file=stored.original_name,
+                sha256=stored.sha256,
+            )
+            db.session.commit()
+            flash(_("%(name)s attached to %(question)s.", name=stored.original_name,
+                    question=stored.question_id), "success")  # fmt: skip
+            return redirect(
+                url_for("procurement.supplier_evidence", token=token, section_id=section.id)
+            )
+    attached = [
+        e for e in assessment.evidence_files if e.question_id in {q.id for q in all_questions}
+    ]
+    return render_template(
+        "procurement/supplier_evidence.html",
+        token=token,
+        section=section,
+        form=form,
+        questions=questions,
+        attached=attached,
+        size_text=evidence_files.size_text,
+        max_size=evidence_files.size_text(current_app.config["EVIDENCE_MAX_BYTES"]),
+        **_supplier_context(invitation),
+    ), (400 if form.errors or problem else 200)
+
+
+@bp.get("/assessments/<int:assessment_id>/evidence/<int:file_id>")
+@roles_required(*ROLES)
+def evidence_download(assessment_id: int, file_id: int) -> Response:
+    assessment = load_assessment(assessment_id)
+    stored = get_scoped_or_404(EvidenceFile, file_id)
+    if stored.assessment_id != assessment.id:
+        abort(404)
+    try:
+        data = evidence_files.read(stored, current_app.config["EVIDENCE_DIR"])
+    except FileNotFoundError:
+        abort(404)
+    audit.record(
+        "evidence_downloaded",
+        object_type="assessment",
+        object_id=assessment.id,
+        file=stored.original_name,
+    )
+    db.session.commit()
+    return download(data, stored.original_name)

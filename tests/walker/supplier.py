@@ -9,6 +9,7 @@ SUPPLIER_ENDPOINTS = (
     "procurement.supplier_home",
     "procurement.supplier_section",
     "procurement.supplier_submit",
+    "procurement.supplier_evidence",
 )
 
 
@@ -61,7 +62,34 @@ def _answered(world) -> int:
     return invitation.assessment_id
 
 
+def _evidence_file(world):
+    """A stored evidence file (a tiny PDF) on a draft assessment of school A."""
+    from datetime import date
+
+    from flask import current_app
+
+    from app.models import db
+    from app.models.base import utcnow
+    from app.models.procurement import AnswerSource
+    from app.services.procurement.evidence import Upload, store_evidence
+
+    invitation, _ = _invitation(world)
+    stored = store_evidence(
+        db.session,
+        invitation.assessment,
+        Upload("Q01", "walker.pdf", b"%PDF-1.7\n%%EOF\n", date(2026, 11, 1)),
+        directory=current_app.config["EVIDENCE_DIR"],
+        max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+        uploaded_by_name="Walker Contact (supplier)",
+        source=AnswerSource.SUPPLIER,
+        now=utcnow(),
+    )
+    db.session.commit()
+    return stored
+
+
 SAMPLES = {
+    "file_id": Sample(lambda world: _evidence_file(world).id, owned=True),
     "invitation_id": Sample(lambda world: _revocable(world).id, owned=True),
     "question_id": Sample(lambda world: "Q01", owned=False),
 }
@@ -70,6 +98,9 @@ ENDPOINT_SAMPLES = {
     **{endpoint: {"token": Sample(_token, owned=False)} for endpoint in SUPPLIER_ENDPOINTS},
     "procurement.supplier_review_answer": {"assessment_id": Sample(_answered, owned=True)},
     "procurement.supplier_accept_remaining": {"assessment_id": Sample(_answered, owned=True)},
+    "procurement.evidence_download": {
+        "assessment_id": Sample(lambda world: _evidence_file(world).assessment_id, owned=True)
+    },
 }
 
 PUBLIC_ENDPOINTS = set(SUPPLIER_ENDPOINTS)

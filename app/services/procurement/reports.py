@@ -56,6 +56,7 @@ def build_snapshot(
     changes: list[dict] | None = None,
     previous: dict | None = None,
     provenance: dict[str, dict] | None = None,
+    evidence_files: list[dict] | None = None,
 ) -> dict:
     """Everything a report shows, as JSON-safe data; frozen as-is when a decision is proposed.
 
@@ -63,7 +64,9 @@ def build_snapshot(
     is always read beside it. `provenance` (question id -> where the answer came from) is kept
     only for answers that are not simply the school's own, so other snapshots are unchanged."""
     result_dict = result.to_dict()
-    extra = {"provenance": provenance} if provenance else {}
+    extra: dict = {"provenance": provenance} if provenance else {}
+    if evidence_files:
+        extra["evidence_files"] = evidence_files
     return extra | {
         "format": SNAPSHOT_FORMAT,
         "school": school_name,
@@ -158,6 +161,7 @@ def report_view(snapshot: dict) -> dict:
         "snapshot": snapshot,
         "result": result,
         "provenance": provenance,
+        "files": _files_by_question(snapshot.get("evidence_files") or []),
         "sections": sections,
         "limits": limits,
         "knockouts": snapshot.get("knockouts") or _fired_only(result),
@@ -171,6 +175,13 @@ def report_view(snapshot: dict) -> dict:
             for row in snapshot.get("children", [])
         ],
     }
+
+
+def _files_by_question(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["question_id"], []).append(row)
+    return grouped
 
 
 def _fired_only(result: dict) -> dict:
@@ -257,6 +268,13 @@ def chart(sections: list[dict], thresholds: dict) -> dict:
     }
 
 
+def file_text(row: dict) -> str:
+    """An evidence file in one line: "file dpa.pdf (48213 bytes, as of 2026-11-01, SHA-256 ...)"."""
+    return (
+        f"file {row['name']} ({row['size']} bytes, as of {row['as_of']}, SHA-256 {row['sha256']})"
+    )
+
+
 def source_text(row: dict | None) -> str:
     """Where an answer came from, in one cell: "School-overridden (supplier said: Yes; reason:
     ...)", "School-verified", "School's answer, copied from Oakfield, 1 December 2026"."""
@@ -300,6 +318,9 @@ def answers_csv(snapshot: dict) -> str:
     titles = {s["id"]: s["title"] for s in snapshot["sections"]}
     rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
     sources = snapshot.get("provenance") or {}
+    files: dict[str, list[str]] = {}
+    for row in snapshot.get("evidence_files") or []:
+        files.setdefault(row["question_id"], []).append(file_text(row))
     # Every row names what produced it, so a row pasted elsewhere can still be traced.
     provenance = [
         result["checklist_id"],
@@ -321,7 +342,7 @@ def answers_csv(snapshot: dict) -> str:
             q["remediation"] if q["question_id"] in rank else "",
             "; ".join(q["references"]),
             q["note"],
-            " ".join(q["evidence"]),
+            " ".join([*q["evidence"], *files.get(q["question_id"], [])]),
             source_text(sources.get(q["question_id"])),
             *provenance,
         ]

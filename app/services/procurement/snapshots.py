@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.content.checklists import Checklist
 from app.models.procurement import Assessment, Provenance, SupplierReview, Vendor
 from app.services.procurement.assessments import changes_since, checklist_for, compute
+from app.services.procurement.evidence import evidence_rows
 from app.services.procurement.reports import build_snapshot
 from app.services.procurement.scoring import answer_label
 
@@ -86,6 +87,7 @@ def live_snapshot(
         changes=change_list(assessment, checklists),
         previous=previous_decision(assessment),
         provenance=answer_provenance(assessment, checklist),
+        evidence_files=evidence_rows(assessment),
     )
 
 

@@ -27,6 +27,7 @@ from app.services.procurement.assessments import (
     still_valid,
     validate_profile,
 )
+from app.services.procurement.evidence import evidence_rows
 from app.services.procurement.import_messages import plain_problems
 from app.services.procurement.register import save_vendor
 from app.services.procurement.section_saves import URL
@@ -106,6 +107,7 @@ def export_document(
             }
             for a in sorted(assessment.answers, key=lambda a: a.question_id)
         ],
+        "evidence_files": evidence_rows(assessment),
         "result": result,
         "decision": (assessment.snapshot or {}).get("decision") if assessment.decided else None,
         "snapshot_hash": assessment.snapshot_hash,
