@@ -444,7 +444,7 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
         (q.id, f"{q.id}: {shorten(q.text, 60, placeholder='…')}") for q in questions
     ]
     problem = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.as_of.data is not None:
         upload = evidence_files.Upload(
             question_id=form.question_id.data,
             filename=form.evidence_file.data.filename,
