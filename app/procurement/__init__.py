@@ -32,5 +32,6 @@ from app.procurement import (  # noqa: E402, F401
     exports,
     review,
     supplier,
+    trust,
     vendors,
 )

@@ -104,3 +104,19 @@ ENDPOINT_SAMPLES = {
 }
 
 PUBLIC_ENDPOINTS = set(SUPPLIER_ENDPOINTS)
+
+
+def _shared(world) -> int:
+    """A decided assessment of school A, shared with its trust."""
+    from app.models import db
+    from app.models.base import utcnow
+    from tests.procurement_helpers import decided_product
+
+    vendor = decided_product(world.school_a, "Shared Walker", None)
+    assessment = vendor.assessments[0]
+    assessment.shared_at = utcnow()
+    db.session.commit()
+    return assessment.id
+
+
+SAMPLES["shared_id"] = Sample(_shared, owned=True)

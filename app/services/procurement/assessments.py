@@ -118,6 +118,7 @@ def put_answer(
     answer.changed_in_version = assessment.version
     answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
     answer.source = source
+    answer.copied_from = None  # written here: the writer's own (a copy sets it after)
     if source is None:
         answer.review = answer.review_note = None
         answer.supplier_value = answer.supplier_note = None
