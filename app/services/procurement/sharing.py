@@ -65,7 +65,7 @@ class SharedAssessment:
     own: bool  # shared by the school looking
 
 
-def _shared(assessment: Assessment, school_name: str, viewer_school_id: int) -> SharedAssessment:
+def summary_of(assessment: Assessment, school_name: str, viewer_school_id: int) -> SharedAssessment:
     snapshot = assessment.snapshot or {}
     decision = snapshot.get("decision") or {}
     result = snapshot.get("result") or {}
@@ -99,7 +99,7 @@ def shared_in_trust(session: Session, school: School) -> list[SharedAssessment]:
         )
         .order_by(Assessment.decided_on.desc(), Assessment.id.desc())
     ).all()
-    return [_shared(assessment, name, school.id) for assessment, name in rows]
+    return [summary_of(assessment, name, school.id) for assessment, name in rows]
 
 
 def find_shared(
@@ -120,7 +120,7 @@ def find_shared(
     ).first()
     if row is None:
         return None
-    return row[0], _shared(row[0], row[1], school.id)
+    return row[0], summary_of(row[0], row[1], school.id)
 
 
 @dataclass(frozen=True)
