@@ -347,6 +347,7 @@ def supplier_section(token: str, section_id: str) -> str | Response | tuple[str,
                 object_type="assessment",
                 object_id=assessment.id,
                 invitation=invitation.id,
+                supplier=invitation.contact_email,
                 questions=", ".join(outcome.saved),
             )
         db.session.commit()
@@ -409,6 +410,7 @@ def supplier_submit(token: str) -> str | Response | tuple[str, int]:
         object_type="assessment",
         object_id=invitation.assessment_id,
         invitation=invitation.id,
+        supplier=invitation.contact_email,
         answered=answered,
         total=total,
     )
@@ -473,6 +475,7 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
                 object_type="assessment",
                 object_id=assessment.id,
                 invitation=invitation.id,
+                supplier=invitation.contact_email,
                 question=stored.question_id,
                 file=stored.original_name,
                 sha256=stored.sha256,

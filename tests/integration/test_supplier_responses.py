@@ -151,6 +151,13 @@ def test_the_supplier_answers_and_the_school_reviews_each_answer(app, world, sig
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "School-overridden" in text and "School-verified" in text
 
+    from app.services.oversight.audit_text import describe, resolve_names
+
+    events = list(db.session.execute(select(AuditEvent)).scalars())
+    names = resolve_names(db.session, events, {})
+    sentences = " | ".join(describe(event, names) for event in events)
+    assert "The supplier sam@acme.example sent its answers for Phonics Stars" in sentences
+    assert "Sent sam@acme.example a link to answer for Phonics Stars" in sentences
     actions = set(db.session.execute(select(AuditEvent.action)).scalars())
     assert {
         "supplier_invited",
