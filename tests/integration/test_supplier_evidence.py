@@ -180,3 +180,37 @@ def test_a_file_for_another_question_or_through_a_revoked_link_is_refused(
     revoked = _upload(supplier, supplier_token, link, PDF, "a.pdf")
     assert revoked.status_code in (410, 413)
     assert _count() == 0 and _stored_files(app) == []
+
+
+def test_the_school_attaches_evidence_to_its_own_answers(app, world, signed_in, csrf):
+    school, token, assessment_id = _school(world, signed_in, csrf)
+    url = f"/procurement/assessments/{assessment_id}/sections/contract/evidence"
+    assert school.get(url).status_code == 200
+    response = school.post(
+        url,
+        data={
+            "csrf_token": token,
+            "question_id": "Q02",
+            "as_of": "2026-10-01",
+            "evidence_file": (io.BytesIO(PDF), "our-dpa-review.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    stored = db.session.execute(select(EvidenceFile)).scalar_one()
+    assert stored.source is None and stored.uploaded_by_name
+    page = school.get(url).get_data(as_text=True)
+    assert f"/procurement/assessments/{assessment_id}/evidence/{stored.id}" in page
+    renamed = school.post(
+        url,
+        data={
+            "csrf_token": token,
+            "question_id": "Q02",
+            "as_of": "2026-10-01",
+            "evidence_file": (io.BytesIO(b"<svg onload=alert(1)>"), "fine.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert renamed.status_code == 400 and _count() == 1
+    outsider = signed_in(world.user("B", "business_manager"))
+    assert outsider.get(url).status_code == 404

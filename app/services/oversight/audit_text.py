@@ -394,6 +394,12 @@ SENTENCES = {
         product=e.named("assessment"),
         review=e.detail.get("review", ""),
     ),
+    "evidence_added": lambda e: _(
+        "Attached %(file)s to %(question)s of %(product)s",
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
     "evidence_downloaded": lambda e: _(
         "Downloaded the evidence file %(file)s of %(product)s",
         file=e.detail.get("file", ""),
