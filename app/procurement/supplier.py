@@ -614,3 +614,27 @@ def evidence_upload(assessment_id: int, section_id: str) -> Response | tuple[str
         size_text=evidence_files.size_text,
         max_size=evidence_files.size_text(current_app.config["EVIDENCE_MAX_BYTES"]),
     ), (400 if form.errors or problem else 200)
+
+
+@bp.post("/assessments/<int:assessment_id>/evidence/<int:file_id>/delete")
+@roles_required(*ROLES)
+def evidence_delete(assessment_id: int, file_id: int) -> Response:
+    assessment = load_assessment(assessment_id)
+    stored = get_scoped_or_404(EvidenceFile, file_id)
+    if stored.assessment_id != assessment.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if assessment.locked:
+        return read_only_redirect(assessment)
+    name, question = stored.original_name, stored.question_id
+    evidence_files.remove(db.session, stored, current_app.config["EVIDENCE_DIR"])
+    audit.record(
+        "evidence_removed", object_type="assessment", object_id=assessment.id,
+        question=question, file=name,
+    )  # fmt: skip
+    db.session.commit()
+    evidence_files.remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])
+    prerender("report", assessment.id, draft=True)
+    flash(_("%(name)s removed from %(question)s.", name=name, question=question), "success")
+    return redirect(url_for("procurement.supplier_responses", assessment_id=assessment.id))

@@ -214,3 +214,8 @@ def test_the_school_attaches_evidence_to_its_own_answers(app, world, signed_in, 
     assert renamed.status_code == 400 and _count() == 1
     outsider = signed_in(world.user("B", "business_manager"))
     assert outsider.get(url).status_code == 404
+    delete = f"/procurement/assessments/{assessment_id}/evidence/{stored.id}/delete"
+    assert outsider.post(delete, data={"csrf_token": csrf(outsider, "/account")}).status_code == 404
+    assert _count() == 1
+    assert school.post(delete, data={"csrf_token": token}).status_code == 302
+    assert _count() == 0 and _stored_files(app) == []

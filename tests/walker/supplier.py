@@ -101,6 +101,9 @@ ENDPOINT_SAMPLES = {
     "procurement.evidence_download": {
         "assessment_id": Sample(lambda world: _evidence_file(world).assessment_id, owned=True)
     },
+    "procurement.evidence_delete": {
+        "assessment_id": Sample(lambda world: _evidence_file(world).assessment_id, owned=True)
+    },
 }
 
 PUBLIC_ENDPOINTS = set(SUPPLIER_ENDPOINTS)

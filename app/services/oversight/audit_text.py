@@ -400,6 +400,12 @@ SENTENCES = {
         question=e.detail.get("question", ""),
         product=e.named("assessment"),
     ),
+    "evidence_removed": lambda e: _(
+        "Removed %(file)s from %(question)s of %(product)s",
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
     "evidence_downloaded": lambda e: _(
         "Downloaded the evidence file %(file)s of %(product)s",
         file=e.detail.get("file", ""),

@@ -140,6 +140,12 @@ def store_evidence(
     return evidence
 
 
+def remove(session: Session, evidence: EvidenceFile, directory: Path) -> None:
+    """Delete the evidence row; its file goes after the caller commits (`remove_orphans`)."""
+    evidence.assessment.evidence_files.remove(evidence)
+    session.delete(evidence)
+
+
 def read(evidence: EvidenceFile, directory: Path) -> bytes:
     """The stored bytes. Raises FileNotFoundError when the file is gone."""
     return files.read(directory, evidence.school_id, evidence.stored_name)
