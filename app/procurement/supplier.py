@@ -42,6 +42,7 @@ from app.services.procurement.section_saves import (
     fingerprint_of,
     parse_section_form,
 )
+from app.util.dates import long_date
 from app.util.i18n import _
 
 EVIDENCE_ALLOWANCE = 64 * 1024  # the rest of the upload form around the file
@@ -334,6 +335,14 @@ def supplier_section(token: str, section_id: str) -> str | Response | tuple[str,
     bases = {q.id: fingerprint_of(saved.get(q.id)) for q in questions}
     errors: dict[str, str] = {}
     conflicts: dict = {}
+    prefilled: dict[str, str] = {}
+    if request.method == "GET":
+        earlier = responses.earlier_answers(db.session, invitation)
+        for q in questions:
+            offer = earlier.get(q.id)
+            if offer is not None and q.id not in saved:
+                typed[q.id] = TypedAnswer(offer.value, offer.note, "\n".join(offer.evidence))
+                prefilled[q.id] = long_date(offer.given_on)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -387,6 +396,7 @@ def supplier_section(token: str, section_id: str) -> str | Response | tuple[str,
             and saved[q.id].review == SupplierReview.QUERIED
         },
         supplier=True,
+        prefilled=prefilled,
         label=_label_for(checklist),
         **_supplier_context(invitation),
     ), (400 if errors else 200)

@@ -286,3 +286,41 @@ def test_the_supplier_link_is_rate_limited(app, world, signed_in, csrf):
         app.config["SUPPLIER_LINK_LIMIT_PER_IP"] = "120 per minute"
         limiter.reset()
     assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
+
+
+def test_a_supplier_is_offered_its_earlier_answers_about_the_same_product(
+    app, world, signed_in, csrf
+):
+    school, token, assessment_id = _school(world, signed_in, csrf)
+    _invite(school, token, assessment_id)
+    first = _link()
+    supplier = app.test_client()
+    supplier_token = csrf_token(supplier, first)
+    supplier.post(
+        f"{first}/sections/contract",
+        data={"csrf_token": supplier_token, "answer-Q01": "yes", "note-Q01": "Clause 4"},
+    )
+    assert supplier.post(f"{first}/submit", data={"csrf_token": supplier_token}).status_code == 302
+    # The school overrides it: the supplier is still offered its own answer, not the school's.
+    school.post(
+        f"/procurement/assessments/{assessment_id}/supplier/answers/Q01",
+        data={"csrf_token": token, "action": "override", "answer-Q01": "no",
+              "review_note": "Our reading differs"},
+    )  # fmt: skip
+
+    other = signed_in(world.user("B", "business_manager"))
+    other_token = csrf(other, "/procurement/")
+    _, other_id = start_product(other, other_token)
+    _invite(other, other_token, other_id)
+    second = _link()
+    assert second != first
+    page = supplier.get(f"{second}/sections/contract").get_data(as_text=True)
+    assert "Filled in from the answer you sent on" in page
+    assert 'value="yes" checked' in page and "Clause 4" in page
+    assert "Our reading differs" not in page
+    assert _answers(other_id) == {}  # offered, not saved until the supplier saves
+
+    _invite(other, other_token, other_id, email="someone.else@acme.example")
+    stranger = app.test_client()
+    page = stranger.get(f"{_link('someone.else@acme.example')}/sections/contract")
+    assert "Filled in from the answer you sent on" not in page.get_data(as_text=True)

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist, Question, Section
@@ -239,6 +239,55 @@ def save_supplier_answers(
     )
     invitation.last_used_at = now
     return outcome
+
+
+@dataclass(frozen=True)
+class EarlierAnswer:
+    value: str | list | None
+    note: str
+    evidence: list[str]
+    given_on: datetime
+
+
+def earlier_answers(session: Session, invitation: SupplierInvitation) -> dict[str, EarlierAnswer]:
+    """The answers this supplier contact last sent (through another link, to this or another
+    school) about the same product on the same questionnaire: offered as a starting point.
+    Only the supplier's own statements are offered, never a school's: for an answer the school
+    overrode, what the supplier said. Nothing else of the other assessment is shown."""
+    from app.models.procurement import Vendor
+
+    this = invitation.assessment
+    earlier = session.execute(
+        select(SupplierInvitation)
+        .join(Assessment, Assessment.id == SupplierInvitation.assessment_id)
+        .join(Vendor, Vendor.id == Assessment.vendor_id)
+        .where(
+            SupplierInvitation.id != invitation.id,
+            SupplierInvitation.assessment_id != this.id,
+            SupplierInvitation.submitted_at.is_not(None),
+            func.lower(SupplierInvitation.contact_email) == invitation.contact_email.lower(),
+            Assessment.checklist_id == this.checklist_id,
+            func.lower(Vendor.product) == this.vendor.product.lower(),
+            func.lower(Vendor.name) == this.vendor.name.lower(),
+        )
+        .order_by(SupplierInvitation.submitted_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if earlier is None or earlier.submitted_at is None:
+        return {}
+    offered = {}
+    for answer in earlier.assessment.answers:
+        if answer.source != AnswerSource.SUPPLIER:
+            continue
+        overridden = answer.review == SupplierReview.OVERRIDDEN
+        value = answer.supplier_value if overridden else answer.value
+        note = (answer.supplier_note if overridden else answer.note) or ""
+        if value is None:
+            continue
+        offered[answer.question_id] = EarlierAnswer(
+            value, note, [] if overridden else list(answer.evidence or []), earlier.submitted_at
+        )
+    return offered
 
 
 def supplier_name(invitation: SupplierInvitation) -> str:
