@@ -29,6 +29,7 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_ENUMS))
 from app.procurement import (  # noqa: E402, F401
     assessments,
     decisions,
+    evidence,
     exports,
     review,
     supplier,
