@@ -324,3 +324,24 @@ def test_a_supplier_is_offered_its_earlier_answers_about_the_same_product(
     stranger = app.test_client()
     page = stranger.get(f"{_link('someone.else@acme.example')}/sections/contract")
     assert "Filled in from the answer you sent on" not in page.get_data(as_text=True)
+
+
+def test_ids_of_another_assessment_in_the_urls_are_not_found(app, world, signed_in, csrf):
+    school, token, first_id = _school(world, signed_in, csrf)
+    _invite(school, token, first_id)
+    _, second_id = start_product(school, token, product="Maths Maze")
+    invitation = db.session.execute(select(SupplierInvitation)).scalar_one()
+    revoke = school.post(
+        f"/procurement/assessments/{second_id}/supplier/links/{invitation.id}/revoke",
+        data={"csrf_token": token},
+    )
+    assert revoke.status_code == 404
+    db.session.refresh(invitation)
+    assert invitation.revoked_at is None
+    # No supplier answer on the second assessment: nothing to review there.
+    assert (
+        school.get(f"/procurement/assessments/{second_id}/supplier/answers/Q01").status_code == 404
+    )
+    assert (
+        school.get(f"/procurement/assessments/{second_id}/supplier/answers/ZZ9").status_code == 404
+    )
