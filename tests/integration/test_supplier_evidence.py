@@ -14,6 +14,7 @@ from app.models import db
 from app.models.procurement import EvidenceFile
 from tests.factories import csrf_token
 from tests.integration.test_supplier_responses import _invite, _link, _school
+from tests.procurement_helpers import start_product
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -212,6 +213,10 @@ def test_the_school_attaches_evidence_to_its_own_answers(app, world, signed_in, 
         content_type="multipart/form-data",
     )
     assert renamed.status_code == 400 and _count() == 1
+    _, second_id = start_product(school, token, product="Maths Maze")
+    elsewhere = f"/procurement/assessments/{second_id}/evidence/{stored.id}"
+    assert school.get(elsewhere).status_code == 404
+    assert school.post(f"{elsewhere}/delete", data={"csrf_token": token}).status_code == 404
     outsider = signed_in(world.user("B", "business_manager"))
     assert outsider.get(url).status_code == 404
     delete = f"/procurement/assessments/{assessment_id}/evidence/{stored.id}/delete"
