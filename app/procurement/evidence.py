@@ -138,6 +138,8 @@ def evidence_upload(assessment_id: int, section_id: str) -> Response | tuple[str
         form=form,
         questions=questions,
         attached=[e for e in assessment.evidence_files if e.question_id in ids],
+        remove_url=None,
+        question_ids=ids,
         download=lambda e: url_for(
             "procurement.evidence_download", assessment_id=assessment.id, file_id=e.id
         ),

@@ -492,6 +492,10 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
         ),
         seen_by=_("Only the school sees it."),
         download=None,
+        remove_url=lambda e: url_for(
+            "procurement.supplier_evidence_delete", token=token, file_id=e.id
+        ),
+        question_ids={q.id for q in questions},
         section=section,
         form=form,
         questions=questions,
@@ -500,3 +504,45 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
         max_size=evidence_files.size_text(current_app.config["EVIDENCE_MAX_BYTES"]),
         **_supplier_context(invitation),
     ), (400 if form.errors or problem else 200)
+
+
+@bp.post("/supplier/<token>/evidence/<int:file_id>/delete")
+@limiter.limit(_link_limit)
+def supplier_evidence_delete(token: str, file_id: int) -> Response | tuple[str, int]:
+    """The supplier removes a file it attached, while it may still change that answer."""
+    found = _invitation_or_problem(token)
+    if not isinstance(found, SupplierInvitation):
+        return found
+    invitation = found
+    assessment = invitation.assessment
+    stored = next((e for e in assessment.evidence_files if e.id == file_id), None)
+    answer = assessment.answers_by_question().get(stored.question_id) if stored else None
+    if stored is None or stored.source != AnswerSource.SUPPLIER:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    checklist = checklist_of(assessment)
+    section = next(
+        (s for s, qs in responses.supplier_sections(checklist, assessment)
+         if any(q.id == stored.question_id for q in qs)),
+        None,
+    )  # fmt: skip
+    if section is None or not responses.editable(invitation, answer):
+        flash(_("That answer can no longer change, so its files stay."), "error")
+        return redirect(url_for("procurement.supplier_home", token=token))
+    name, question = stored.original_name, stored.question_id
+    evidence_files.remove(db.session, stored, current_app.config["EVIDENCE_DIR"])
+    audit.record(
+        "supplier_evidence_removed",
+        school_id=invitation.school_id,
+        object_type="assessment",
+        object_id=assessment.id,
+        invitation=invitation.id,
+        supplier=invitation.contact_email,
+        question=question,
+        file=name,
+    )
+    db.session.commit()
+    evidence_files.remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])
+    flash(_("%(name)s removed from %(question)s.", name=name, question=question), "success")
+    return redirect(url_for("procurement.supplier_evidence", token=token, section_id=section.id))

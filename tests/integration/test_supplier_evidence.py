@@ -224,3 +224,28 @@ def test_the_school_attaches_evidence_to_its_own_answers(app, world, signed_in, 
     assert _count() == 1
     assert school.post(delete, data={"csrf_token": token}).status_code == 302
     assert _count() == 0 and _stored_files(app) == []
+
+
+def test_the_supplier_removes_its_own_file_until_it_sends_its_answers(app, world, signed_in, csrf):
+    _, _, _, supplier, supplier_token, link = _setup(app, world, signed_in, csrf)
+    for name in ("first.pdf", "second.pdf"):
+        assert _upload(supplier, supplier_token, link, PDF, name).status_code == 302
+    first, second = db.session.execute(select(EvidenceFile).order_by(EvidenceFile.id)).scalars()
+    page = supplier.get(f"{link}/sections/contract/evidence").get_data(as_text=True)
+    assert f"/evidence/{first.id}/delete" in page
+    removed = supplier.post(
+        f"{link}/evidence/{first.id}/delete", data={"csrf_token": supplier_token}
+    )
+    assert removed.status_code == 302 and _count() == 1 and len(_stored_files(app)) == 1
+    supplier.post(
+        f"{link}/sections/contract", data={"csrf_token": supplier_token, "answer-Q01": "yes"}
+    )
+    supplier.post(f"{link}/submit", data={"csrf_token": supplier_token})
+    kept = supplier.post(f"{link}/evidence/{second.id}/delete", data={"csrf_token": supplier_token})
+    assert kept.status_code == 302 and _count() == 1
+    assert (
+        supplier.post(
+            f"{link}/evidence/999999/delete", data={"csrf_token": supplier_token}
+        ).status_code
+        == 404
+    )

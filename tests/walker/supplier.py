@@ -10,6 +10,7 @@ SUPPLIER_ENDPOINTS = (
     "procurement.supplier_section",
     "procurement.supplier_submit",
     "procurement.supplier_evidence",
+    "procurement.supplier_evidence_delete",
 )
 
 

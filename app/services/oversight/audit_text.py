@@ -388,6 +388,13 @@ SENTENCES = {
         question=e.detail.get("question", ""),
         product=e.named("assessment"),
     ),
+    "supplier_evidence_removed": lambda e: _(
+        "The supplier %(contact)s removed %(file)s from %(question)s of %(product)s",
+        contact=e.detail.get("supplier", ""),
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
     "supplier_answer_reviewed": lambda e: _(
         "Reviewed the supplier's answers %(questions)s for %(product)s (%(review)s)",
         questions=e.detail.get("question", ""),
