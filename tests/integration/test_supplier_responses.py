@@ -318,6 +318,15 @@ def test_a_supplier_is_offered_its_earlier_answers_about_the_same_product(
     assert "Filled in from the answer you sent on" in page
     assert 'value="yes" checked' in page and "Clause 4" in page
     assert "Our reading differs" not in page
+
+    # Accepting after all puts the supplier's own answer back.
+    school.post(
+        f"/procurement/assessments/{assessment_id}/supplier/answers/Q01",
+        data={"csrf_token": token, "action": "accept"},
+    )
+    restored = _answers(assessment_id)["Q01"]
+    assert (restored.value, restored.note, restored.supplier_value) == ("yes", "Clause 4", None)
+    assert restored.provenance.value == "school-verified"
     assert _answers(other_id) == {}  # offered, not saved until the supplier saves
 
     _invite(other, other_token, other_id, email="someone.else@acme.example")

@@ -372,6 +372,10 @@ def review_answer(
     if answer is None or answer.source != AnswerSource.SUPPLIER:
         raise SupplierError(f"{question.id}: the supplier has not answered this question")
     _bump(session, assessment, user_id=user_id, now=now)
+    if answer.review == SupplierReview.OVERRIDDEN and form.action != ReviewAction.OVERRIDE:
+        # Accepting or querying after an override is about the supplier's own answer again.
+        answer.value, answer.note = answer.supplier_value, answer.supplier_note or ""
+        answer.supplier_value = answer.supplier_note = None
     if form.action == ReviewAction.ACCEPT:
         answer.review, answer.review_note = SupplierReview.ACCEPTED, None
     elif form.action == ReviewAction.QUERY:
