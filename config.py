@@ -22,7 +22,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    # Uploads are small CSV files and evidence is stored as links, so 2 MB is plenty.
+    # Uploads are small CSV files, so 2 MB is plenty; the pages that take a policy PDF or an
+    # evidence file raise the limit for their own requests (to POLICY_PDF_MAX_MB and
+    # EVIDENCE_MAX_BYTES).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
 
     SESSION_COOKIE_HTTPONLY = True
@@ -51,6 +53,14 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
 
     INVITATION_MAX_AGE_HOURS = int(os.environ.get("INVITATION_MAX_AGE_HOURS", 72))
+    # A supplier's response link (no account): how long it works, and how often one address
+    # may use supplier links.
+    SUPPLIER_LINK_MAX_AGE_DAYS = int(os.environ.get("SUPPLIER_LINK_MAX_AGE_DAYS", 30))
+    SUPPLIER_LINK_LIMIT_PER_IP = os.environ.get("SUPPLIER_LINK_LIMIT_PER_IP", "120 per minute")
+    # Evidence files (PDF, PNG, JPEG, DOCX, XLSX, ODT), kept outside static/ under random names.
+    # With several web hosts, point EVIDENCE_DIR at storage they share.
+    EVIDENCE_DIR = Path(os.environ.get("EVIDENCE_DIR", BASE_DIR / "instance" / "evidence"))
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
     PASSWORD_RESET_MAX_AGE_MINUTES = int(os.environ.get("PASSWORD_RESET_MAX_AGE_MINUTES", 60))
     # Every answer to a reset request takes at least this long, whether or not an email is sent,
     # so the time does not tell which addresses have an account. Set it above the time your mail

@@ -41,6 +41,7 @@ def app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=database_url,
         PDF_CACHE_DIR=tmp_path_factory.mktemp("pdf-cache"),
         POLICY_FILES_DIR=tmp_path_factory.mktemp("policy-files"),
+        EVIDENCE_DIR=tmp_path_factory.mktemp("evidence"),
     )
 
     @app.teardown_request

@@ -145,6 +145,54 @@ class Vendor(SchoolOwned, Model):
         return any(a.status != AssessmentStatus.DRAFT for a in self.assessments)
 
 
+class AnswerSource(StrEnum):
+    """Who gave an answer, when it was not the school itself (the school's own: None)."""
+
+    SUPPLIER = "supplier"
+
+
+class SupplierReview(StrEnum):
+    """Where the school's review of one supplier answer stands."""
+
+    PENDING = "pending"  # stated by the supplier, not reviewed yet
+    QUERIED = "queried"  # sent back to the supplier with a note
+    ACCEPTED = "accepted"  # the school checked it and agrees
+    OVERRIDDEN = "overridden"  # the school put its own answer, with a reason
+
+    @property
+    def label(self) -> str:
+        return SUPPLIER_REVIEW_LABELS[self]
+
+
+SUPPLIER_REVIEW_LABELS = {
+    SupplierReview.PENDING: "Not reviewed yet",
+    SupplierReview.QUERIED: "Queried with the supplier",
+    SupplierReview.ACCEPTED: "Accepted",
+    SupplierReview.OVERRIDDEN: "Overridden",
+}
+
+
+class Provenance(StrEnum):
+    """Where an answer came from, as the review page, the report and the exports say."""
+
+    SCHOOL = "school"
+    SUPPLIER_STATED = "supplier-stated"
+    SCHOOL_VERIFIED = "school-verified"
+    SCHOOL_OVERRIDDEN = "school-overridden"
+
+    @property
+    def label(self) -> str:
+        return PROVENANCE_LABELS[self]
+
+
+PROVENANCE_LABELS = {
+    Provenance.SCHOOL: "School's answer",
+    Provenance.SUPPLIER_STATED: "Supplier-stated",
+    Provenance.SCHOOL_VERIFIED: "School-verified",
+    Provenance.SCHOOL_OVERRIDDEN: "School-overridden",
+}
+
+
 class Assessment(SchoolOwned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id", ondelete="CASCADE"), index=True)
@@ -178,6 +226,9 @@ class Assessment(SchoolOwned, Model):
     valid_until: Mapped[date | None] = mapped_column(Date)
     snapshot: Mapped[dict | None] = mapped_column(JSON)
     snapshot_hash: Mapped[str | None] = mapped_column(String(64))
+    # Shared with the other schools of the trust (a decided assessment only).
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     vendor: Mapped[Vendor] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
@@ -187,6 +238,14 @@ class Assessment(SchoolOwned, Model):
         back_populates="assessment", cascade="all, delete-orphan", order_by="Condition.due_on"
     )
     previous: Mapped[Assessment | None] = relationship(remote_side="Assessment.id")
+    supplier_invitations: Mapped[list[SupplierInvitation]] = relationship(
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by="SupplierInvitation.id.desc()",
+    )
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
 
     @property
     def decided(self) -> bool:
@@ -225,8 +284,79 @@ class Answer(SchoolOwned, Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_by_name: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A supplier's answer (source "supplier") and the school's review of it. When the school
+    # overrides it, the supplier's own answer and note are kept in supplier_value/_note.
+    source: Mapped[AnswerSource | None] = mapped_column(_stored_as_value(AnswerSource))
+    review: Mapped[SupplierReview | None] = mapped_column(_stored_as_value(SupplierReview))
+    review_note: Mapped[str | None] = mapped_column(Text)  # the query, or the override reason
+    supplier_value: Mapped[str | list | None] = mapped_column(JSON)
+    supplier_note: Mapped[str | None] = mapped_column(Text)
+    # Copied from another school's shared assessment: "from Oakfield, 1 December 2026".
+    copied_from: Mapped[str | None] = mapped_column(String(300))
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+    @property
+    def provenance(self) -> Provenance:
+        if self.source != AnswerSource.SUPPLIER:
+            return Provenance.SCHOOL
+        if self.review == SupplierReview.ACCEPTED:
+            return Provenance.SCHOOL_VERIFIED
+        if self.review == SupplierReview.OVERRIDDEN:
+            return Provenance.SCHOOL_OVERRIDDEN
+        return Provenance.SUPPLIER_STATED
+
+
+class SupplierInvitation(SchoolOwned, Model):
+    """A link that lets one supplier contact answer one assessment's scored questions, with no
+    account. The link carries a signed random secret whose SHA-256 is `token_hash`; it stops
+    working at `expires_at`, or when the school revokes it (`revoked_at`)."""
+
+    __tablename__ = "supplier_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assessment: Mapped[Assessment] = relationship(back_populates="supplier_invitations")
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+class EvidenceFile(SchoolOwned, Model):
+    """A file given as evidence for one answer, stored outside static/ under a random name
+    (`stored_name`); `as_of` is the date the evidence speaks for, not the upload date."""
+
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(50))
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, png, jpeg, docx, xlsx, odt
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[AnswerSource | None] = mapped_column(_stored_as_value(AnswerSource))
+    uploaded_by_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="evidence_files")
 
 
 class Condition(SchoolOwned, Model):

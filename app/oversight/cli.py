@@ -4,7 +4,7 @@ Each command's docstring is its `--help` text.
 """
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from app import audit, clock
 from app.mail import MailError, external_url, send_email
@@ -12,6 +12,7 @@ from app.models import db
 from app.pdf import clear_cache as clear_pdf_cache
 from app.services.oversight import reminders as planner
 from app.services.oversight.retention import purge
+from app.services.procurement.evidence import remove_orphans
 from app.util.i18n import SUPPORTED_LOCALES
 
 
@@ -126,6 +127,8 @@ def purge_command(dry_run: bool) -> None:
         family_requests_deleted=report.family_requests_deleted or None,
     )
     db.session.commit()
+    # Evidence files whose assessment or product is gone (deleted, or a failed save).
+    remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])
     if report.accounts_erased:
         clear_pdf_cache()  # cached PDFs may still carry an erased person's name
     click.echo(

@@ -26,4 +26,13 @@ TEMPLATE_ENUMS = {
 }
 bp.record_once(lambda state: state.app.jinja_env.globals.update(TEMPLATE_ENUMS))
 
-from app.procurement import assessments, decisions, exports, review, vendors  # noqa: E402, F401
+from app.procurement import (  # noqa: E402, F401
+    assessments,
+    decisions,
+    evidence,
+    exports,
+    review,
+    supplier,
+    trust,
+    vendors,
+)

@@ -3,7 +3,7 @@ re-assessment. A section save merges per question with whatever colleagues saved
 (app/services/procurement/section_saves.py); only questions both people changed are shown to
 choose from."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app import audit, clock
 from app.content.registry import content
@@ -29,6 +29,7 @@ from app.services.procurement.assessments import (
     section_statuses,
     start_assessment,
 )
+from app.services.procurement.evidence import remove_orphans
 from app.services.procurement.register import RegisterError, delete_draft
 from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import answer_label
@@ -210,6 +211,7 @@ def assessment_delete(assessment_id: int):
             flash(str(error), "error")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
         db.session.commit()
+        remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])  # its evidence files
         flash("The draft assessment was deleted.", "success")
         return redirect(url_for("procurement.vendor", vendor_id=vendor_id))
     return render_template(

@@ -57,6 +57,7 @@ def export_json(assessment_id: int):
         assessment=assessment,
         result=snapshot["result"],
         exported_at=clock.now().isoformat(timespec="seconds"),
+        origin_school=snapshot["school"],
     )
     _audit_export(assessment, "json")
     return json_download(_filename(assessment, "json"), document)

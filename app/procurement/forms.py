@@ -231,3 +231,19 @@ class ImportForm(FlaskForm):
         "Assessment file (JSON)",
         validators=[FileRequired("Choose a JSON file exported from this service")],
     )
+
+
+class EvidenceForm(FlaskForm):
+    """One evidence file for one answer, with the date the evidence speaks for (its "as of"
+    date, not the upload date). The questions offered are set by the view."""
+
+    question_id = SelectField("Question the file is evidence for", choices=[])
+    evidence_file = FileField(
+        "File (PDF, PNG or JPEG image, Word, Excel or OpenDocument text)",
+        validators=[FileRequired("Choose a file to attach")],
+    )
+    as_of = DateInput(
+        "Date the evidence is as of",
+        description="For example the date of the certificate, the policy or the audit report",
+        validators=[DataRequired("Enter the date the evidence is as of")],
+    )

@@ -38,6 +38,7 @@ def review(assessment_id: int):
         options=options_for(snapshot["result"], view["knockouts"]),
         today=clock.now().date(),
         may_sign=signing.may_sign_off(me(), assessment),
+        trust_id=me().school.trust_id,
         **view,
     )
 

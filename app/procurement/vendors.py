@@ -3,7 +3,7 @@ products, and starting an assessment."""
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app import audit, clock
 from app.content.registry import content
@@ -14,6 +14,7 @@ from app.procurement.common import ROLES, load_vendor, me
 from app.procurement.forms import DATA_CATEGORY_LABELS, StartAssessmentForm, VendorForm
 from app.security import roles_required
 from app.services.procurement.assessments import start_assessment
+from app.services.procurement.evidence import remove_orphans
 from app.services.procurement.register import (
     RegisterError,
     RegisterFilter,
@@ -135,6 +136,7 @@ def vendor_delete(vendor_id: int):
             flash(str(error), "error")
             return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
         db.session.commit()
+        remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])  # its evidence files
         flash(f"{product} was deleted.", "success")
         return redirect(url_for("procurement.vendors"))
     drafts = len(vendor.assessments)

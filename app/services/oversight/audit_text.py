@@ -365,6 +365,69 @@ SENTENCES = {
         product=e.named("assessment"),
         format=_file_format(e),
     ),
+    "supplier_invited": lambda e: _(
+        "Sent %(contact)s a link to answer for %(product)s",
+        contact=e.detail.get("contact", ""),
+        product=e.named("assessment"),
+    ),
+    "supplier_link_revoked": lambda e: _(
+        "Withdrew the supplier's link for %(product)s", product=e.named("assessment")
+    ),
+    "supplier_answers_saved": lambda e: _(
+        "The supplier %(contact)s saved answers for %(product)s: %(questions)s",
+        contact=e.detail.get("supplier", ""),
+        product=e.named("assessment"),
+        questions=e.detail.get("questions", ""),
+    ),
+    "supplier_submitted": lambda e: _(
+        "The supplier %(contact)s sent its answers for %(product)s",
+        contact=e.detail.get("supplier", ""),
+        product=e.named("assessment"),
+    ),
+    "supplier_evidence_added": lambda e: _(
+        "The supplier %(contact)s attached %(file)s to %(question)s of %(product)s",
+        contact=e.detail.get("supplier", ""),
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
+    "supplier_evidence_removed": lambda e: _(
+        "The supplier %(contact)s removed %(file)s from %(question)s of %(product)s",
+        contact=e.detail.get("supplier", ""),
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
+    "supplier_answer_reviewed": lambda e: _(
+        "Reviewed the supplier's answers %(questions)s for %(product)s (%(review)s)",
+        questions=e.detail.get("question", ""),
+        product=e.named("assessment"),
+        review=e.detail.get("review", ""),
+    ),
+    "evidence_added": lambda e: _(
+        "Attached %(file)s to %(question)s of %(product)s",
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
+    "evidence_removed": lambda e: _(
+        "Removed %(file)s from %(question)s of %(product)s",
+        file=e.detail.get("file", ""),
+        question=e.detail.get("question", ""),
+        product=e.named("assessment"),
+    ),
+    "evidence_downloaded": lambda e: _(
+        "Downloaded the evidence file %(file)s of %(product)s",
+        file=e.detail.get("file", ""),
+        product=e.named("assessment"),
+    ),
+    "assessment_shared": lambda e: _(
+        "Shared the assessment of %(product)s with the trust", product=e.named("assessment")
+    ),
+    "assessment_unshared": lambda e: _(
+        "Stopped sharing the assessment of %(product)s with the trust",
+        product=e.named("assessment"),
+    ),
     "assessment_imported": lambda e: ngettext(
         "Imported an assessment of %(product)s (%(num)d answer)",
         "Imported an assessment of %(product)s (%(num)d answers)",

@@ -17,7 +17,10 @@ from pathlib import Path
 from app.util.i18n import _
 
 PDF_SIGNATURE = b"%PDF-"
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+# Evidence files for procurement answers are kept the same way, with their own extensions
+# (app/services/procurement/evidence.py checks their content first).
+EXTENSIONS = ("pdf", "png", "jpg", "docx", "xlsx", "odt")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(" + "|".join(EXTENSIONS) + r")$")
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,14 @@ def pdf_problems(data: bytes, max_bytes: int) -> list[str]:
     return []
 
 
-def store(directory: Path, school_id: int, data: bytes) -> StoredFile:
+def store(directory: Path, school_id: int, data: bytes, extension: str = "pdf") -> StoredFile:
     """Write `data` under a new random name (written to a temporary name, then renamed, so a
     half-written file is never served)."""
+    if extension not in EXTENSIONS:
+        raise ValueError(f"not a stored file extension: {extension}")
     folder = Path(directory) / str(int(school_id))
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
+    name = f"{secrets.token_hex(16)}.{extension}"
     partial = folder / f".{name}.part"
     partial.write_bytes(data)
     os.replace(partial, folder / name)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.models.base import rows_matched
-from app.models.procurement import Answer, Assessment, Vendor
+from app.models.procurement import Answer, AnswerSource, Assessment, SupplierReview, Vendor
 from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
 
@@ -97,13 +97,17 @@ def put_answer(
     user_name: str,
     now: datetime,
     existing: dict[str, Answer] | None = None,
+    source: AnswerSource | None = None,
+    review: SupplierReview | None = None,
 ) -> Answer:
     """Create or change the assessment's answer to one question: the one place Answer rows are
     written (filling in, re-assessing, importing, the demo). The answer is stamped with the
     assessment's current version, so a stale save can show whose change it met.
 
     `existing` is the assessment's answers by question id when the caller already has them
-    (`{}` for a new assessment), saving a lookup per answer.
+    (`{}` for a new assessment), saving a lookup per answer. `source` and `review` say whose
+    answer it is (None: the school's own) and where the school's review of a supplier's answer
+    stands; a supplier's saved answer waits for review.
     """
     answers = assessment.answers_by_question() if existing is None else existing
     answer = answers.get(question_id)
@@ -114,6 +118,13 @@ def put_answer(
     answer.value, answer.note, answer.evidence = value, note, list(evidence)
     answer.changed_in_version = assessment.version
     answer.updated_by_id, answer.updated_by_name, answer.updated_at = user_id, user_name, now
+    answer.source = source
+    answer.copied_from = None  # written here: the writer's own (a copy sets it after)
+    if source is None:
+        answer.review = answer.review_note = None
+        answer.supplier_value = answer.supplier_note = None
+    else:
+        answer.review = review or SupplierReview.PENDING
     return answer
 
 

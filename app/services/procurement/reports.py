@@ -55,13 +55,19 @@ def build_snapshot(
     decision: dict | None = None,
     changes: list[dict] | None = None,
     previous: dict | None = None,
+    provenance: dict[str, dict] | None = None,
+    evidence_files: list[dict] | None = None,
 ) -> dict:
     """Everything a report shows, as JSON-safe data; frozen as-is when a decision is proposed.
 
     `previous` summarises the product's last decision (for a re-assessment), so the new result
-    is always read beside it."""
+    is always read beside it. `provenance` (question id -> where the answer came from) is kept
+    only for answers that are not simply the school's own, so other snapshots are unchanged."""
     result_dict = result.to_dict()
-    return {
+    extra: dict = {"provenance": provenance} if provenance else {}
+    if evidence_files:
+        extra["evidence_files"] = evidence_files
+    return extra | {
         "format": SNAPSHOT_FORMAT,
         "school": school_name,
         "vendor": vendor,
@@ -143,7 +149,8 @@ def _natural(text: str) -> list:
 def report_view(snapshot: dict) -> dict:
     """The snapshot plus derived, display-only structures."""
     result = snapshot["result"]
-    questions = result["questions"]
+    provenance = snapshot.get("provenance") or {}
+    questions = [q | {"provenance": provenance.get(q["question_id"])} for q in result["questions"]]
     sections = []
     section_scores = {s["section_id"]: s for s in result["sections"]}
     for meta in snapshot["sections"]:
@@ -153,6 +160,8 @@ def report_view(snapshot: dict) -> dict:
     return {
         "snapshot": snapshot,
         "result": result,
+        "provenance": provenance,
+        "files": _files_by_question(snapshot.get("evidence_files") or []),
         "sections": sections,
         "limits": limits,
         "knockouts": snapshot.get("knockouts") or _fired_only(result),
@@ -166,6 +175,13 @@ def report_view(snapshot: dict) -> dict:
             for row in snapshot.get("children", [])
         ],
     }
+
+
+def _files_by_question(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["question_id"], []).append(row)
+    return grouped
 
 
 def _fired_only(result: dict) -> dict:
@@ -252,6 +268,28 @@ def chart(sections: list[dict], thresholds: dict) -> dict:
     }
 
 
+def file_text(row: dict) -> str:
+    """An evidence file in one line: "file dpa.pdf (48213 bytes, as of 2026-11-01, SHA-256 ...)"."""
+    return (
+        f"file {row['name']} ({row['size']} bytes, as of {row['as_of']}, SHA-256 {row['sha256']})"
+    )
+
+
+def source_text(row: dict | None) -> str:
+    """Where an answer came from, in one cell: "School-overridden (supplier said: Yes; reason:
+    ...)", "School-verified", "School's answer, copied from Oakfield, 1 December 2026"."""
+    if not row:
+        return "School's answer"
+    text = row["label"]
+    if row.get("copied_from"):
+        text += f", copied {row['copied_from']}"
+    if row.get("query"):
+        text += f" (query: {row['query']})"
+    if row.get("reason"):
+        text += f" (supplier said: {row.get('supplier_answer', '')}; reason: {row['reason']})"
+    return text
+
+
 CSV_COLUMNS = [
     "Section",
     "Question ID",
@@ -266,6 +304,7 @@ CSV_COLUMNS = [
     "References",
     "Note",
     "Evidence",
+    "Source",
     "Checklist",
     "Checklist version",
     "Engine version",
@@ -278,6 +317,10 @@ def answers_csv(snapshot: dict) -> str:
     result = snapshot["result"]
     titles = {s["id"]: s["title"] for s in snapshot["sections"]}
     rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
+    sources = snapshot.get("provenance") or {}
+    files: dict[str, list[str]] = {}
+    for row in snapshot.get("evidence_files") or []:
+        files.setdefault(row["question_id"], []).append(file_text(row))
     # Every row names what produced it, so a row pasted elsewhere can still be traced.
     provenance = [
         result["checklist_id"],
@@ -299,7 +342,8 @@ def answers_csv(snapshot: dict) -> str:
             q["remediation"] if q["question_id"] in rank else "",
             "; ".join(q["references"]),
             q["note"],
-            " ".join(q["evidence"]),
+            " ".join([*q["evidence"], *files.get(q["question_id"], [])]),
+            source_text(sources.get(q["question_id"])),
             *provenance,
         ]
         for q in result["questions"]

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question
 from app.models.base import rows_matched
-from app.models.procurement import Answer, Assessment, AssessmentStatus
+from app.models.procurement import Answer, AnswerSource, Assessment, AssessmentStatus
 from app.services.procurement.assessments import put_answer
 from app.util.hashing import sha256_json
 
@@ -186,12 +186,15 @@ def save_section(
     assessment: Assessment,
     parsed: SectionForm,
     *,
-    user_id: int,
+    user_id: int | None,
     user_name: str,
     now: datetime,
+    source: AnswerSource | None = None,
 ) -> SectionSave:
     """Merge this person's changes into the saved answers (see the module docstring).
 
+    `source` is AnswerSource.SUPPLIER when a supplier saves through its response link (no
+    user): its answers then wait for the school's review.
     Raises AssessmentLocked if the assessment stopped being a draft. The caller commits."""
     _lock(session, assessment)
     session.refresh(assessment, ["version", "status"])
@@ -250,6 +253,7 @@ def save_section(
             put_answer(
                 assessment, qid, typed.value, typed.note, typed.evidence,
                 user_id=user_id, user_name=user_name, now=now, existing=saved_answers,
+                source=source,
             )  # fmt: skip
             outcome.bases[qid] = fingerprint_of(typed)
         outcome.saved = to_write

@@ -4,9 +4,11 @@ freezes (no Flask imports). Built the same way by the pages, the decision and th
 from __future__ import annotations
 
 from app.content.checklists import Checklist
-from app.models.procurement import Assessment, Vendor
+from app.models.procurement import Assessment, Provenance, SupplierReview, Vendor
 from app.services.procurement.assessments import changes_since, checklist_for, compute
+from app.services.procurement.evidence import evidence_rows
 from app.services.procurement.reports import build_snapshot
+from app.services.procurement.scoring import answer_label
 
 
 def vendor_facts(vendor: Vendor) -> dict:
@@ -84,4 +86,36 @@ def live_snapshot(
         decision=decision,
         changes=change_list(assessment, checklists),
         previous=previous_decision(assessment),
+        provenance=answer_provenance(assessment, checklist),
+        evidence_files=evidence_rows(assessment),
     )
+
+
+def answer_provenance(assessment: Assessment, checklist: Checklist) -> dict[str, dict]:
+    """Where each answer came from, for the answers that are not simply the school's own: the
+    supplier's (stated, verified or overridden, with the query or the reason and, when
+    overridden, what the supplier said) or copied from another school of the trust."""
+    rows: dict[str, dict] = {}
+    for answer in assessment.answers:
+        provenance = answer.provenance
+        if provenance == Provenance.SCHOOL and not answer.copied_from:
+            continue
+        row: dict = {"kind": provenance.value, "label": provenance.label}
+        if answer.copied_from:
+            row["copied_from"] = answer.copied_from
+        if answer.review == SupplierReview.QUERIED:
+            row["query"] = answer.review_note
+        if answer.review == SupplierReview.OVERRIDDEN:
+            question = checklist.questions.get(answer.question_id)
+            value = answer.supplier_value
+            row["reason"] = answer.review_note
+            row["supplier_answer"] = (
+                answer_label(
+                    checklist, question, tuple(value) if isinstance(value, list) else value
+                )
+                if question is not None
+                else str(value)
+            )
+            row["supplier_note"] = answer.supplier_note or ""
+        rows[answer.question_id] = row
+    return rows

@@ -27,9 +27,11 @@ from app.services.procurement.assessments import (
     still_valid,
     validate_profile,
 )
+from app.services.procurement.evidence import evidence_rows
 from app.services.procurement.import_messages import plain_problems
 from app.services.procurement.register import save_vendor
 from app.services.procurement.section_saves import URL
+from app.util.hashing import sha256_json
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1
@@ -56,11 +58,20 @@ class ImportedAnswer(BaseModel):
     value: str | list[str] | None = None
     note: str = Field(default="", max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=50)
+    # Where the answer came from in the exporting school (shown, never trusted as a review).
+    provenance: str | None = Field(default=None, max_length=30)
+    copied_from: str | None = Field(default=None, max_length=300)
+    review_note: str | None = Field(default=None, max_length=5000)
 
 
 class ImportedChecklist(_Loose):
     id: str = Field(max_length=100)
     version: str = Field(max_length=20, pattern=r"^\d+\.\d+\.\d+$")
+
+
+class ImportedOrigin(_Loose):
+    school: str = Field(default="", max_length=200)
+    exported_at: str = Field(default="", max_length=40)
 
 
 class ImportDocument(_Loose):
@@ -71,6 +82,14 @@ class ImportDocument(_Loose):
     vendor: ImportedVendor
     profile: dict[str, str | list[str]] = Field(default_factory=dict)
     answers: list[ImportedAnswer] = Field(default_factory=list, max_length=500)
+    origin: ImportedOrigin | None = None
+    content_hash: str | None = Field(default=None, max_length=64)
+
+
+def content_hash(document: dict) -> str:
+    """The SHA-256 of everything in an export but the hash itself (canonical JSON), so an
+    import can tell whether the file was changed after it was exported."""
+    return sha256_json({key: value for key, value in document.items() if key != "content_hash"})
 
 
 def export_id_of(vendor: Vendor) -> str:
@@ -79,9 +98,17 @@ def export_id_of(vendor: Vendor) -> str:
 
 
 def export_document(
-    *, vendor: dict, export_id: str, assessment, result: dict | None, exported_at: str
+    *,
+    vendor: dict,
+    export_id: str,
+    assessment: Assessment,
+    result: dict | None,
+    exported_at: str,
+    origin_school: str = "",
 ) -> dict:
-    return {
+    """The export, carrying where it came from (the school and when) and a content hash."""
+    document = {
+        "origin": {"school": origin_school, "exported_at": exported_at},
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "export_id": export_id,
@@ -96,13 +123,40 @@ def export_document(
                 "value": a.value,
                 "note": a.note or "",
                 "evidence": list(a.evidence or []),
+                "provenance": a.provenance.value,
+                **({"copied_from": a.copied_from} if a.copied_from else {}),
+                **({"review_note": a.review_note} if a.review_note else {}),
             }
             for a in sorted(assessment.answers, key=lambda a: a.question_id)
         ],
+        "evidence_files": evidence_rows(assessment),
         "result": result,
         "decision": (assessment.snapshot or {}).get("decision") if assessment.decided else None,
         "snapshot_hash": assessment.snapshot_hash,
     }
+    document["content_hash"] = content_hash(document)
+    return document
+
+
+def origin_note(data: dict, document: ImportDocument) -> tuple[str, bool | None]:
+    """Where the file says it came from, and whether it is unchanged since it was exported
+    (None: the file carries no hash, so no one can tell)."""
+    origin = document.origin
+    where = (
+        f"This file was exported by {origin.school[:200]} on {origin.exported_at[:10]}"
+        if origin is not None and origin.school
+        else "This file does not say which school exported it"
+    )
+    if not document.content_hash:
+        return where + ", and carries no content hash: whether it was changed cannot be told.", None
+    unchanged = content_hash(data) == document.content_hash
+    if unchanged:
+        return where + "; it has not been changed since (its content hash matches).", True
+    return (
+        where + ". It has been changed since it was exported: its content hash does not match, "
+        "so check every answer against the school that sent it.",
+        False,
+    )
 
 
 def _major(version: str) -> int:
@@ -116,6 +170,8 @@ class ParsedImport:
     profile: dict
     profile_complete: bool
     notes: list[str]
+    origin: str = ""  # where the file says it came from, and whether it changed since
+    unchanged: bool | None = None
 
 
 def parse_import(
@@ -149,6 +205,7 @@ def parse_import(
     ]
     if invalid:
         return None, invalid
+    origin, unchanged = origin_note(data, document) if isinstance(data, dict) else ("", None)
     notes = []
     if document.checklist.version != checklist.version:
         notes.append(
@@ -164,7 +221,9 @@ def parse_import(
         answer.evidence = [link for link in answer.evidence if URL.match(link)]
         kept.append(answer)
     document.answers = kept
-    return ParsedImport(document, checklist, profile, not profile_errors, notes), []
+    parsed = ParsedImport(document, checklist, profile, not profile_errors, notes)
+    parsed.origin, parsed.unchanged = origin, unchanged
+    return parsed, []
 
 
 @dataclass
@@ -239,6 +298,9 @@ def import_assessment(
     detail = {
         "answers": len(document.answers),
         "skipped": len(parsed.notes) or None,
+        "origin": document.origin.school[:200] if document.origin else None,
+        "unchanged": parsed.unchanged,
         "updated_product": vendor.id if existing else None,
     }
-    return ImportOutcome(assessment, notes=parsed.notes, audit=detail, updated_existing=existing)
+    notes = [parsed.origin, *parsed.notes] if parsed.origin else parsed.notes
+    return ImportOutcome(assessment, notes=notes, audit=detail, updated_existing=existing)
