@@ -89,14 +89,16 @@ def seed(env: dict) -> dict:
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
     code = (HERE / "_load_seed.py").read_text()
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", code, str(PRODUCTS), str(STAFF)],
         env=env,
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.returncode:
+        raise RuntimeError(f"seeding failed:\n{done.stderr[-3000:]}")
+    output = done.stdout
     return json.loads(output.strip().splitlines()[-1])
 
 

@@ -77,6 +77,8 @@ def _documents(app) -> dict:
     return {
         "decided report": ("report", decided.id,
                            f"/procurement/assessments/{decided.id}/report.pdf"),
+        "decided report's full answers": ("report-answers", decided.id,
+                                          f"/procurement/assessments/{decided.id}/answers.pdf"),
         "draft report": ("report", draft.id, f"/procurement/assessments/{draft.id}/report.pdf"),
         "certificate": ("certificate", certificate.id,
                         f"/training/certificates/{certificate.id}/certificate.pdf"),

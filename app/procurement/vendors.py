@@ -74,7 +74,7 @@ def vendor_new():
 @bp.get("/vendors/<int:vendor_id>")
 @roles_required(*ROLES)
 def vendor(vendor_id: int):
-    vendor = load_vendor(vendor_id)
+    vendor = load_vendor(vendor_id, with_history=True)
     start = StartAssessmentForm()
     start.checklist_id.choices = _checklist_choices()
     labels = dict(DATA_CATEGORY_LABELS)
