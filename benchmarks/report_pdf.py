@@ -263,9 +263,9 @@ def section(f: dict) -> str:
         "summary) and the full answers appendix (every answer with its note, evidence and "
         "references), each rendered by WeasyPrint through `app/pdf.py` (tagged PDF/UA-1), "
         "against warm headless Chromium (Playwright, `/usr/bin/chromium --no-sandbox "
-        "--headless`) loading and printing the same HTML. \"First render\" is the document's "
+        '--headless`) loading and printing the same HTML. "First render" is the document\'s '
         "first in the process (the report's is the process's first: fonts and caches cold); "
-        "\"uncached\" is the median of the renders after it, none served from the PDF cache. "
+        '"uncached" is the median of the renders after it, none served from the PDF cache. '
         "Characters: the text of the document's body. Every report PDF is cached by the hash "
         "of the snapshot it shows (frozen for a decision, live for a draft), with the "
         "conditions' progress, so a draft asked for again unchanged is served from disk; the "
