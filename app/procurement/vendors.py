@@ -25,6 +25,7 @@ from app.services.procurement.register import (
     vendor_register,
 )
 from app.services.transparency.requests import counts_for_product
+from app.util.paging import page_number
 
 
 @bp.get("/")
@@ -36,10 +37,19 @@ def vendors():
     except ValueError:
         wanted = RegisterFilter.ALL
     today = clock.now().date()
-    register = vendor_register(db.session, me().school_id, search=query, wanted=wanted, today=today)
+    register = vendor_register(
+        db.session,
+        me().school_id,
+        search=query,
+        wanted=wanted,
+        today=today,
+        page=page_number(request.args.get("page")),
+    )
     return render_template(
         "procurement/vendors.html",
         rows=register.rows,
+        paging=register.paging,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
         query=query,
         wanted=wanted,
         filters=list(RegisterFilter),

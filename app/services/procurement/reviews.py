@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, literal, select
 from sqlalchemy.orm import Session
 
 from app.models.procurement import (
@@ -152,10 +152,19 @@ def like_pattern(text: str) -> str:
 
 
 def product_states(
-    session: Session, school_ids: Sequence[int], *, search: str = "", archived: bool = False
+    session: Session,
+    school_ids: Sequence[int],
+    *,
+    search: str = "",
+    archived: bool = False,
+    with_results: bool = True,
 ) -> list[ProductState]:
     """Every product of these schools (whose product or supplier contains `search`), by name:
-    the register's products, or (`archived`) the archived ones."""
+    the register's products, or (`archived`) the archived ones.
+
+    Without `with_results` the decided rating (band, label, score) is left out: it is read from
+    each snapshot's JSON, the costly part for a long list, so a page that shows a slice of the
+    list reads it for that slice alone (`add_results`)."""
     vendors = select(
         Vendor.id, Vendor.school_id, Vendor.product, Vendor.name, Vendor.archived_at
     ).where(
@@ -168,18 +177,15 @@ def product_states(
             Vendor.product.ilike(like, escape="\\") | Vendor.name.ilike(like, escape="\\")
         )
     vendor_rows = session.execute(vendors.order_by(Vendor.product, Vendor.id)).all()
-    result = Assessment.snapshot["result"]
+    columns = [
+        Assessment.vendor_id,
+        Assessment.id,
+        Assessment.status,
+        Assessment.decision,
+        Assessment.valid_until,
+    ]
     assessments = (
-        select(
-            Assessment.vendor_id,
-            Assessment.id,
-            Assessment.status,
-            Assessment.decision,
-            Assessment.valid_until,
-            result["band"].as_string().label("band"),
-            result["band_label"].as_string().label("band_label"),
-            result["score"].as_float().label("score"),
-        )
+        select(*columns, *(_RESULT_COLUMNS if with_results else _NO_RESULT_COLUMNS))
         .where(Assessment.school_id.in_(school_ids))
         .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
     )
@@ -201,6 +207,37 @@ def product_states(
                tuple(sorted(due.get(done.id, []))) if done else ())
         for vendor in vendor_rows
     ]  # fmt: skip
+
+
+_RESULT = Assessment.snapshot["result"]
+_RESULT_COLUMNS = (
+    _RESULT["band"].as_string().label("band"),
+    _RESULT["band_label"].as_string().label("band_label"),
+    _RESULT["score"].as_float().label("score"),
+)
+_NO_RESULT_COLUMNS = (
+    literal(None).label("band"),
+    literal(None).label("band_label"),
+    literal(None).label("score"),
+)
+
+
+def add_results(session: Session, states: Sequence[ProductState]) -> list[ProductState]:
+    """`states` (from `product_states(..., with_results=False)`) with their decided ratings, in
+    one statement however many there are."""
+    decided_ids = [state.decided_id for state in states if state.decided_id is not None]
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(Assessment.id, *_RESULT_COLUMNS).where(Assessment.id.in_(decided_ids))
+        )
+    }
+    return [
+        replace(state, band=row.band, band_label=row.band_label, score=row.score)
+        if (row := found.get(state.decided_id or 0)) is not None
+        else state
+        for state in states
+    ]
 
 
 def _state(
