@@ -187,9 +187,13 @@ def draft_route_figures(app, runs: int) -> dict:
             put_answer(assessment, question_id, answer.value, answer.note, list(answer.evidence),
                        user_id=user.id, user_name="B M", now=now)  # fmt: skip
         db.session.commit()
+        from app.auth.session import session_cookie_values
+
+        values = session_cookie_values(user)  # a server-side session, as signing in makes
+        db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = user.get_id(), True
+            session.update(values)
         url = f"/procurement/assessments/{assessment.id}/report.pdf"
         start = time.perf_counter()
         assert client.get(url).status_code == 200
