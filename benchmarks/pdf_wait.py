@@ -50,16 +50,18 @@ def _documents(app) -> dict:
     db.session.add(school)
     db.session.flush()
     user = User(school_id=school.id, email="bm@example.invalid", display_name="Bilal Business")
-    user.set_roles(["business_manager", "teacher"])
+    user.set_roles(["business_manager", "dpo", "teacher"])
     db.session.add(user)
     db.session.flush()
     raw = DEMO_PRODUCT.read_bytes()
     checklists = app.extensions["content"].checklists
-    _seed_product(school, user, DEMO_PRODUCT.name, raw, json.loads(raw), checklists)
-    draft = import_assessment(
-        db.session, raw, checklists, school_id=school.id, user_id=user.id,
+    _seed_product(school, user, user, [user], DEMO_PRODUCT.name, json.loads(raw), checklists)
+    outcome = import_assessment(
+        db.session, json.loads(raw), checklists, school_id=school.id, user_id=user.id,
         user_name=user.display_name, now=utcnow(),
-    ).assessment  # fmt: skip
+    )  # fmt: skip
+    assert outcome.assessment is not None, outcome.problems
+    draft = outcome.assessment
     now = utcnow()
     certificate = Certificate(
         school_id=school.id, user_id=user.id, code=new_code(),
