@@ -45,6 +45,7 @@ def main() -> int:
     parser.add_argument("--pages", nargs="*", default=None)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="a pstats sort key, e.g. tottime")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -78,7 +79,7 @@ def main() -> int:
                 profiler.disable()
                 timings.append(time.perf_counter() - started)
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(f"=== {page['page']} ({page['path']}): median "
                   f"{statistics.median(plain) * 1000:.2f} ms per request "
                   f"({statistics.median(timings) * 1000:.2f} ms profiled)")  # fmt: skip

@@ -29,7 +29,7 @@ from app.procurement.common import ROLES, current_snapshot, load_assessment, me
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
-from app.services.procurement.reports import answers_csv, report_view
+from app.services.procurement.reports import answers_csv, governor_actions, report_view
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 from app.util.hashing import sha256_json
@@ -37,7 +37,7 @@ from app.util.i18n import _
 
 REPORT_TEMPLATE = "pdf/report.html"
 ANSWERS_TEMPLATE = "pdf/report_answers.html"
-REPORT_LAYOUT_VERSION = "3"  # bump when a report template changes, to refresh cached PDFs
+REPORT_LAYOUT_VERSION = "4"  # bump when a report template changes, to refresh cached PDFs
 IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
@@ -185,6 +185,7 @@ def condition_state(condition: Condition, today: date) -> dict:
 def report_context(snapshot: dict, *, conditions: list[dict] | None = None) -> dict:
     view = report_view(snapshot)
     return view | {
+        "governor_actions": governor_actions(view["actions"]),
         "generated_on": long_date(clock.now()),
         "draft": snapshot.get("decision") is None,
         "proposed": snapshot["assessment"]["status"] == "proposed",

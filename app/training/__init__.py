@@ -7,4 +7,13 @@ from flask import Blueprint
 bp = Blueprint("training", __name__)
 verify_bp = Blueprint("verify", __name__)
 
+
+def _register_globals(state) -> None:  # type: ignore[no-untyped-def]
+    from app.training.cards import module_card_parts
+
+    state.app.jinja_env.globals["module_card_parts"] = module_card_parts
+
+
+bp.record_once(_register_globals)
+
 from app.training import retraining_views, views  # noqa: E402,F401  (registers the routes)

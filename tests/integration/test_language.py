@@ -250,3 +250,13 @@ def test_the_catalogue_is_looked_up_once_a_request_and_again_in_another_language
         with force_locale("cy"):  # an email in its recipient's language
             assert translations() is not first and _("Next") == "Nesaf"
         assert translations() is first and _("Next") == "Next"
+
+
+def test_my_trainings_cards_come_in_each_readers_language(world, signed_in):
+    # The cards' module parts are rendered once per language (app/training/cards.py).
+    english, welsh = (signed_in(world.user(school, "teacher")) for school in ("A", "A2"))
+    assert _switch(welsh, "cy", "/training/").status_code == 302
+    for _ in range(2):
+        assert "About " in _html(english.get("/training/"))
+        page = _html(welsh.get("/training/"))
+        assert "Tua " in page and "About " not in page

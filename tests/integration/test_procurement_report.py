@@ -17,6 +17,7 @@ from tests.procurement_helpers import PREFERRED, answer_sections, start_product
 
 HEADINGS = {"Decision", "Scores", "Action plan", "Children's data summary", "Conditions",
             "Full answers", "Answers by section", "Knock-outs and caps",
+            "Action plan: every point lost",
             "Changes since the previous assessment",
             "Children's Code standards covered by this questionnaire"}  # fmt: skip
 LABEL = re.compile(r"^(P\d+|Standard \d+|[A-Z]\d{2}\.)")  # a profile id, a standard, a question

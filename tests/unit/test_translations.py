@@ -36,6 +36,7 @@ WAVE_2_PATHS = (
     "app/templates/pdf/report.html",
     "app/templates/pdf/report_answers.html",
     "app/templates/pdf/_report_layout.html",
+    "app/templates/pdf/_report_macros.html",
     "app/jobs.py",
     "app/pdf.py",
 )

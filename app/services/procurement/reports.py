@@ -168,6 +168,23 @@ def report_view(snapshot: dict) -> dict:
     }
 
 
+GOVERNOR_ACTIONS = 10  # actions the governors' report lists besides those that block approval
+
+
+def governor_actions(actions: list[dict], limit: int = GOVERNOR_ACTIONS) -> list[dict]:
+    """The action plan as the governors' report prints it: every action that blocks approval,
+    then the `limit` that cost the most points, in the plan's order (blocking first, then by
+    weight × missing credit). The answers appendix prints the whole plan."""
+    shown, others = [], 0
+    for action in actions:
+        if action.get("blocking"):
+            shown.append(action)
+        elif others < limit:
+            shown.append(action)
+            others += 1
+    return shown
+
+
 def _fired_only(result: dict) -> dict:
     """Snapshots frozen before knock-out summaries were stored: the fired ones, from the limits."""
     fired = [
