@@ -15,7 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models.procurement import Assessment, AssessmentStatus, Decision, Vendor
-from app.services.procurement.reviews import ProductState, add_results, product_states
+from app.services.procurement.reviews import (
+    ProductState,
+    add_results,
+    count_products,
+    product_states,
+)
 from app.util.paging import Paging
 
 AuditRecord = Callable[..., object]
@@ -96,13 +101,24 @@ def vendor_register(
     (to filter and count), the ratings of the page's alone (read from their snapshots), so a
     page costs the same statements and about the same time for 10 or 1,000 products."""
     archived = wanted == RegisterFilter.ARCHIVED
-    states = product_states(
-        session, [school_id], search=search, archived=archived, with_results=False
-    )
-    picked = [state for state in states if shows(state, wanted, today)]
-    paging = Paging.of(len(picked), page, page_size)
-    rows = add_results(session, paging.slice(picked))
-    any_product = bool(states) or (
+    if wanted in (RegisterFilter.ALL, RegisterFilter.ARCHIVED):  # no filter: page in SQL
+        total = count_products(session, [school_id], search=search, archived=archived)
+        paging = Paging.of(total, page, page_size)
+        rows = product_states(
+            session,
+            [school_id],
+            search=search,
+            archived=archived,
+            window=(paging.first - 1 if total else 0, page_size),
+        )
+    else:  # a filter on the products' states: every state, then this page's ratings
+        states = product_states(
+            session, [school_id], search=search, archived=archived, with_results=False
+        )
+        picked = [state for state in states if shows(state, wanted, today)]
+        paging = Paging.of(len(picked), page, page_size)
+        rows = add_results(session, paging.slice(picked))
+    any_product = (
         session.execute(select(Vendor.id).where(Vendor.school_id == school_id).limit(1)).first()
         is not None
     )

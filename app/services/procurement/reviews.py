@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Row, literal, select
+from sqlalchemy import Row, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models.procurement import (
@@ -151,20 +151,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def product_states(
-    session: Session,
-    school_ids: Sequence[int],
-    *,
-    search: str = "",
-    archived: bool = False,
-    with_results: bool = True,
-) -> list[ProductState]:
-    """Every product of these schools (whose product or supplier contains `search`), by name:
-    the register's products, or (`archived`) the archived ones.
-
-    Without `with_results` the decided rating (band, label, score) is left out: it is read from
-    each snapshot's JSON, the costly part for a long list, so a page that shows a slice of the
-    list reads it for that slice alone (`add_results`)."""
+def _vendors(school_ids: Sequence[int], search: str, archived: bool) -> Select:
     vendors = select(
         Vendor.id, Vendor.school_id, Vendor.product, Vendor.name, Vendor.archived_at
     ).where(
@@ -176,7 +163,37 @@ def product_states(
         vendors = vendors.where(
             Vendor.product.ilike(like, escape="\\") | Vendor.name.ilike(like, escape="\\")
         )
-    vendor_rows = session.execute(vendors.order_by(Vendor.product, Vendor.id)).all()
+    return vendors.order_by(Vendor.product, Vendor.id)
+
+
+def count_products(
+    session: Session, school_ids: Sequence[int], *, search: str = "", archived: bool = False
+) -> int:
+    """How many products `product_states` would list (without its `window`)."""
+    vendors = _vendors(school_ids, search, archived).order_by(None).subquery()
+    return session.execute(select(func.count()).select_from(vendors)).scalar_one()
+
+
+def product_states(
+    session: Session,
+    school_ids: Sequence[int],
+    *,
+    search: str = "",
+    archived: bool = False,
+    with_results: bool = True,
+    window: tuple[int, int] | None = None,
+) -> list[ProductState]:
+    """Every product of these schools (whose product or supplier contains `search`), by name:
+    the register's products, or (`archived`) the archived ones; with `window` (offset, limit)
+    only that slice of them, its assessments and conditions alone read.
+
+    Without `with_results` the decided rating (band, label, score) is left out: it is read from
+    each snapshot's JSON, the costly part for a long list, so a page that shows a slice of the
+    list reads it for that slice alone (`add_results`)."""
+    vendors = _vendors(school_ids, search, archived)
+    if window is not None:
+        vendors = vendors.offset(window[0]).limit(window[1])
+    vendor_rows = session.execute(vendors).all()
     columns = [
         Assessment.vendor_id,
         Assessment.id,
@@ -200,6 +217,8 @@ def product_states(
     unmet = select(Condition.assessment_id, Condition.due_on).where(
         Condition.school_id.in_(school_ids), Condition.met_on.is_(None)
     )
+    if window is not None:
+        unmet = unmet.where(Condition.assessment_id.in_([row.id for row in decided.values()]))
     for assessment_id, due_on in session.execute(unmet):
         due.setdefault(assessment_id, []).append(due_on)
     return [
