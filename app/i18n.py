@@ -120,7 +120,7 @@ def translations() -> Any:
     ctx = g.get("_flask_babel")
     locale = getattr(ctx, "babel_locale", None)
     if locale is not None:
-        ctx.app_translations = (locale, found)  # type: ignore[union-attr]
+        ctx.app_translations = (locale, found)
     return found
 
 

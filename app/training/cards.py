@@ -21,7 +21,7 @@ def module_card_parts(module: Any) -> dict[str, Markup]:
            module.language, module.translation_status, current_locale())  # fmt: skip
     parts = _rendered.get(key)
     if parts is None:
-        macros = current_app.jinja_env.get_template(PARTS_TEMPLATE).module
+        macros: Any = current_app.jinja_env.get_template(PARTS_TEMPLATE).module
         # A macro of an autoescaped template returns Markup, its values already escaped.
         parts = {"head": macros.head(module), "meta": macros.meta(module)}
         _rendered[key] = parts

@@ -344,3 +344,16 @@ def test_every_page_without_arguments_is_a_list_page_or_says_why_not(app):
     assert not (listed | NOT_LIST_PAGES.keys()) - {
         rule.endpoint for rule in app.url_map.iter_rules()
     }
+
+
+def test_the_assignments_page_shows_100_a_page_and_names_only_their_people(
+    world, signed_in, monkeypatch
+):
+    set_clock(monkeypatch, NOW)
+    dpo = signed_in(world.user("A", "dpo"))
+    _assignments(world, 120, "paged")
+    first = dpo.get("/oversight/assignments").get_data(as_text=True)
+    assert "Standing assignments (120)" in first and 'aria-label="Pages of assignments"' in first
+    assert first.count("Pagedas") == 100  # each row's person, by name
+    second = dpo.get("/oversight/assignments?page=2").get_data(as_text=True)
+    assert second.count("Pagedas") == 20 and 'href="/oversight/assignments?page=1"' in second
