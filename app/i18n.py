@@ -12,7 +12,7 @@ Catalogues: `app/translations/<locale>/LC_MESSAGES/messages.po`, compiled to `.m
 
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session, url_for
+from flask import Flask, g, has_app_context, has_request_context, request, session, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user, user_logged_in
@@ -103,15 +103,46 @@ class _LazyTextJSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+def translations() -> Any:
+    """Flask-Babel's catalogue for the language of this request, looked up once per language
+    and request: Flask-Babel's own look-up walks `g` and the locale three or four times for
+    every message, and a page has a hundred or more. A `force_locale` block (an email in its
+    recipient's language) sets another locale object, so it gets its own catalogue."""
+    if not has_app_context():
+        return get_translations()
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is not None:
+        memo = getattr(ctx, "app_translations", None)
+        if memo is not None and memo[0] is locale:
+            return memo[1]
+    found = get_translations()
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is not None:
+        ctx.app_translations = (locale, found)
+    return found
+
+
 def init_i18n(app: Flask) -> None:
     app.json = _LazyTextJSONProvider(app)
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
     # `{% trans %}` blocks are written across lines; their text is one line in the catalogue.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Templates' `_()` and `ngettext()`: Flask-Babel's, with the catalogue looked up once.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: translations().ugettext(message),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: translations().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+    )
     # The catalogue look-ups only: app.util.i18n fills the placeholders itself.
     i18n.register(
-        gettext=lambda message: get_translations().ugettext(message),
-        ngettext=lambda singular, plural, n: get_translations().ungettext(singular, plural, n),
+        gettext=lambda message: translations().ugettext(message),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
         force_locale=force_locale,
         current_locale=current_locale,
     )

@@ -303,6 +303,7 @@ def prerender_command() -> None:
     queued = 0
     for kind, model, condition in (
         ("report", Assessment, Assessment.snapshot_hash.is_not(None)),
+        ("report-answers", Assessment, Assessment.snapshot_hash.is_not(None)),
         ("certificate", Certificate, Certificate.id.is_not(None)),
     ):
         for obj in db.session.execute(db.select(model).where(condition)).scalars():

@@ -4,7 +4,7 @@ Every query for school-owned data goes through `school_scoped()` or `get_scoped_
 user never sees another school's rows: they get a 404, as if the row did not exist.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from flask import Flask, Response, abort, current_app, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
+from sqlalchemy.sql.base import ExecutableOption
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -120,10 +121,17 @@ def school_scoped(model: type[ModelT], school_ids: Iterable[int] | None = None) 
 
 
 def get_scoped_or_404(
-    model: type[ModelT], object_id: int, school_ids: Iterable[int] | None = None
+    model: type[ModelT],
+    object_id: int,
+    school_ids: Iterable[int] | None = None,
+    *,
+    options: Sequence[ExecutableOption] = (),
 ) -> ModelT:
-    """Load one school-owned row by id, or 404 when it is missing or belongs to another school."""
+    """Load one school-owned row by id, or 404 when it is missing or belongs to another school.
+
+    `options` are loader options (e.g. `selectinload(...)`) for what the page reads of it."""
     stmt = school_scoped(model, school_ids).where(model.id == object_id)  # type: ignore[attr-defined]  # as above
+    stmt = stmt.options(*options)
     found = db.session.execute(stmt).scalar_one_or_none()
     if found is None:
         abort(404)

@@ -30,9 +30,9 @@ from app.services.accounts.staff_list import (
     StaffFilter,
     StaffStatus,
     list_staff,
-    page_numbers,
 )
 from app.util.i18n import _
+from app.util.paging import page_number
 
 ADMIN_ROLES = (Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)
 
@@ -67,7 +67,6 @@ def staff():
         "admin/staff.html",
         form=form,
         listing=listing,
-        page_links=page_numbers(listing.page, listing.pages),
         args={k: v for k, v in request.args.items() if k != "page" and v},
         filtered=bool(wanted.words or wanted.role or wanted.status),
         school_names={school.id: school.name for school in schools},
@@ -78,12 +77,7 @@ def staff():
 
 
 def _page_number() -> int:
-    """?page= as a number: 1 for nonsense; a huge number (clamped to the last page later) is
-    never converted, so no digit string can be too long for int() or the database."""
-    text = request.args.get("page", "1")
-    if not text.isascii() or not text.isdigit():
-        return 1
-    return int(text) if len(text) < 7 else 1_000_000
+    return page_number(request.args.get("page"))
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])

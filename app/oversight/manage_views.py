@@ -1,7 +1,7 @@
 """Assignments (to everyone, a role or named people, with a due date and refresher rule),
 exemptions and the school's settings for reminders and retention."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit, clock
@@ -14,8 +14,10 @@ from app.oversight.forms import AssignmentForm, ExemptionForm, MfaSettingForm
 from app.oversight.views import MANAGERS, VIEWERS, module_titles
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import manage
+from app.services.oversight.manage import assignment_page
 from app.services.oversight.retention import settings_for
 from app.util.i18n import _
+from app.util.paging import page_number
 
 
 def _staff_choices() -> list[tuple[int, str]]:
@@ -28,14 +30,14 @@ def _staff_choices() -> list[tuple[int, str]]:
 @bp.get("/assignments")
 @roles_required(*VIEWERS)
 def assignments():
-    rows = db.session.execute(
-        school_scoped(Assignment).order_by(Assignment.due_date, Assignment.id)
-    ).scalars()
-    people = dict(_staff_choices())
+    listing = assignment_page(
+        db.session, current_user.school_id, page_number(request.args.get("page"))
+    )
     return render_template(
         "oversight/assignments.html",
-        assignments=list(rows),
-        people=people,
+        assignments=listing.rows,
+        paging=listing.paging,
+        people=listing.people,
         titles=module_titles(),
         can_manage=current_user.has_role(*MANAGERS),
         confirm=ConfirmForm(),

@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from app import audit, clock
 from app.content.registry import content
 from app.form_fields import ConfirmForm
-from app.jobs import prerender
 from app.models import db
 from app.procurement import bp
 from app.procurement.common import (
@@ -18,6 +17,7 @@ from app.procurement.common import (
     form_version,
     load_assessment,
     me,
+    prerender_reports,
     read_only_redirect,
 )
 from app.security import roles_required
@@ -93,7 +93,7 @@ def profile(assessment_id: int):
                 stale = True
             else:
                 db.session.commit()
-                prerender("report", assessment.id, draft=True)
+                prerender_reports(assessment.id, draft=True)
                 flash(
                     "Profile saved. The sections that apply to this product are listed below.",
                     "success",
@@ -146,7 +146,7 @@ def section(assessment_id: int, section_id: str):
             db.session.rollback()
             return read_only_redirect(assessment)
         db.session.commit()
-        prerender("report", assessment.id, draft=True)
+        prerender_reports(assessment.id, draft=True)
         if outcome.finished:
             message = f"“{section.title}” saved."
             if outcome.kept_theirs:

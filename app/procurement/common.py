@@ -3,9 +3,11 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.content.registry import content
 from app.input_limits import bounded_int
+from app.jobs import prerender
 from app.models import Role, School, User, db
 from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
@@ -15,8 +17,15 @@ from app.services.procurement.assessments import checklist_for
 ROLES = (Role.BUSINESS_MANAGER, Role.DPO)
 
 
-def load_vendor(vendor_id: int) -> Vendor:
-    return get_scoped_or_404(Vendor, vendor_id)
+def load_vendor(vendor_id: int, *, with_history: bool = False) -> Vendor:
+    """The school's product; `with_history` also loads its assessments and their conditions in
+    one statement each (the product page lists them all)."""
+    options = (
+        [selectinload(Vendor.assessments).selectinload(Assessment.conditions)]
+        if with_history
+        else []
+    )
+    return get_scoped_or_404(Vendor, vendor_id, options=options)
 
 
 def load_assessment(assessment_id: int) -> Assessment:
@@ -62,3 +71,12 @@ def current_snapshot(assessment: Assessment) -> dict:
         select(School.name).where(School.id == assessment.school_id)
     ).scalar_one()
     return snapshots.live_snapshot(assessment, content().checklists, school_name=school_name)
+
+
+REPORT_KINDS = ("report", "report-answers")  # the governors' report and its answers appendix
+
+
+def prerender_reports(assessment_id: int, *, draft: bool) -> None:
+    """Render both report PDFs ahead of need (after the commit that changed the snapshot)."""
+    for kind in REPORT_KINDS:
+        prerender(kind, assessment_id, draft=draft)

@@ -6,7 +6,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from app import audit, clock
 from app.content.registry import content
-from app.jobs import prerender
 from app.mail import MailError, external_url, send_email
 from app.models import db
 from app.models.procurement import Assessment, Condition, Decision
@@ -17,6 +16,7 @@ from app.procurement.common import (
     form_version,
     load_assessment,
     me,
+    prerender_reports,
     read_only_redirect,
 )
 from app.procurement.forms import ConditionMetForm, DecisionForm, SignOffForm
@@ -197,7 +197,7 @@ def sign_off(assessment_id: int):
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
         else:
             db.session.commit()
-            prerender("report", assessment.id, draft=not assessment.decided)
+            prerender_reports(assessment.id, draft=not assessment.decided)
             flash(message, "success")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
     return render_template(

@@ -1,13 +1,18 @@
-"""Exports (JSON, CSV, the PDF report) and the JSON import. Every export is audited.
+"""Exports (JSON, CSV, the PDF report and its answers appendix) and the JSON import. Every
+export is audited.
 
-The report PDF is rendered by the job worker (app/jobs.py) and cached by the hash of the
-snapshot it shows: a decided (or proposed) one by its frozen snapshot's hash, a draft by the hash
-of its live snapshot, so an unchanged report is the same file every time. The conditions'
-progress (met, overdue) and the families' request counts are part of the key, because the
-report prints them.
+The report comes as two PDFs: the governors' report (cover, decision, knock-outs, scores, action
+plan, children's data; short, so it renders and opens fast) and the full answers appendix, each
+linking to the other. Both are rendered by the job worker (app/jobs.py) and cached by the hash
+of the snapshot they show: a decided (or proposed) one by its frozen snapshot's hash, a draft
+by the hash of its live snapshot, so an unchanged report is the same file every time. The
+conditions' progress (met, overdue) and the families' request counts are part of the report's
+key, because it prints them.
 """
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, url_for
 from werkzeug.utils import secure_filename
 
 from app import audit, clock
@@ -15,34 +20,50 @@ from app.content.registry import content
 from app.downloads import download, json_download
 from app.input_limits import DocumentError, load_json_document
 from app.jobs import pdf_or_pending
+from app.mail import external_url
 from app.models import db
-from app.models.procurement import Assessment
+from app.models.procurement import Assessment, Condition
 from app.pdf import Document, cache_key_for, document_kind
 from app.procurement import bp
 from app.procurement.common import ROLES, current_snapshot, load_assessment, me
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
-from app.services.procurement.reports import answers_csv, report_view
+from app.services.procurement.reports import answers_csv, governor_actions, report_view
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 from app.util.hashing import sha256_json
 from app.util.i18n import _
 
 REPORT_TEMPLATE = "pdf/report.html"
-REPORT_LAYOUT_VERSION = "2"  # bump when the report template changes, to refresh cached PDFs
+ANSWERS_TEMPLATE = "pdf/report_answers.html"
+REPORT_LAYOUT_VERSION = "4"  # bump when a report template changes, to refresh cached PDFs
 IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
-def _filename(assessment, extension: str) -> str:
+def _filename(assessment: Assessment, extension: str, suffix: str = "") -> str:
     stem = secure_filename(f"{assessment.vendor.product}-assessment-{assessment.id}") or "report"
-    return f"{stem.lower()}.{extension}"
+    return f"{stem.lower()}{suffix}.{extension}"
 
 
-def _audit_export(assessment, kind: str) -> None:
-    audit.record(
-        "assessment_exported", object_type="assessment", object_id=assessment.id, format=kind
-    )
+def _answers_filename(assessment: Assessment) -> str:
+    return _filename(assessment, "pdf", "-answers")
+
+
+def _audit_export(assessment: Assessment, kind: str, document: str | None = None) -> None:
+    """Audit an export; `document` names which PDF (the report or its answers appendix)."""
+    if document:
+        audit.record(
+            "assessment_exported",
+            object_type="assessment",
+            object_id=assessment.id,
+            format=kind,
+            document=document,
+        )
+    else:
+        audit.record(
+            "assessment_exported", object_type="assessment", object_id=assessment.id, format=kind
+        )
     db.session.commit()
 
 
@@ -72,18 +93,37 @@ def export_csv(assessment_id: int):
     return download("\ufeff" + body, _filename(assessment, "csv"))
 
 
+def _snapshot_key(assessment: Assessment) -> str:
+    """What both report PDFs are keyed by: the frozen snapshot's hash once proposed or decided
+    (the snapshot is read only to render), else the hash of the live draft snapshot."""
+    if assessment.locked and assessment.snapshot_hash:
+        return assessment.snapshot_hash
+    return sha256_json(current_snapshot(assessment))
+
+
+def _links(assessment: Assessment) -> dict:
+    """Each report PDF links to the other, at the configured public address."""
+    return {
+        "report_url": external_url("procurement.report_pdf", assessment_id=assessment.id),
+        "report_filename": _filename(assessment, "pdf"),
+        "answers_url": external_url("procurement.answers_pdf", assessment_id=assessment.id),
+        "answers_filename": _answers_filename(assessment),
+    }
+
+
 @document_kind("report", Assessment)
 def report_document(assessment: Assessment) -> Document:
-    """The report as it stands, with the one cache key the route and the job worker share."""
+    """The governors' report as it stands, with the one cache key the route and the job worker
+    share (the conditions' progress and the families' requests print on it, so they are in it)."""
     today = clock.now().date()
     conditions = [condition_state(c, today) for c in assessment.conditions]
     requests = counts_for_product(db.session, assessment.school_id, assessment.vendor_id)
-    if assessment.locked and assessment.snapshot_hash:
-        key_source = assessment.snapshot_hash  # the frozen snapshot is read only to render
-    else:
-        key_source = sha256_json(current_snapshot(assessment))
     key = cache_key_for(
-        key_source, conditions, vars(requests), REPORT_TEMPLATE, REPORT_LAYOUT_VERSION
+        _snapshot_key(assessment),
+        conditions,
+        vars(requests),
+        REPORT_TEMPLATE,
+        REPORT_LAYOUT_VERSION,
     )
     return Document(
         cache_key=key,
@@ -92,23 +132,46 @@ def report_document(assessment: Assessment) -> Document:
         context=lambda: (
             report_context(current_snapshot(assessment), conditions=conditions)
             | {"family_requests": requests}
+            | _links(assessment)
         ),
+    )
+
+
+@document_kind("report-answers", Assessment)
+def answers_document(assessment: Assessment) -> Document:
+    """The full answers appendix: it prints only the snapshot, so the snapshot keys it."""
+    key = cache_key_for(_snapshot_key(assessment), ANSWERS_TEMPLATE, REPORT_LAYOUT_VERSION)
+    return Document(
+        cache_key=key,
+        template=ANSWERS_TEMPLATE,
+        filename=_answers_filename(assessment),
+        context=lambda: report_context(current_snapshot(assessment)) | _links(assessment),
+    )
+
+
+def _report_route(kind: str, assessment_id: int) -> Response | tuple[str, int]:
+    assessment = load_assessment(assessment_id)
+    return pdf_or_pending(
+        kind,
+        assessment,
+        back=(url_for(".review", assessment_id=assessment.id), _("Back to the assessment")),
+        on_download=lambda: _audit_export(assessment, "pdf", document=kind),
     )
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 @roles_required(*ROLES)
 def report_pdf(assessment_id: int):
-    assessment = load_assessment(assessment_id)
-    return pdf_or_pending(
-        "report",
-        assessment,
-        back=(url_for(".review", assessment_id=assessment.id), _("Back to the assessment")),
-        on_download=lambda: _audit_export(assessment, "pdf"),
-    )
+    return _report_route("report", assessment_id)
 
 
-def condition_state(condition, today) -> dict:
+@bp.get("/assessments/<int:assessment_id>/answers.pdf")
+@roles_required(*ROLES)
+def answers_pdf(assessment_id: int):
+    return _report_route("report-answers", assessment_id)
+
+
+def condition_state(condition: Condition, today: date) -> dict:
     """A tracked condition as the report prints it (part of the PDF's cache key)."""
     return {
         "text": condition.text,
@@ -123,6 +186,7 @@ def condition_state(condition, today) -> dict:
 def report_context(snapshot: dict, *, conditions: list[dict] | None = None) -> dict:
     view = report_view(snapshot)
     return view | {
+        "governor_actions": governor_actions(view["actions"]),
         "generated_on": long_date(clock.now()),
         "draft": snapshot.get("decision") is None,
         "proposed": snapshot["assessment"]["status"] == "proposed",

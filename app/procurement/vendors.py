@@ -26,6 +26,7 @@ from app.services.procurement.register import (
     vendor_register,
 )
 from app.services.transparency.requests import counts_for_product
+from app.util.paging import page_number
 
 
 @bp.get("/")
@@ -37,10 +38,19 @@ def vendors():
     except ValueError:
         wanted = RegisterFilter.ALL
     today = clock.now().date()
-    register = vendor_register(db.session, me().school_id, search=query, wanted=wanted, today=today)
+    register = vendor_register(
+        db.session,
+        me().school_id,
+        search=query,
+        wanted=wanted,
+        today=today,
+        page=page_number(request.args.get("page")),
+    )
     return render_template(
         "procurement/vendors.html",
         rows=register.rows,
+        paging=register.paging,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
         query=query,
         wanted=wanted,
         filters=list(RegisterFilter),
@@ -75,7 +85,7 @@ def vendor_new():
 @bp.get("/vendors/<int:vendor_id>")
 @roles_required(*ROLES)
 def vendor(vendor_id: int):
-    vendor = load_vendor(vendor_id)
+    vendor = load_vendor(vendor_id, with_history=True)
     start = StartAssessmentForm()
     start.checklist_id.choices = _checklist_choices()
     labels = dict(DATA_CATEGORY_LABELS)

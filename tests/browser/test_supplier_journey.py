@@ -168,16 +168,23 @@ def test_the_supplier_answers_and_the_school_reviews_and_decides(browser, live_s
     school.get_by_label("Sign it off").check()
     school.get_by_role("button", name="Confirm").click()
     expect(school.get_by_text("Decision signed off: Approve with conditions.")).to_be_visible()
-    with school.expect_download() as download_info:
-        school.get_by_role("link", name="Download the report (PDF)").click()
-    pdf = download_info.value.path().read_bytes()
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "School-overridden" in text and "School-verified" in text
-    assert "Our own test found pupils can message strangers" in text
-    assert "Data processing agreement.pdf" in text
+    report = _download_text(school, "Download the report (PDF)")
+    assert "Where the answers came from" in report  # the governors' report: a summary
+    assert "School-overridden: 1" in report and "School-verified" in report
+    answers = _download_text(school, "Download the full answers (PDF, the report's appendix)")
+    assert "School-overridden" in answers and "School-verified" in answers  # each answer's
+    assert "Our own test found pupils can message strangers" in answers
+    assert "Data processing agreement.pdf" in answers
 
     # Now decided, the link closes with a clear page.
     supplier.goto(link)
     expect(supplier.get_by_role("heading", name="This questionnaire is closed")).to_be_visible()
     school.context.close()
     supplier.context.close()
+
+
+def _download_text(page, link_name: str) -> str:
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link_name).click()
+    pdf = download_info.value.path().read_bytes()
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())

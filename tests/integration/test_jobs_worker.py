@@ -80,10 +80,10 @@ def test_a_render_killed_mid_way_completes_when_a_worker_starts_again(
     monkeypatch.setitem(app.config, "PDF_PRERENDER", True)
     _decide(client, token, assessment_id)
     huey = jobs.queue().huey
-    assert _queued_renders(huey) == 1  # the decision queued one render
+    assert _queued_renders(huey) == 2  # the decision queued the report's and the answers' renders
     url = f"/procurement/assessments/{assessment_id}/report.pdf"
     assert client.get(url).status_code == 202  # not rendered yet: "being prepared"
-    assert _queued_renders(huey) == 1  # asking for it did not queue a second one
+    assert _queued_renders(huey) == 2  # asking for it did not queue another one
 
     started = Path(env["RENDER_STARTED"])
     worker = _start_worker([sys.executable, str(SLOW_WORKER)], env, folder / "slow.log")
@@ -95,8 +95,9 @@ def test_a_render_killed_mid_way_completes_when_a_worker_starts_again(
         if worker.poll() is None:
             worker.kill()
     assert not list(cache.glob("*.pdf"))  # killed mid-render: nothing written
-    assert _queued_renders(huey) == 0  # Huey had taken the job off the queue...
-    assert jobs.wanted().keys() == {("report", assessment_id)}  # ...but the marker stayed
+    assert _queued_renders(huey) == 1  # Huey had taken the report's job off the queue...
+    wanted = {("report", assessment_id), ("report-answers", assessment_id)}
+    assert jobs.wanted().keys() == wanted  # ...but its marker stayed
 
     flask = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"]
     log = folder / "worker.log"
@@ -106,8 +107,10 @@ def test_a_render_killed_mid_way_completes_when_a_worker_starts_again(
         first, second = client.get(url), client.get(url)
         assert first.status_code == second.status_code == 200
         assert first.data.startswith(b"%PDF") and first.data == second.data
-        assert [path.read_bytes() for path in cache.glob("*.pdf")] == [first.data]
-        assert jobs.wanted() == {}
+        _wait_for(lambda: jobs.wanted() == {}, 120, "the answers appendix")
+        assert sorted(path.read_bytes() for path in cache.glob("*.pdf")) == sorted(
+            [first.data, client.get(url.replace("report.pdf", "answers.pdf")).data]
+        )
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     finally:

@@ -238,3 +238,27 @@ def test_public_pages_take_the_language_from_the_address(world, client, page):
     # A Welsh session does not change what everyone else gets at the English address.
     _switch(client, "cy", "/privacy")
     assert _html(client.get(f"/schools/school-a-page/{page}")) == english
+
+
+def test_the_catalogue_is_looked_up_once_a_request_and_again_in_another_language(app):
+    from flask_babel import force_locale
+
+    from app.i18n import translations
+    from app.util.i18n import _
+
+    with app.test_request_context("/"):
+        first = translations()
+        assert translations() is first and _("Next") == "Next"
+        with force_locale("cy"):  # an email in its recipient's language
+            assert translations() is not first and _("Next") == "Nesaf"
+        assert translations() is first and _("Next") == "Next"
+
+
+def test_my_trainings_cards_come_in_each_readers_language(world, signed_in):
+    # The cards' module parts are rendered once per language (app/training/cards.py).
+    english, welsh = (signed_in(world.user(school, "teacher")) for school in ("A", "A2"))
+    assert _switch(welsh, "cy", "/training/").status_code == 302
+    for _ in range(2):
+        assert "About " in _html(english.get("/training/"))
+        page = _html(welsh.get("/training/"))
+        assert "Tua " in page and "About " not in page

@@ -86,36 +86,47 @@ def _decided_assessment(world, signed_in, csrf):
     return client, token, assessment_id
 
 
-def test_a_decision_renders_its_report_once_and_serves_the_same_bytes(
+def test_a_decision_renders_its_report_and_appendix_once_and_serves_the_same_bytes(
     world, signed_in, csrf, renders, monkeypatch, app
 ):
     monkeypatch.setitem(app.config, "PDF_PRERENDER", False)  # drafts: not what this test counts
     client, token, assessment_id = _decided_assessment(world, signed_in, csrf)
     monkeypatch.setitem(app.config, "PDF_PRERENDER", True)
     _decide(client, token, assessment_id)
-    assert len(renders) == 1  # the decision queued the render; it ran (immediate mode)
-    url = f"/procurement/assessments/{assessment_id}/report.pdf"
-    first, second = client.get(url), client.get(url)
-    assert first.status_code == second.status_code == 200
-    assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
-    assert first.data == second.data
-    assert len(renders) == 1  # both served from the cache
+    # The decision queued both renders; they ran (immediate mode): the report, then the answers.
+    assert [title.split(":")[0] for title in renders] == [
+        "Edtech privacy assessment",
+        "Edtech privacy assessment, full answers",
+    ]
+    for name in ("report", "answers"):
+        url = f"/procurement/assessments/{assessment_id}/{name}.pdf"
+        first, second = client.get(url), client.get(url)
+        assert first.status_code == second.status_code == 200
+        assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
+        assert first.data == second.data
+    assert len(renders) == 2  # all four served from the cache
     exports = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "assessment_exported")
     ).scalars()
-    assert [event.detail.get("format") for event in exports] == ["pdf", "pdf"]
+    assert [(event.detail.get("format"), event.detail.get("document")) for event in exports] == [
+        ("pdf", "report"),
+        ("pdf", "report"),
+        ("pdf", "report-answers"),
+        ("pdf", "report-answers"),
+    ]
 
 
 def test_saving_a_draft_section_renders_the_draft_report(world, signed_in, csrf, renders):
     client = signed_in(world.user("A", "business_manager"))
     token = csrf(client, "/procurement/vendors/new")
     _, assessment_id = _start(client, token)  # the profile save renders the first draft
-    assert len(renders) == 1
+    assert len(renders) == 2  # its report and its answers
     _answer_all(client, token, assessment_id)  # five section saves, each a new draft
-    assert len(renders) == 6
-    response = client.get(f"/procurement/assessments/{assessment_id}/report.pdf")
-    assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    assert len(renders) == 6  # the latest draft was already in the cache
+    assert len(renders) == 12
+    for name in ("report", "answers"):
+        response = client.get(f"/procurement/assessments/{assessment_id}/{name}.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert len(renders) == 12  # the latest draft was already in the cache
 
 
 def test_issuing_a_certificate_renders_it(world, app, signed_in, csrf, renders, monkeypatch):
@@ -199,11 +210,11 @@ def test_a_render_left_by_a_killed_worker_is_queued_again(
     monkeypatch.setitem(app.config, "PDF_PRERENDER", True)
     _decide(client, token, assessment_id)
     huey = held_queue.huey
-    huey.dequeue()  # a worker took the job off the queue, then died before writing the file
-    assert huey.pending_count() == 0
-    assert jobs.wanted().keys() == {("report", assessment_id)}
+    huey.dequeue()  # a worker took the report's job off the queue, then died before writing it
+    assert huey.pending_count() == 1  # the appendix's job is still queued
+    assert jobs.wanted().keys() == {("report", assessment_id), ("report-answers", assessment_id)}
     assert jobs.requeue_wanted(older_than=0) == 1  # what a starting worker does
-    assert held_queue.run_all() == 1
+    assert held_queue.run_all() == 2
     assert jobs.wanted() == {}
     assert jobs.requeue_wanted(older_than=0) == 0
 
@@ -227,11 +238,13 @@ def test_the_jobs_commands_show_the_queue_and_queue_missing_pdfs(world, held_que
     decided_product(world.school_a, "Maths Quest", None)
     decided_product(world.school_b, "Reading Rocket", None)
     result = runner.invoke(args=["jobs", "prerender"])
-    assert result.exit_code == 0 and "Queued 2 render(s)." in result.output
+    assert (
+        result.exit_code == 0 and "Queued 4 render(s)." in result.output
+    )  # 2 reports, 2 appendices
     result = runner.invoke(args=["jobs", "prerender"])  # already asked for: nothing more
     assert "Queued 0 render(s)." in result.output
     result = runner.invoke(args=["jobs", "status"])
-    assert "queued: 2" in result.output and "asked for and not yet written: 2" in result.output
+    assert "queued: 4" in result.output and "asked for and not yet written: 4" in result.output
 
 
 def test_the_worker_refuses_to_start_in_immediate_mode(runner):

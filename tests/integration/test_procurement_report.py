@@ -16,7 +16,9 @@ from tests.factories import sign_in_client
 from tests.procurement_helpers import PREFERRED, answer_sections, start_product
 
 HEADINGS = {"Decision", "Scores", "Action plan", "Children's data summary", "Conditions",
-            "Appendix: all answers", "Knock-outs and caps", "Changes since the previous assessment",
+            "Full answers", "Answers by section", "Knock-outs and caps",
+            "Action plan: every point lost",
+            "Changes since the previous assessment",
             "Children's Code standards covered by this questionnaire"}  # fmt: skip
 LABEL = re.compile(r"^(P\d+|Standard \d+|[A-Z]\d{2}\.)")  # a profile id, a standard, a question
 
@@ -53,13 +55,16 @@ def _demo_reports(app):
         response = client.get(f"/procurement/assessments/{assessment.id}/report.pdf")
         assert response.status_code == 200
         yield assessment.vendor.product, response.data
+        response = client.get(f"/procurement/assessments/{assessment.id}/answers.pdf")
+        assert response.status_code == 200
+        yield f"{assessment.vendor.product} (answers)", response.data
 
 
 def test_every_page_of_every_demo_report_has_content_headers_and_no_stranded_heading(
     app, clean_database
 ):
     reports = dict(_demo_reports(app))
-    assert len(reports) == 4
+    assert len(reports) == 8  # four reports, each with its answers appendix
     for name, pdf in reports.items():
         check_pages(pdf, name)
     cover = PdfReader(io.BytesIO(reports["ClassTalk Messenger"])).pages[0].extract_text()
@@ -98,14 +103,17 @@ def test_a_report_with_many_limits_breaks_across_pages_without_a_blank_one(app, 
     from flask import render_template
 
     from app.pdf import html_to_pdf
-    from app.procurement.exports import REPORT_TEMPLATE, report_context
+    from app.procurement.exports import ANSWERS_TEMPLATE, REPORT_TEMPLATE, report_context
 
     with app.test_request_context():
         snapshot = _many_limits(app)
         assert len(snapshot["result"]["limits"]) > 12  # taller than a page in the decision box
         snapshot["result"]["questions"][0]["note"] = "Supplier says 👍 and ✅ for 🔒"
-        pdf = html_to_pdf(render_template(REPORT_TEMPLATE, **report_context(snapshot)))
+        context = report_context(snapshot)
+        pdf = html_to_pdf(render_template(REPORT_TEMPLATE, **context))
+        answers = html_to_pdf(render_template(ANSWERS_TEMPLATE, **context))
     check_pages(pdf, "many limits")
+    check_pages(answers, "many limits, answers")
     reader = PdfReader(io.BytesIO(pdf))
     assert (
         "Decision" in reader.pages[1].extract_text()
@@ -113,7 +121,7 @@ def test_a_report_with_many_limits_breaks_across_pages_without_a_blank_one(app, 
     )
     fonts = {
         str(font["/BaseFont"])
-        for page in reader.pages
+        for page in PdfReader(io.BytesIO(answers)).pages
         for font in (page["/Resources"].get("/Font") or {}).values()
         if "/BaseFont" in font.get_object()
     }
@@ -151,3 +159,40 @@ def test_the_csv_names_the_checklist_version_engine_and_input_hash(world, signed
     assert {(r["Checklist"], r["Checklist version"], r["Engine version"], r["Input hash"])
             for r in rows} == {("quick-edtech-check", "1.0.0", result["engine_version"],
                                 result["inputs_hash"])}  # fmt: skip
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_answers_are_in_their_own_pdf_and_not_in_the_governors_report(
+    world, signed_in, csrf, app
+):
+    client = signed_in(world.user("A", "business_manager"))
+    token = csrf(client, "/procurement/vendors/new")
+    _, assessment_id = start_product(client, token)
+    answer_sections(client, token, assessment_id, PREFERRED)
+    base = f"/procurement/assessments/{assessment_id}"
+    report = _text(client.get(f"{base}/report.pdf").data)
+    answers = _text(client.get(f"{base}/answers.pdf").data)
+    checklist = app.extensions["content"].checklists["quick-edtech-check"]
+    questions = [q for q in checklist.questions.values() if q.id in PREFERRED]
+    flat = {name: " ".join(text.split()) for name, text in (("r", report), ("a", answers))}
+    for question in questions:  # every answered question, with its answer, is in the appendix
+        assert f"{question.id}. {' '.join(question.text.split())[:40]}" in flat["a"], question.id
+    assert "Answer: " in answers and "Reference: " in answers
+    # The governors' report has the decision, scores and action plan, and links to the appendix.
+    assert "Scores" in report and "Action plan" in report and "Children's data summary" in report
+    assert "Answers by section" not in report
+    assert f"assessment-{assessment_id}-answers.pdf" in flat["r"]
+    assert not any(f"{q.id}. {' '.join(q.text.split())[:40]}" in flat["r"] for q in questions)
+    # The PDFs link to each other at the public address (PUBLIC_BASE_URL).
+    links = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(client.get(f"{base}/report.pdf").data)).pages
+        for annotation in page.get("/Annots") or []
+    }
+    assert f"http://localhost{base}/answers.pdf" in links
+    # The review page links to both.
+    review = client.get(f"{base}/review").get_data(as_text=True)
+    assert f'href="{base}/report.pdf"' in review and f'href="{base}/answers.pdf"' in review

@@ -110,3 +110,19 @@ def test_register_reads_in_the_same_number_of_statements_for_3_and_60_products(
     assert "60 products" in page and "Assessment in progress" in page
     for url in PAGES_OVER_EVERY_PRODUCT:
         assert _bulky_columns_read(client, url) == set(), url
+
+
+def test_the_register_shows_50_products_a_page_with_their_ratings(world, signed_in, monkeypatch):
+    set_clock(monkeypatch, NOW)
+    client = signed_in(world.user("A", "business_manager"))
+    _products(world.school_a, 0, 60)
+    first = client.get("/procurement/").get_data(as_text=True)
+    assert "60 products" in first and "Showing 1 to 50" in first
+    assert "Product 049" in first and "Product 050" not in first
+    assert 'href="/procurement/?page=2"' in first and 'aria-label="Pages of products"' in first
+    second = client.get("/procurement/?page=2").get_data(as_text=True)
+    assert "Showing 51 to 60" in second and "Product 050" in second and "Product 049" not in second
+    assert second.count("81.5") == 10  # each decided product's score, read for its page only
+    past_the_end = client.get("/procurement/?q=prod&page=9").get_data(as_text=True)
+    assert "Showing 51 to 60" in past_the_end  # the last page
+    assert 'href="/procurement/?page=1&amp;q=prod"' in past_the_end  # the search is kept

@@ -146,10 +146,15 @@ def test_the_supplier_answers_and_the_school_reviews_each_answer(app, world, sig
     exported = school.get(f"/procurement/assessments/{assessment_id}/export.json").get_json()
     sources = {a["question_id"]: a["provenance"] for a in exported["answers"]}
     assert sources["Q01"] == "school-verified" and sources["Q02"] == "school-overridden"
-    pdf = school.get(f"/procurement/assessments/{assessment_id}/report.pdf")
-    assert pdf.status_code == 200
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "School-overridden" in text and "School-verified" in text
+    texts = {}
+    for document in ("report.pdf", "answers.pdf"):
+        pdf = school.get(f"/procurement/assessments/{assessment_id}/{document}")
+        assert pdf.status_code == 200
+        pages = PdfReader(io.BytesIO(pdf.data)).pages
+        texts[document] = " ".join(page.extract_text() for page in pages)
+    assert "Where the answers came from" in texts["report.pdf"]  # the governors' summary
+    for text in texts.values():  # the summary's counts, then every answer's own source
+        assert "School-overridden" in text and "School-verified" in text
 
     from app.services.oversight.audit_text import describe, resolve_names
 

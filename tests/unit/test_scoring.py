@@ -141,3 +141,23 @@ def test_text_questions_are_kept_but_not_scored(checklist):
     result = score_assessment(checklist, PUPILS_LOG_IN, {"Q04": AnswerInput("Bought by the trust")})
     row = {q.question_id: q for q in result.questions}["Q04"]
     assert (row.status, row.answer, row.credit) == ("unscored", "Bought by the trust", None)
+
+
+def test_a_results_dict_is_what_dataclasses_asdict_gives():  # noqa: C901
+    """Result.to_dict skips asdict's deep copies; the dict (and so every snapshot hash) is the
+    same, for a questionnaire answered in every way."""
+    import json
+    from dataclasses import asdict
+
+    root = Path(__file__).resolve().parents[2] / "checklists"
+    for name in ("quick-edtech-check.yaml", "uk-schools-edtech.yaml"):
+        checklist, problems = load_checklist_file(root / name, root)
+        assert not problems
+        answers = {}
+        for index, question in enumerate(checklist.questions.values()):
+            options = checklist.options_for(question) if question.scored else ()
+            value = options[index % len(options)].value if options and index % 5 else "unknown"
+            answers[question.id] = AnswerInput(value, f"note {index}", (f"https://e/{index}",))
+        result = score_assessment(checklist, {}, answers)
+        assert result.to_dict() == asdict(result)
+        assert result.to_json() == json.dumps(asdict(result), sort_keys=True, separators=(",", ":"))

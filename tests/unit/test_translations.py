@@ -26,6 +26,9 @@ WAVE_2_PATHS = (
     "app/services/procurement/",
     "app/templates/procurement/",
     "app/templates/pdf/report.html",
+    "app/templates/pdf/report_answers.html",
+    "app/templates/pdf/_report_layout.html",
+    "app/templates/pdf/_report_macros.html",
     "app/jobs.py",
     "app/pdf.py",
 )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from app.models import Invitation, User, UserRole
 from app.services.oversight.erasure import ERASED_DOMAIN
 from app.util.i18n import lazy_gettext
+from app.util.paging import page_numbers
 
 PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 100
@@ -86,6 +87,10 @@ class StaffPage:
     @property
     def last(self) -> int:
         return min(self.page * self.page_size, self.total)
+
+    @property
+    def links(self) -> list[int | None]:
+        return page_numbers(self.page, self.pages)
 
 
 def _user_status():
@@ -210,14 +215,3 @@ def _invitation_row(invitation: Invitation, now: datetime) -> StaffRow:
         invitation.expires_at,
         expired=invitation.expires_at <= now,
     )
-
-
-def page_numbers(current: int, pages: int) -> list[int | None]:
-    """GOV.UK pagination: the first, last, current and its neighbours; None for a gap (…)."""
-    shown = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - (numbers[-1] or 0) > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers

@@ -4,16 +4,18 @@ change, and records it through `record` (`app.audit.record` in the app, a fake i
 Flask imports; the caller commits."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import User
 from app.models.base import table_of
 from app.models.oversight import Exemption, SchoolSettings
 from app.models.training import Assignment
+from app.util.paging import Paging
 from app.util.upsert import insert_for
 
 # Writes one audit event: app.audit.record in the app, an append to a list in tests.
@@ -184,3 +186,40 @@ def save_settings(
         require_mfa=require_mfa,
     )
     return settings
+
+
+ASSIGNMENTS_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class AssignmentPage:
+    rows: list[Assignment]  # by due date (none last), then as made
+    people: dict[int, str]  # the page's assigned people who are still active: "Name (email)"
+    paging: Paging
+
+
+def assignment_page(
+    session: Session, school_id: int, page: int, page_size: int = ASSIGNMENTS_PAGE_SIZE
+) -> AssignmentPage:
+    """One page of the school's standing assignments, with the names of the people it assigns
+    to (only theirs: a school of 5,000 staff has many single-person assignments)."""
+    scoped = select(Assignment).where(Assignment.school_id == school_id)
+    total = session.execute(select(func.count()).select_from(scoped.subquery())).scalar_one()
+    paging = Paging.of(total, page, page_size)
+    rows = list(
+        session.execute(
+            scoped.order_by(Assignment.due_date, Assignment.id)
+            .offset(max(paging.first - 1, 0))
+            .limit(page_size)
+        ).scalars()
+    )
+    user_ids = {row.user_id for row in rows if row.user_id is not None}
+    people = {
+        user_id: f"{name} ({email})"
+        for user_id, name, email in session.execute(
+            select(User.id, User.display_name, User.email).where(
+                User.id.in_(user_ids), User.school_id == school_id, User.active.is_(True)
+            )
+        )
+    }
+    return AssignmentPage(rows, people, paging)

@@ -8,10 +8,12 @@ need (sections with their answers, the chart geometry, labels) without changing 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from enum import StrEnum
 
 from app.content.checklists import Checklist
+from app.models.procurement import Provenance
 from app.services.procurement.decisions import knockout_summary
 from app.services.procurement.scoring import COUNTS_AS_ANSWERED, LimitKind, QuestionStatus, Result
 from app.util.csv_cells import csv_text
@@ -161,6 +163,9 @@ def report_view(snapshot: dict) -> dict:
         "snapshot": snapshot,
         "result": result,
         "provenance": provenance,
+        "sources": answer_sources(
+            provenance, sum(q["status"] != QuestionStatus.GATED_OUT for q in questions)
+        ),
         "files": _files_by_question(snapshot.get("evidence_files") or []),
         "sections": sections,
         "limits": limits,
@@ -177,11 +182,45 @@ def report_view(snapshot: dict) -> dict:
     }
 
 
+def answer_sources(provenance: dict[str, dict], applicable: int) -> list[tuple[str, int]]:
+    """[(where the answers came from, how many)] over the applicable questions, for the
+    governors' report: the school's own answers first, then the supplier's by how the school
+    reviewed them; answers copied from another school of the trust are counted again."""
+    counts = Counter(row["label"] for row in provenance.values())
+    own = Provenance.SCHOOL.label
+    counts[own] += applicable - len(provenance)
+    rows = sorted(
+        ((label, n) for label, n in counts.items() if n > 0),
+        key=lambda item: (item[0] != own, -item[1], item[0]),
+    )
+    copied = sum(1 for row in provenance.values() if row.get("copied_from"))
+    if copied:
+        rows.append(("Copied from another school's assessment", copied))
+    return rows
+
+
 def _files_by_question(rows: list[dict]) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         grouped.setdefault(row["question_id"], []).append(row)
     return grouped
+
+
+GOVERNOR_ACTIONS = 10  # actions the governors' report lists besides those that block approval
+
+
+def governor_actions(actions: list[dict], limit: int = GOVERNOR_ACTIONS) -> list[dict]:
+    """The action plan as the governors' report prints it: every action that blocks approval,
+    then the `limit` that cost the most points, in the plan's order (blocking first, then by
+    weight × missing credit). The answers appendix prints the whole plan."""
+    shown, others = [], 0
+    for action in actions:
+        if action.get("blocking"):
+            shown.append(action)
+        elif others < limit:
+            shown.append(action)
+            others += 1
+    return shown
 
 
 def _fired_only(result: dict) -> dict:

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models.procurement import (
@@ -151,11 +151,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def product_states(
-    session: Session, school_ids: Sequence[int], *, search: str = "", archived: bool = False
-) -> list[ProductState]:
-    """Every product of these schools (whose product or supplier contains `search`), by name:
-    the register's products, or (`archived`) the archived ones."""
+def _vendors(school_ids: Sequence[int], search: str, archived: bool) -> Select:
     vendors = select(
         Vendor.id, Vendor.school_id, Vendor.product, Vendor.name, Vendor.archived_at
     ).where(
@@ -167,19 +163,46 @@ def product_states(
         vendors = vendors.where(
             Vendor.product.ilike(like, escape="\\") | Vendor.name.ilike(like, escape="\\")
         )
-    vendor_rows = session.execute(vendors.order_by(Vendor.product, Vendor.id)).all()
-    result = Assessment.snapshot["result"]
+    return vendors.order_by(Vendor.product, Vendor.id)
+
+
+def count_products(
+    session: Session, school_ids: Sequence[int], *, search: str = "", archived: bool = False
+) -> int:
+    """How many products `product_states` would list (without its `window`)."""
+    vendors = _vendors(school_ids, search, archived).order_by(None).subquery()
+    return session.execute(select(func.count()).select_from(vendors)).scalar_one()
+
+
+def product_states(
+    session: Session,
+    school_ids: Sequence[int],
+    *,
+    search: str = "",
+    archived: bool = False,
+    with_results: bool = True,
+    window: tuple[int, int] | None = None,
+) -> list[ProductState]:
+    """Every product of these schools (whose product or supplier contains `search`), by name:
+    the register's products, or (`archived`) the archived ones; with `window` (offset, limit)
+    only that slice of them, its assessments and conditions alone read.
+
+    Without `with_results` the decided rating (band, label, score) is left out: it is read from
+    each snapshot's JSON, the costly part for a long list, so a page that shows a slice of the
+    list reads it for that slice alone (`add_results`)."""
+    vendors = _vendors(school_ids, search, archived)
+    if window is not None:
+        vendors = vendors.offset(window[0]).limit(window[1])
+    vendor_rows = session.execute(vendors).all()
+    columns = [
+        Assessment.vendor_id,
+        Assessment.id,
+        Assessment.status,
+        Assessment.decision,
+        Assessment.valid_until,
+    ]
     assessments = (
-        select(
-            Assessment.vendor_id,
-            Assessment.id,
-            Assessment.status,
-            Assessment.decision,
-            Assessment.valid_until,
-            result["band"].as_string().label("band"),
-            result["band_label"].as_string().label("band_label"),
-            result["score"].as_float().label("score"),
-        )
+        select(*columns, *(_RESULT_COLUMNS if with_results else _NO_RESULT_COLUMNS))
         .where(Assessment.school_id.in_(school_ids))
         .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
     )
@@ -194,6 +217,8 @@ def product_states(
     unmet = select(Condition.assessment_id, Condition.due_on).where(
         Condition.school_id.in_(school_ids), Condition.met_on.is_(None)
     )
+    if window is not None:
+        unmet = unmet.where(Condition.assessment_id.in_([row.id for row in decided.values()]))
     for assessment_id, due_on in session.execute(unmet):
         due.setdefault(assessment_id, []).append(due_on)
     return [
@@ -201,6 +226,37 @@ def product_states(
                tuple(sorted(due.get(done.id, []))) if done else ())
         for vendor in vendor_rows
     ]  # fmt: skip
+
+
+_RESULT = Assessment.snapshot["result"]
+_RESULT_COLUMNS = (
+    _RESULT["band"].as_string().label("band"),
+    _RESULT["band_label"].as_string().label("band_label"),
+    _RESULT["score"].as_float().label("score"),
+)
+_NO_RESULT_COLUMNS = (
+    literal(None).label("band"),
+    literal(None).label("band_label"),
+    literal(None).label("score"),
+)
+
+
+def add_results(session: Session, states: Sequence[ProductState]) -> list[ProductState]:
+    """`states` (from `product_states(..., with_results=False)`) with their decided ratings, in
+    one statement however many there are."""
+    decided_ids = [state.decided_id for state in states if state.decided_id is not None]
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(Assessment.id, *_RESULT_COLUMNS).where(Assessment.id.in_(decided_ids))
+        )
+    }
+    return [
+        replace(state, band=row.band, band_label=row.band_label, score=row.score)
+        if (row := found.get(state.decided_id or 0)) is not None
+        else state
+        for state in states
+    ]
 
 
 def _state(

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.content.checklists import Checklist
 from app.models import School
-from app.models.procurement import Assessment, AssessmentStatus, Vendor
+from app.models.procurement import Answer, Assessment, AssessmentStatus, Vendor
 from app.services.procurement.assessments import put_answer, start_assessment, still_valid
 
 
@@ -65,7 +65,10 @@ class SharedAssessment:
     own: bool  # shared by the school looking
 
 
-def summary_of(assessment: Assessment, school_name: str, viewer_school_id: int) -> SharedAssessment:
+def summary_of(
+    assessment: Assessment, school_name: str, viewer_school_id: int, answers: int | None = None
+) -> SharedAssessment:
+    """`answers`: the assessment's answer count when the caller counted it in SQL (a list)."""
     snapshot = assessment.snapshot or {}
     decision = snapshot.get("decision") or {}
     result = snapshot.get("result") or {}
@@ -80,7 +83,7 @@ def summary_of(assessment: Assessment, school_name: str, viewer_school_id: int) 
         band_label=result.get("band_label") or "",
         score=result.get("score"),
         decision_label=decision.get("label") or assessment.decision_label,
-        answers=len(assessment.answers),
+        answers=len(assessment.answers) if answers is None else answers,
         own=assessment.school_id == viewer_school_id,
     )
 
@@ -89,17 +92,22 @@ def shared_in_trust(session: Session, school: School) -> list[SharedAssessment]:
     """Every assessment shared in the school's trust, newest decision first."""
     if school.trust_id is None:
         return []
+    # One statement for the list, one for the products: the answers are counted, not loaded.
+    answers = (
+        select(func.count(Answer.id)).where(Answer.assessment_id == Assessment.id)
+    ).scalar_subquery()
     rows = session.execute(
-        select(Assessment, School.name)
+        select(Assessment, School.name, answers)
         .join(School, School.id == Assessment.school_id)
         .where(
             School.trust_id == school.trust_id,
             Assessment.shared_at.is_not(None),
             Assessment.status == AssessmentStatus.DECIDED,
         )
+        .options(selectinload(Assessment.vendor))
         .order_by(Assessment.decided_on.desc(), Assessment.id.desc())
     ).all()
-    return [summary_of(assessment, name, school.id) for assessment, name in rows]
+    return [summary_of(assessment, name, school.id, count) for assessment, name, count in rows]
 
 
 def find_shared(
@@ -138,6 +146,12 @@ def products_in_trust(session: Session, school: School) -> list[ProductInUse]:
         select(Vendor, School.name)
         .join(School, School.id == Vendor.school_id)
         .where(Vendor.school_id.in_(ids), Vendor.archived_at.is_(None))
+        .options(
+            # What the latest decision and status need, without each snapshot's JSON.
+            selectinload(Vendor.assessments).load_only(
+                Assessment.vendor_id, Assessment.status, Assessment.decision, Assessment.created_at
+            )
+        )
         .order_by(Vendor.product, Vendor.name, School.name)
     ).all()
     grouped: dict[tuple[str, str], ProductInUse] = {}
