@@ -9,7 +9,7 @@ listed so it can be sent again. Erased leavers are hidden unless the status filt
 them. No Flask imports.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from app.models import Invitation, User, UserRole
 from app.services.oversight.erasure import ERASED_DOMAIN
 from app.util.i18n import lazy_gettext
-from app.util.paging import page_numbers
+from app.util.paging import Paging
 
 PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 100
@@ -73,24 +73,10 @@ class StaffRow:
 
 
 @dataclass(frozen=True)
-class StaffPage:
-    rows: list[StaffRow]
-    total: int
-    page: int
-    pages: int
-    page_size: int
+class StaffPage(Paging):
+    """One page of the staff list: where it sits (Paging) and its rows."""
 
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.page * self.page_size, self.total)
-
-    @property
-    def links(self) -> list[int | None]:
-        return page_numbers(self.page, self.pages)
+    rows: list[StaffRow] = field(default_factory=list)
 
 
 def _user_status():
@@ -170,8 +156,7 @@ def list_staff(
     """One page of the people `wanted` picks, by name. A page past the end shows the last one."""
     both = union_all(_users(school_ids, wanted), _invitations(school_ids, wanted)).subquery()
     total = session.execute(select(func.count()).select_from(both)).scalar_one()
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
+    page = Paging.of(total, page, page_size).page
     keys = session.execute(
         select(both.c.kind, both.c.id)
         .order_by(both.c.sort_name, both.c.kind.desc(), both.c.id)
@@ -189,7 +174,7 @@ def list_staff(
         _user_row(users[key_id]) if kind == "user" else _invitation_row(invitations[key_id], now)
         for kind, key_id in keys
     ]
-    return StaffPage(rows, total, page, pages, page_size)
+    return StaffPage(total, page, page_size, rows)
 
 
 def user_status(user: User) -> StaffStatus:
