@@ -106,7 +106,9 @@ def test_a_decision_renders_its_report_and_appendix_once_and_serves_the_same_byt
         assert first.data == second.data
     assert len(renders) == 2  # all four served from the cache
     exports = db.session.execute(
-        select(AuditEvent).where(AuditEvent.action == "assessment_exported")
+        select(AuditEvent)
+        .where(AuditEvent.action == "assessment_exported")
+        .order_by(AuditEvent.id)  # PostgreSQL returns rows in no set order without one
     ).scalars()
     assert [(event.detail.get("format"), event.detail.get("document")) for event in exports] == [
         ("pdf", "report"),
