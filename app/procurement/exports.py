@@ -229,12 +229,15 @@ def import_assessment():
                     flash(note, "info")
                 if outcome.updated_existing:
                     flash(
-                        f"{outcome.assessment.vendor.product} was already in your register, so "
-                        "the file's answers were imported into a new draft assessment of it, "
-                        "beside its last decision. Check every answer.",
+                        _(
+                            "%(product)s was already in your register, so the file's answers "
+                            "were imported into a new draft assessment of it, beside its last "
+                            "decision. Check every answer.",
+                            product=outcome.assessment.vendor.product,
+                        ),
                         "success",
                     )
                 else:
-                    flash("Assessment imported as a new draft. Check every answer.", "success")
+                    flash(_("Assessment imported as a new draft. Check every answer."), "success")
                 return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
     return render_template("procurement/import.html", form=form, problems=problems)

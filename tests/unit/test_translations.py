@@ -22,7 +22,6 @@ spec.loader.exec_module(translations)
 
 # Not translated yet: procurement (issue 12), the job queue and the PDF renderer (issue 17).
 WAVE_2_PATHS = (
-    "app/procurement/",
     "app/services/procurement/",
     "app/templates/procurement/",
     "app/templates/pdf/report.html",

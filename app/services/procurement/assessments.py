@@ -22,6 +22,7 @@ from app.models.base import rows_matched
 from app.models.procurement import Answer, AnswerSource, Assessment, SupplierReview, Vendor
 from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
+from app.util.i18n import lazy_gettext
 
 _DEFINITIONS: dict[tuple, Checklist] = {}
 
@@ -231,15 +232,15 @@ class SectionProgress(StrEnum):
 
     @property
     def label(self) -> str:
-        return SECTION_PROGRESS_LABELS[self]
+        return str(SECTION_PROGRESS_LABELS[self])
 
 
 SECTION_PROGRESS_LABELS = {
-    SectionProgress.NOT_APPLICABLE: "Does not apply",
-    SectionProgress.NOT_STARTED: "Not started",
-    SectionProgress.IN_PROGRESS: "In progress",
-    SectionProgress.NOT_KNOWN: "Answered, some not known",
-    SectionProgress.COMPLETE: "Complete",
+    SectionProgress.NOT_APPLICABLE: lazy_gettext("Does not apply"),
+    SectionProgress.NOT_STARTED: lazy_gettext("Not started"),
+    SectionProgress.IN_PROGRESS: lazy_gettext("In progress"),
+    SectionProgress.NOT_KNOWN: lazy_gettext("Answered, some not known"),
+    SectionProgress.COMPLETE: lazy_gettext("Complete"),
 }
 
 

@@ -38,6 +38,7 @@ from app.models.procurement import (
     Decision,
     Vendor,
 )
+from app.util.i18n import lazy_gettext
 
 REVIEW_WINDOW_DAYS = 60
 REMINDER_STAGES = (30, 7, 1)  # days before the valid-until date; tightest last
@@ -53,12 +54,12 @@ class ReviewState(StrEnum):
 
     @property
     def label(self) -> str:
-        return REVIEW_LABELS[self]
+        return str(REVIEW_LABELS[self])
 
 
 REVIEW_LABELS = {
-    ReviewState.DUE: "Review due",
-    ReviewState.LAPSED: "Lapsed",
+    ReviewState.DUE: lazy_gettext("Review due"),
+    ReviewState.LAPSED: lazy_gettext("Lapsed"),
 }
 
 
@@ -132,7 +133,7 @@ class ProductState:
 
     @property
     def decision_label(self) -> str:
-        return self.decision.label if self.decision else NOT_DECIDED
+        return self.decision.label if self.decision else str(NOT_DECIDED)
 
     @property
     def rating(self) -> str:
