@@ -33,7 +33,7 @@ from app.services.procurement.reports import answers_csv, governor_actions, repo
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 from app.util.hashing import sha256_json
-from app.util.i18n import _
+from app.util.i18n import _, current_locale
 
 REPORT_TEMPLATE = "pdf/report.html"
 ANSWERS_TEMPLATE = "pdf/report_answers.html"
@@ -124,6 +124,7 @@ def report_document(assessment: Assessment) -> Document:
         vars(requests),
         REPORT_TEMPLATE,
         REPORT_LAYOUT_VERSION,
+        current_locale(),  # the report's words are in the reader's language
     )
     return Document(
         cache_key=key,
@@ -140,7 +141,9 @@ def report_document(assessment: Assessment) -> Document:
 @document_kind("report-answers", Assessment)
 def answers_document(assessment: Assessment) -> Document:
     """The full answers appendix: it prints only the snapshot, so the snapshot keys it."""
-    key = cache_key_for(_snapshot_key(assessment), ANSWERS_TEMPLATE, REPORT_LAYOUT_VERSION)
+    key = cache_key_for(
+        _snapshot_key(assessment), ANSWERS_TEMPLATE, REPORT_LAYOUT_VERSION, current_locale()
+    )
     return Document(
         cache_key=key,
         template=ANSWERS_TEMPLATE,

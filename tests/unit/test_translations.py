@@ -23,10 +23,6 @@ spec.loader.exec_module(translations)
 # Not translated yet: procurement (issue 12), the job queue and the PDF renderer (issue 17).
 WAVE_2_PATHS = (
     "app/services/procurement/",
-    "app/templates/pdf/report.html",
-    "app/templates/pdf/report_answers.html",
-    "app/templates/pdf/_report_layout.html",
-    "app/templates/pdf/_report_macros.html",
     "app/jobs.py",
     "app/pdf.py",
 )
