@@ -23,8 +23,6 @@ spec.loader.exec_module(translations)
 # Not translated yet: procurement (issue 12), the job queue and the PDF renderer (issue 17).
 WAVE_2_PATHS = (
     "app/services/procurement/",
-    "app/jobs.py",
-    "app/pdf.py",
 )
 
 
