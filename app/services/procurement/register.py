@@ -21,7 +21,7 @@ from app.services.procurement.reviews import (
     count_products,
     product_states,
 )
-from app.util.i18n import lazy_gettext
+from app.util.i18n import _, lazy_gettext
 from app.util.paging import Paging
 
 AuditRecord = Callable[..., object]
@@ -212,8 +212,11 @@ def delete_vendor(
     """Delete a product that has no decision (drafts only); one with a decision is archived."""
     if vendor.has_decision:
         raise RegisterError(
-            f"{vendor.product} has a recorded or proposed decision, so it cannot be deleted: "
-            "archive it instead, and its decisions stay on record"
+            _(
+                "%(product)s has a recorded or proposed decision, so it cannot be deleted: "
+                "archive it instead, and its decisions stay on record",
+                product=vendor.product,
+            )
         )
     record(
         "vendor_deleted",
@@ -264,7 +267,7 @@ def delete_draft(
     """Delete a draft assessment; a proposed or decided one stays on record."""
     if assessment.status != AssessmentStatus.DRAFT:
         raise RegisterError(
-            "Only a draft can be deleted: this assessment has a recorded or proposed decision"
+            _("Only a draft can be deleted: this assessment has a recorded or proposed decision")
         )
     record(
         "assessment_deleted",

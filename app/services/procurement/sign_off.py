@@ -35,6 +35,7 @@ from app.services.procurement.decisions import (
     valid_until,
 )
 from app.services.procurement.snapshots import live_snapshot
+from app.util.i18n import _
 
 AuditRecord = Callable[..., object]
 
@@ -78,9 +79,9 @@ def propose(
     """Propose a decision; returns the proposal as stored. Raises DecisionError (a broken rule,
     shown as it is) or StaleAssessment (someone saved since the proposer opened the page)."""
     if assessment.status != AssessmentStatus.DRAFT:
-        raise SignOffError("A decision has already been proposed for this assessment")
+        raise SignOffError(_("A decision has already been proposed for this assessment"))
     if not assessment.profile_done:
-        raise DecisionError("Answer the profile questions before proposing a decision")
+        raise DecisionError(_("Answer the profile questions before proposing a decision"))
     snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
     today = now.date()
     outcome = check_decision(proposal, snapshot["result"], snapshot["knockouts"], today=today)
@@ -120,9 +121,9 @@ def propose(
 
 def _check_signer(signer: User, assessment: Assessment) -> dict:
     if not may_sign_off(signer, assessment):
-        raise SignOffError("Only a data protection officer (DPO) of this school can do this")
+        raise SignOffError(_("Only a data protection officer (DPO) of this school can do this"))
     if assessment.status != AssessmentStatus.PROPOSED or not assessment.proposal:
-        raise SignOffError("There is no proposed decision waiting for sign-off")
+        raise SignOffError(_("There is no proposed decision waiting for sign-off"))
     return assessment.proposal
 
 
@@ -155,8 +156,10 @@ def sign_off(
     )
     if proposal.get("departs_from_rating") and not accept_departure:
         raise DecisionError(
-            "This decision departs from the rating: confirm that you accept the departure, "
-            "or send the decision back"
+            _(
+                "This decision departs from the rating: confirm that you accept the departure, "
+                "or send the decision back"
+            )
         )
     bump_version(session, assessment, expected_version)
     today = now.date()
@@ -227,7 +230,7 @@ def send_back(
     """Return a proposed decision to draft with the DPO's note; the answers unlock again."""
     proposal = _check_signer(signer, assessment)
     if not note.strip():
-        raise DecisionError("Say why you are sending the decision back")
+        raise DecisionError(_("Say why you are sending the decision back"))
     bump_version(session, assessment, expected_version)
     assessment.proposal = dict(
         proposal,
