@@ -118,3 +118,20 @@ def test_a_report_queued_from_a_welsh_page_is_rendered_in_welsh_by_the_worker(
     reader = _pdf(client.get(url))
     assert reader.trailer["/Root"]["/Lang"] == "cy"
     assert "Asesiad preifatrwydd technoleg addysg" in reader.pages[0].extract_text()
+
+
+def test_a_decision_made_in_welsh_freezes_its_record_in_english(world, signed_in, csrf):
+    from app.models.procurement import Assessment
+
+    dpo = world.user("A", "dpo")
+    _in_welsh(dpo)
+    client = signed_in(dpo)
+    token = csrf(client, "/procurement/vendors/new")
+    _, assessment_id = _start(client, token)
+    _answer_all(client, token, assessment_id)
+    _decide(client, token, assessment_id)
+    db.session.expire_all()
+    snapshot = db.session.get(Assessment, assessment_id).snapshot
+    assert snapshot["decision"]["label"] == "Approve"  # the record, not the page, in English
+    page = _text(client.get(f"/procurement/assessments/{assessment_id}/review"))
+    assert "Cymeradwyo" in page  # the page shows it in the reader's language

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.content.checklists import Checklist
-from app.models.procurement import Provenance
+from app.models.procurement import Decision, Provenance
 from app.services.procurement.decisions import knockout_summary
 from app.services.procurement.scoring import COUNTS_AS_ANSWERED, LimitKind, QuestionStatus, Result
 from app.util.csv_cells import csv_text
@@ -267,7 +267,10 @@ def decision_view(decision: dict | None) -> dict | None:
 
     signed = decision.get("signed_off_by")
     proposer = decision.get("proposed_by") or decision.get("recorded_by")
+    outcome = decision.get("outcome")
     return decision | {
+        # The record keeps the English label; the page and the PDF say it in the reader's words.
+        "label": Decision(outcome).label if outcome in set(Decision) else decision.get("label"),
         "signed_off_by_name": name(signed),
         "proposed_by_name": name(proposer),
         "proposed_on": decision.get("proposed_on") or decision["decided_on"],

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist
 from app.models import Role, User, UserRole
-from app.models.procurement import Assessment, AssessmentStatus, Condition
+from app.models.procurement import Assessment, AssessmentStatus, Condition, Decision
 from app.services.procurement.assessments import StaleAssessment, bump_version
 from app.services.procurement.decisions import (
     ConditionInput,
@@ -35,7 +35,7 @@ from app.services.procurement.decisions import (
     valid_until,
 )
 from app.services.procurement.snapshots import live_snapshot
-from app.util.i18n import _
+from app.util.i18n import DEFAULT_LOCALE, _, in_locale
 
 AuditRecord = Callable[..., object]
 
@@ -82,7 +82,8 @@ def propose(
         raise SignOffError(_("A decision has already been proposed for this assessment"))
     if not assessment.profile_done:
         raise DecisionError(_("Answer the profile questions before proposing a decision"))
-    snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
+    with in_locale(DEFAULT_LOCALE):  # the frozen record's words stay English, whoever proposes
+        snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
     today = now.date()
     outcome = check_decision(proposal, snapshot["result"], snapshot["knockouts"], today=today)
     bump_version(session, assessment, expected_version)
@@ -167,7 +168,7 @@ def sign_off(
     proposer = proposal["proposed_by"]
     decision = {
         "outcome": outcome.value,
-        "label": outcome.label,
+        "label": english_label(outcome),
         "reason": proposal["reason"],
         "departure_reason": proposal.get("departure_reason"),
         "departs_from_rating": bool(proposal.get("departs_from_rating")),
@@ -252,3 +253,9 @@ def send_back(
         outcome=proposal["outcome"],
         proposed_by=proposal["proposed_by"].get("id"),
     )
+
+
+def english_label(outcome: Decision) -> str:
+    """A decision's label as the frozen snapshot records it: in English, like the rest of it."""
+    with in_locale(DEFAULT_LOCALE):
+        return outcome.label
