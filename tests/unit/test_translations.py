@@ -27,7 +27,6 @@ WAVE_2_PATHS = (
     "app/services/procurement/reports.py",
     "app/services/procurement/scoring.py",
     "app/services/procurement/snapshots.py",
-    "app/services/procurement/transfer.py",
 )
 
 
