@@ -11,7 +11,9 @@ worker, and a page serves the cached file or says that it is being prepared.
   refreshes until the file is there.
 - A render job is keyed by (kind, object id) and works out the cache key when it runs, so a
   second job for the same document finds the file and does nothing, and a job queued before
-  the last change renders the latest state.
+  the last change renders the latest state. It carries the language of the request that asked
+  (a document's words, and so its cache key, are in the reader's language); a render queued
+  again after a worker died is in English.
 - Huey takes a job off the queue before running it, so a worker killed mid-render would lose it.
   Each requested render therefore leaves a marker in the queue's key-value store until its file
   is written; a worker starting up (and every ten minutes, for other hosts' workers that died)
@@ -32,6 +34,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from app.downloads import pdf_download
 from app.models import db
 from app.pdf import DOCUMENT_KINDS, cached_pdf, describe, store_pdf
+from app.util import i18n
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class JobQueue:
     """One app's queue and its tasks (kept on `app.extensions["jobs"]`)."""
 
     huey: Huey
-    render: Any  # the Huey task: render(kind, object_id), render.schedule(...)
+    render: Any  # the Huey task: render(kind, object_id, locale), render.schedule(...)
 
 
 def init_jobs(app: Flask) -> None:
@@ -71,8 +74,8 @@ def job_queue(app: Flask, huey: Huey) -> JobQueue:
     """Register this app's tasks on `huey` (tests pass an in-memory one)."""
 
     @huey.task(name="render_document")
-    def render(kind: str, object_id: int) -> None:
-        _in_app(app, lambda: render_now(kind, object_id))
+    def render(kind: str, object_id: int, locale: str = i18n.DEFAULT_LOCALE) -> None:
+        _in_app(app, lambda: render_now(kind, object_id, locale))
 
     @huey.on_startup()
     def requeue_on_startup() -> None:
@@ -121,10 +124,11 @@ def schedule_render(kind: str, object_id: int, *, delay: int = 0) -> bool:
         if delay or (already_due is not None and already_due <= due + 1):
             return False
         jobs.huey.put(marker, due)
+    locale = i18n.current_locale()  # the document in the language of whoever asked for it
     if delay and not jobs.huey.immediate:
-        jobs.render.schedule((kind, object_id), delay=delay)
+        jobs.render.schedule((kind, object_id, locale), delay=delay)
     else:
-        jobs.render(kind, object_id)
+        jobs.render(kind, object_id, locale)
     return True
 
 
@@ -136,11 +140,17 @@ def prerender(kind: str, object_id: int, *, draft: bool = False) -> None:
         schedule_render(kind, object_id, delay=config["PDF_DRAFT_RENDER_DELAY"] if draft else 0)
 
 
-def render_now(kind: str, object_id: int) -> None:
-    """The job: render the document's current state into the cache unless it is there already.
+def render_now(kind: str, object_id: int, locale: str = i18n.DEFAULT_LOCALE) -> None:
+    """The job: render the document's current state, in `locale`, into the cache unless it is
+    there already.
 
     The marker goes only after the file is written (a worker killed before that leaves it, so
     the job is queued again). If the document changed while it rendered, ask again."""
+    with i18n.in_locale(locale):
+        _render_now(kind, object_id)
+
+
+def _render_now(kind: str, object_id: int) -> None:
     model = DOCUMENT_KINDS[kind].model
     obj = db.session.get(model, object_id)
     if obj is None:  # deleted since it was asked for
@@ -181,7 +191,7 @@ def requeue_wanted(older_than: float) -> int:
     """Queue again every render that was due more than `older_than` seconds ago and is neither
     queued nor scheduled: its job was lost with a worker that died."""
     jobs = queue()
-    waiting = {tuple(task.args) for task in jobs.huey.pending() + jobs.huey.scheduled()}
+    waiting = {tuple(task.args[:2]) for task in jobs.huey.pending() + jobs.huey.scheduled()}
     count = 0
     for (kind, object_id), due in wanted().items():
         lost = (kind, object_id) not in waiting and time.time() - due >= older_than

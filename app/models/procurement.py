@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Model, SchoolOwned, UTCDateTime, utcnow
+from app.util.i18n import _, lazy_gettext
 
 
 class AssessmentStatus(StrEnum):
@@ -27,13 +28,13 @@ class AssessmentStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return ASSESSMENT_STATUS_LABELS[self]
+        return str(ASSESSMENT_STATUS_LABELS[self])
 
 
 ASSESSMENT_STATUS_LABELS = {
-    AssessmentStatus.DRAFT: "Draft",
-    AssessmentStatus.PROPOSED: "Awaiting sign-off",
-    AssessmentStatus.DECIDED: "Decided",
+    AssessmentStatus.DRAFT: lazy_gettext("Draft"),
+    AssessmentStatus.PROPOSED: lazy_gettext("Awaiting sign-off"),
+    AssessmentStatus.DECIDED: lazy_gettext("Decided"),
 }
 
 
@@ -46,15 +47,15 @@ class Decision(StrEnum):
 
     @property
     def label(self) -> str:
-        return DECISION_LABELS[self]
+        return str(DECISION_LABELS[self])
 
 
 DECISION_LABELS = {
-    Decision.APPROVE: "Approve",
-    Decision.CONDITIONAL: "Approve with conditions",
-    Decision.REJECT: "Reject",
+    Decision.APPROVE: lazy_gettext("Approve"),
+    Decision.CONDITIONAL: lazy_gettext("Approve with conditions"),
+    Decision.REJECT: lazy_gettext("Reject"),
 }
-NOT_DECIDED = "Not decided yet"
+NOT_DECIDED = lazy_gettext("Not decided yet")
 
 
 class ConditionOwner(StrEnum):
@@ -161,14 +162,14 @@ class SupplierReview(StrEnum):
 
     @property
     def label(self) -> str:
-        return SUPPLIER_REVIEW_LABELS[self]
+        return str(SUPPLIER_REVIEW_LABELS[self])
 
 
 SUPPLIER_REVIEW_LABELS = {
-    SupplierReview.PENDING: "Not reviewed yet",
-    SupplierReview.QUERIED: "Queried with the supplier",
-    SupplierReview.ACCEPTED: "Accepted",
-    SupplierReview.OVERRIDDEN: "Overridden",
+    SupplierReview.PENDING: lazy_gettext("Not reviewed yet"),
+    SupplierReview.QUERIED: lazy_gettext("Queried with the supplier"),
+    SupplierReview.ACCEPTED: lazy_gettext("Accepted"),
+    SupplierReview.OVERRIDDEN: lazy_gettext("Overridden"),
 }
 
 
@@ -182,14 +183,14 @@ class Provenance(StrEnum):
 
     @property
     def label(self) -> str:
-        return PROVENANCE_LABELS[self]
+        return str(PROVENANCE_LABELS[self])
 
 
 PROVENANCE_LABELS = {
-    Provenance.SCHOOL: "School's answer",
-    Provenance.SUPPLIER_STATED: "Supplier-stated",
-    Provenance.SCHOOL_VERIFIED: "School-verified",
-    Provenance.SCHOOL_OVERRIDDEN: "School-overridden",
+    Provenance.SCHOOL: lazy_gettext("School's answer"),
+    Provenance.SUPPLIER_STATED: lazy_gettext("Supplier-stated"),
+    Provenance.SCHOOL_VERIFIED: lazy_gettext("School-verified"),
+    Provenance.SCHOOL_OVERRIDDEN: lazy_gettext("School-overridden"),
 }
 
 
@@ -262,7 +263,7 @@ class Assessment(SchoolOwned, Model):
 
     @property
     def decision_label(self) -> str:
-        return self.decision.label if self.decision else NOT_DECIDED
+        return self.decision.label if self.decision else str(NOT_DECIDED)
 
     def answers_by_question(self) -> dict[str, Answer]:
         return {answer.question_id: answer for answer in self.answers}
@@ -396,5 +397,5 @@ class Condition(SchoolOwned, Model):
     @property
     def owner_label(self) -> str:
         if self.owner_kind == ConditionOwner.SUPPLIER:
-            return f"{self.owner} (supplier contact)"
+            return _("%(name)s (supplier contact)", name=self.owner)
         return self.owner

@@ -41,6 +41,7 @@ from app.services.procurement.section_saves import (
     save_section,
 )
 from app.util.dates import long_date
+from app.util.i18n import _
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -95,7 +96,7 @@ def profile(assessment_id: int):
                 db.session.commit()
                 prerender_reports(assessment.id, draft=True)
                 flash(
-                    "Profile saved. The sections that apply to this product are listed below.",
+                    _("Profile saved. The sections that apply to this product are listed below."),
                     "success",
                 )
                 return redirect(url_for("procurement.assessment", assessment_id=assessment.id))
@@ -122,7 +123,13 @@ def section(assessment_id: int, section_id: str):
         return read_only_redirect(assessment)
     questions = applicable_questions(checklist, section, assessment.profile or {})
     if not questions:
-        flash(f"“{section.title}” does not apply to this product, given its profile.", "info")
+        flash(
+            _(
+                "“%(section)s” does not apply to this product, given its profile.",
+                section=section.title,
+            ),
+            "info",
+        )
         return redirect(url_for("procurement.assessment", assessment_id=assessment.id))
     saved = assessment.answers_by_question()
     typed = {q.id: TypedAnswer.of(saved.get(q.id)) for q in questions}
@@ -148,11 +155,12 @@ def section(assessment_id: int, section_id: str):
         db.session.commit()
         prerender_reports(assessment.id, draft=True)
         if outcome.finished:
-            message = f"“{section.title}” saved."
+            message = _("“%(section)s” saved.", section=section.title)
             if outcome.kept_theirs:
-                message += (
-                    f" A colleague changed {', '.join(outcome.kept_theirs)} while you were "
-                    "editing: you did not change those, so their answers were kept."
+                message += " " + _(
+                    "A colleague changed %(questions)s while you were "
+                    "editing: you did not change those, so their answers were kept.",
+                    questions=", ".join(outcome.kept_theirs),
                 )
             flash(message, "success")
             return redirect(_next_url(assessment, checklist, section))
@@ -212,16 +220,23 @@ def assessment_delete(assessment_id: int):
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
         db.session.commit()
         remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])  # its evidence files
-        flash("The draft assessment was deleted.", "success")
+        flash(_("The draft assessment was deleted."), "success")
         return redirect(url_for("procurement.vendor", vendor_id=vendor_id))
     return render_template(
         "procurement/confirm_delete.html",
-        title=f"Delete this draft assessment of {assessment.vendor.product}?",
+        title=_("Delete this draft assessment of %(product)s?", product=assessment.vendor.product),
         what=[
-            f"Started on {long_date(assessment.created_at)}, on {checklist_of(assessment).label}.",
-            f"{len(assessment.answers)} answers will be deleted. This cannot be undone.",
+            _(
+                "Started on %(date)s, on %(checklist)s.",
+                date=long_date(assessment.created_at),
+                checklist=checklist_of(assessment).label,
+            ),
+            _(
+                "%(num)d answers will be deleted. This cannot be undone.",
+                num=len(assessment.answers),
+            ),
         ],
-        button="Delete the draft",
+        button=_("Delete the draft"),
         confirm=confirm,
         back=url_for("procurement.assessment", assessment_id=assessment.id),
     )
@@ -257,8 +272,10 @@ def reassess(assessment_id: int):
     )
     db.session.commit()
     flash(
-        "A new assessment has started with the previous answers filled in. Check each section "
-        "for changes.",
+        _(
+            "A new assessment has started with the previous answers filled in. Check each "
+            "section for changes."
+        ),
         "success",
     )
     return redirect(url_for("procurement.profile", assessment_id=assessment.id))

@@ -13,6 +13,7 @@ from app.models.procurement import Assessment, Vendor
 from app.security import get_scoped_or_404
 from app.services.procurement import snapshots
 from app.services.procurement.assessments import checklist_for
+from app.util.i18n import _
 
 ROLES = (Role.BUSINESS_MANAGER, Role.DPO)
 
@@ -52,12 +53,14 @@ def checklist_of(assessment: Assessment):
 def read_only_redirect(assessment: Assessment):
     if assessment.proposed:
         flash(
-            "This assessment is waiting for a DPO to sign off its decision, so its answers are "
-            "locked. The DPO can send it back if something needs to change.",
+            _(
+                "This assessment is waiting for a DPO to sign off its decision, so its answers "
+                "are locked. The DPO can send it back if something needs to change."
+            ),
             "info",
         )
     else:
-        flash("This assessment has a recorded decision, so it can no longer be changed.", "info")
+        flash(_("This assessment has a recorded decision, so it can no longer be changed."), "info")
     return redirect(url_for("procurement.review", assessment_id=assessment.id))
 
 

@@ -30,6 +30,7 @@ from app.services.procurement.decisions import (
     options_for,
 )
 from app.services.procurement.reports import decision_view
+from app.util.i18n import _
 
 
 def _prefill(form: DecisionForm, proposal: dict) -> None:
@@ -57,7 +58,7 @@ def decision(assessment_id: int):
     if assessment.decided:
         return read_only_redirect(assessment)
     if not assessment.profile_done:
-        flash("Answer the profile questions before proposing a decision.", "error")
+        flash(_("Answer the profile questions before proposing a decision."), "error")
         return redirect(url_for("procurement.profile", assessment_id=assessment.id))
     user = me()
     snapshot = current_snapshot(assessment)
@@ -94,16 +95,17 @@ def decision(assessment_id: int):
             snapshot = current_snapshot(assessment)
             options = options_for(snapshot["result"], snapshot["knockouts"])
             version = assessment.version
-            problem = (
+            problem = _(
                 "Someone changed the answers while you were deciding, so nothing was proposed. "
-                f"The result is now {snapshot['result']['band_label']}, score "
-                f"{snapshot['result']['score']}. Your decision is still below: check it "
-                "against the new result, then propose it again."
+                "The result is now %(band)s, score %(score)s. Your decision is still below: "
+                "check it against the new result, then propose it again.",
+                band=snapshot["result"]["band_label"],
+                score=snapshot["result"]["score"],
             )
         else:
             _ask_signers(assessment, proposal_label=Decision(proposal.outcome).label)
             db.session.commit()
-            flash("Decision proposed. A DPO of your school can now sign it off.", "success")
+            flash(_("Decision proposed. A DPO of your school can now sign it off."), "success")
             return redirect(url_for("procurement.sign_off", assessment_id=assessment.id))
     elif form.is_submitted():
         form_version()  # a missing or forged version is a 400, as on the other forms
@@ -176,7 +178,7 @@ def sign_off(assessment_id: int):
                     now=clock.now(),
                     record=audit.record,
                 )
-                message = f"Decision signed off: {decided['label']}."
+                message = _("Decision signed off: %(decision)s.", decision=decided["label"])
             else:
                 signing.send_back(
                     db.session,
@@ -187,13 +189,13 @@ def sign_off(assessment_id: int):
                     now=clock.now(),
                     record=audit.record,
                 )
-                message = "Decision sent back to draft with your note."
+                message = _("Decision sent back to draft with your note.")
         except DecisionError as error:
             db.session.rollback()
             problem = str(error)
         except signing.StaleAssessment:
             db.session.rollback()
-            flash("Someone else has just signed off or sent back this decision.", "info")
+            flash(_("Someone else has just signed off or sent back this decision."), "info")
             return redirect(url_for("procurement.review", assessment_id=assessment.id))
         else:
             db.session.commit()
@@ -228,7 +230,7 @@ def condition_met(condition_id: int):
     assessment = condition.assessment
     back = url_for("procurement.review", assessment_id=assessment.id)
     if condition.met:
-        flash("This condition is already marked as met.", "info")
+        flash(_("This condition is already marked as met."), "info")
         return redirect(back)
     form = ConditionMetForm()
     problem = None
@@ -248,7 +250,7 @@ def condition_met(condition_id: int):
             problem = str(error)
         else:
             db.session.commit()
-            flash(f"Condition marked as met: {condition.text}", "success")
+            flash(_("Condition marked as met: %(condition)s", condition=condition.text), "success")
             return redirect(back)
     return render_template(
         "procurement/condition_met.html",

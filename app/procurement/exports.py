@@ -33,7 +33,7 @@ from app.services.procurement.reports import answers_csv, governor_actions, repo
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
 from app.util.hashing import sha256_json
-from app.util.i18n import _
+from app.util.i18n import _, current_locale
 
 REPORT_TEMPLATE = "pdf/report.html"
 ANSWERS_TEMPLATE = "pdf/report_answers.html"
@@ -124,6 +124,7 @@ def report_document(assessment: Assessment) -> Document:
         vars(requests),
         REPORT_TEMPLATE,
         REPORT_LAYOUT_VERSION,
+        current_locale(),  # the report's words are in the reader's language
     )
     return Document(
         cache_key=key,
@@ -140,7 +141,9 @@ def report_document(assessment: Assessment) -> Document:
 @document_kind("report-answers", Assessment)
 def answers_document(assessment: Assessment) -> Document:
     """The full answers appendix: it prints only the snapshot, so the snapshot keys it."""
-    key = cache_key_for(_snapshot_key(assessment), ANSWERS_TEMPLATE, REPORT_LAYOUT_VERSION)
+    key = cache_key_for(
+        _snapshot_key(assessment), ANSWERS_TEMPLATE, REPORT_LAYOUT_VERSION, current_locale()
+    )
     return Document(
         cache_key=key,
         template=ANSWERS_TEMPLATE,
@@ -229,12 +232,15 @@ def import_assessment():
                     flash(note, "info")
                 if outcome.updated_existing:
                     flash(
-                        f"{outcome.assessment.vendor.product} was already in your register, so "
-                        "the file's answers were imported into a new draft assessment of it, "
-                        "beside its last decision. Check every answer.",
+                        _(
+                            "%(product)s was already in your register, so the file's answers "
+                            "were imported into a new draft assessment of it, beside its last "
+                            "decision. Check every answer.",
+                            product=outcome.assessment.vendor.product,
+                        ),
                         "success",
                     )
                 else:
-                    flash("Assessment imported as a new draft. Check every answer.", "success")
+                    flash(_("Assessment imported as a new draft. Check every answer."), "success")
                 return redirect(url_for("procurement.assessment", assessment_id=assessment_id))
     return render_template("procurement/import.html", form=form, problems=problems)

@@ -39,17 +39,18 @@ from app.form_fields import DateInput, MaxLength, MultiCheckboxField, SelectChoi
 from app.models.procurement import Decision
 from app.services.procurement.conditions import EVIDENCE_MAX, NOTE_MAX, owner_of
 from app.services.procurement.decisions import MAX_CONDITIONS, ConditionInput
+from app.util.i18n import _, lazy_gettext
 
 DATA_CATEGORY_LABELS = [
-    ("contact", "Names and contact details"),
-    ("attainment", "Attainment, assessment or progress"),
-    ("attendance", "Attendance"),
-    ("behaviour", "Behaviour"),
-    ("send", "Special educational needs and disabilities (SEND)"),
-    ("health", "Health or medical information"),
-    ("safeguarding", "Safeguarding records"),
-    ("images", "Photos, audio or video"),
-    ("staff", "Staff data only"),
+    ("contact", lazy_gettext("Names and contact details")),
+    ("attainment", lazy_gettext("Attainment, assessment or progress")),
+    ("attendance", lazy_gettext("Attendance")),
+    ("behaviour", lazy_gettext("Behaviour")),
+    ("send", lazy_gettext("Special educational needs and disabilities (SEND)")),
+    ("health", lazy_gettext("Health or medical information")),
+    ("safeguarding", lazy_gettext("Safeguarding records")),
+    ("images", lazy_gettext("Photos, audio or video")),
+    ("staff", lazy_gettext("Staff data only")),
 ]
 
 
@@ -57,70 +58,82 @@ class VendorForm(FlaskForm):
     # A one-time token per add-product page, so a second submit of it adds nothing more.
     submission_token = HiddenField()
     product = StringField(
-        "Product name",
-        validators=[DataRequired("Enter the product's name"), MaxLength(200)],
+        lazy_gettext("Product name"),
+        validators=[DataRequired(lazy_gettext("Enter the product's name")), MaxLength(200)],
     )
     name = StringField(
-        "Supplier",
-        description="The company that provides the product.",
-        validators=[DataRequired("Enter the supplier's name"), MaxLength(200)],
+        lazy_gettext("Supplier"),
+        description=lazy_gettext("The company that provides the product."),
+        validators=[DataRequired(lazy_gettext("Enter the supplier's name")), MaxLength(200)],
     )
     website = URLField(
-        "Website",
+        lazy_gettext("Website"),
         validators=[
             Optional(),
-            URL(message="Enter a full web address, like https://www.example.com"),
+            URL(message=lazy_gettext("Enter a full web address, like https://www.example.com")),
             MaxLength(500),
         ],
     )
-    contact_name = StringField("Supplier contact name", validators=[Optional(), MaxLength(200)])
+    contact_name = StringField(
+        lazy_gettext("Supplier contact name"), validators=[Optional(), MaxLength(200)]
+    )
     contact_email = EmailField(
-        "Supplier contact email",
+        lazy_gettext("Supplier contact email"),
         validators=[
             Optional(),
-            Email("Enter an email address in the correct format, like name@example.com"),
+            Email(
+                lazy_gettext("Enter an email address in the correct format, like name@example.com")
+            ),
             MaxLength(254),
         ],
     )
     purpose = TextAreaField(
-        "What will the school use it for?",
-        validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
+        lazy_gettext("What will the school use it for?"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=lazy_gettext("Use 2,000 characters or fewer")),
+        ],
     )
     data_categories = MultiCheckboxField(
-        "Pupil data it will hold",
+        lazy_gettext("Pupil data it will hold"),
         choices=[SelectChoice(v, label) for v, label in DATA_CATEGORY_LABELS],
     )
     pupils_covered = IntegerField(
-        "Number of pupils covered",
+        lazy_gettext("Number of pupils covered"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=1_000_000, message="Enter a number between 0 and 1,000,000"),
+            NumberRange(
+                min=0, max=1_000_000, message=lazy_gettext("Enter a number between 0 and 1,000,000")
+            ),
         ],
     )
-    contract_start = DateInput("Contract start date", validators=[Optional()])
-    contract_end = DateInput("Contract end date", validators=[Optional()])
+    contract_start = DateInput(lazy_gettext("Contract start date"), validators=[Optional()])
+    contract_end = DateInput(lazy_gettext("Contract end date"), validators=[Optional()])
 
     def validate_contract_end(self, field):
         if field.data and self.contract_start.data and field.data < self.contract_start.data:
-            raise ValidationError("The contract end date must be after the start date")
+            raise ValidationError(_("The contract end date must be after the start date"))
 
 
 class StartAssessmentForm(FlaskForm):
-    checklist_id = SelectField("Questionnaire", validators=[DataRequired("Choose a questionnaire")])
+    checklist_id = SelectField(
+        lazy_gettext("Questionnaire"),
+        validators=[DataRequired(lazy_gettext("Choose a questionnaire"))],
+    )
 
 
 class ConditionForm(Form):
     """One condition row: empty, or text, owner and due date all given (a half-filled row is an
     error naming what is missing, and keeps what was typed)."""
 
-    text = StringField("Condition", validators=[Optional(), MaxLength(500)])
-    owner = SelectField("Owner", choices=[], validate_choice=False)
+    text = StringField(lazy_gettext("Condition"), validators=[Optional(), MaxLength(500)])
+    owner = SelectField(lazy_gettext("Owner"), choices=[], validate_choice=False)
     supplier_contact = StringField(
-        "Supplier contact's name",
-        description="Only when the owner is a contact at the supplier.",
+        lazy_gettext("Supplier contact's name"),
+        description=lazy_gettext("Only when the owner is a contact at the supplier."),
         validators=[Optional(), MaxLength(200)],
     )
-    due_on = DateInput("Due date", validators=[Optional()])
+    due_on = DateInput(lazy_gettext("Due date"), validators=[Optional()])
 
     def started(self) -> bool:
         typed_date = any(v.strip() for v in (self.due_on.raw_data or []) if v)
@@ -136,14 +149,14 @@ class ConditionForm(Form):
         if not self.started():
             return valid
         if not (self.text.data or "").strip():
-            add_error(self.text, "Describe the condition")
+            add_error(self.text, _("Describe the condition"))
         try:
             owner_of(self.owner.data or "", self.supplier_contact.data or "", self.owners())
         except ValueError as problem:
             target = self.supplier_contact if self.owner.data == "supplier" else self.owner
             add_error(target, str(problem).capitalize())
         if self.due_on.data is None and not self.due_on.errors:
-            add_error(self.due_on, "Enter the date it is due")
+            add_error(self.due_on, _("Enter the date it is due"))
         return valid and not any(f.errors for f in self)
 
     def owners(self) -> dict[str, str]:
@@ -167,19 +180,24 @@ class DecisionForm(FlaskForm):
 
     # Any value is passed on: the decision rules answer "not allowed" in their own words.
     outcome = RadioField(
-        "Decision",
+        lazy_gettext("Decision"),
         choices=[],
         validate_choice=False,
-        validators=[DataRequired("Choose a decision")],
+        validators=[DataRequired(lazy_gettext("Choose a decision"))],
     )
     reason = TextAreaField(
-        "Reason for the decision",
-        validators=[DataRequired("Give the reason for the decision"), MaxLength(4000)],
+        lazy_gettext("Reason for the decision"),
+        validators=[
+            DataRequired(lazy_gettext("Give the reason for the decision")),
+            MaxLength(4000),
+        ],
     )
     departure_reason = TextAreaField(
-        "Reason for departing from the rating",
-        description="Needed to approve a product rated in the bottom band. It is printed on the "
-        "report's cover, and a DPO must accept it.",
+        lazy_gettext("Reason for departing from the rating"),
+        description=lazy_gettext(
+            "Needed to approve a product rated in the bottom band. It is printed on the "
+            "report's cover, and a DPO must accept it."
+        ),
         validators=[Optional(), MaxLength(2000)],
     )
     conditions = FieldList(FormField(ConditionForm), min_entries=4, max_entries=MAX_CONDITIONS)
@@ -187,7 +205,7 @@ class DecisionForm(FlaskForm):
     def offer(self, outcomes: Iterable[Decision], owners: list[tuple[str, str]]) -> None:
         self.outcome.choices = [SelectChoice(o.value, o.label) for o in outcomes]
         for entry in self.conditions:
-            entry.form.owner.choices = [("", "Choose an owner"), *owners]
+            entry.form.owner.choices = [("", _("Choose an owner")), *owners]
 
     def chosen_conditions(self) -> list[ConditionInput]:
         return [c for entry in self.conditions if (c := entry.form.condition()) is not None]
@@ -195,32 +213,37 @@ class DecisionForm(FlaskForm):
 
 class SignOffForm(FlaskForm):
     action = RadioField(
-        "Your decision",
+        lazy_gettext("Your decision"),
         choices=[
-            SelectChoice("sign", "Sign it off"),
-            SelectChoice("send_back", "Send it back to the proposer"),
+            SelectChoice("sign", lazy_gettext("Sign it off")),
+            SelectChoice("send_back", lazy_gettext("Send it back to the proposer")),
         ],
-        validators=[DataRequired("Choose whether to sign it off or send it back")],
+        validators=[DataRequired(lazy_gettext("Choose whether to sign it off or send it back"))],
     )
-    accept_departure = BooleanField("I accept this departure from the rating")
+    accept_departure = BooleanField(lazy_gettext("I accept this departure from the rating"))
     note = TextAreaField(
-        "Note for the proposer",
-        description="Needed when you send the decision back: say what to change.",
+        lazy_gettext("Note for the proposer"),
+        description=lazy_gettext("Needed when you send the decision back: say what to change."),
         validators=[Optional(), MaxLength(2000)],
     )
 
 
 class ConditionMetForm(FlaskForm):
     note = TextAreaField(
-        "How was it met?",
-        validators=[DataRequired("Say how the condition was met"), MaxLength(NOTE_MAX)],
+        lazy_gettext("How was it met?"),
+        validators=[
+            DataRequired(lazy_gettext("Say how the condition was met")),
+            MaxLength(NOTE_MAX),
+        ],
     )
     evidence = URLField(
-        "Evidence link (optional)",
-        description="For example the signed contract clause or the supplier's confirmation.",
+        lazy_gettext("Evidence link (optional)"),
+        description=lazy_gettext(
+            "For example the signed contract clause or the supplier's confirmation."
+        ),
         validators=[
             Optional(),
-            URL(message="Enter a full web address, like https://www.example.com"),
+            URL(message=lazy_gettext("Enter a full web address, like https://www.example.com")),
             MaxLength(EVIDENCE_MAX),
         ],
     )
@@ -228,8 +251,8 @@ class ConditionMetForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     document = FileField(
-        "Assessment file (JSON)",
-        validators=[FileRequired("Choose a JSON file exported from this service")],
+        lazy_gettext("Assessment file (JSON)"),
+        validators=[FileRequired(lazy_gettext("Choose a JSON file exported from this service"))],
     )
 
 
@@ -237,13 +260,15 @@ class EvidenceForm(FlaskForm):
     """One evidence file for one answer, with the date the evidence speaks for (its "as of"
     date, not the upload date). The questions offered are set by the view."""
 
-    question_id = SelectField("Question the file is evidence for", choices=[])
+    question_id = SelectField(lazy_gettext("Question the file is evidence for"), choices=[])
     evidence_file = FileField(
-        "File (PDF, PNG or JPEG image, Word, Excel or OpenDocument text)",
-        validators=[FileRequired("Choose a file to attach")],
+        lazy_gettext("File (PDF, PNG or JPEG image, Word, Excel or OpenDocument text)"),
+        validators=[FileRequired(lazy_gettext("Choose a file to attach"))],
     )
     as_of = DateInput(
-        "Date the evidence is as of",
-        description="For example the date of the certificate, the policy or the audit report",
-        validators=[DataRequired("Enter the date the evidence is as of")],
+        lazy_gettext("Date the evidence is as of"),
+        description=lazy_gettext(
+            "For example the date of the certificate, the policy or the audit report"
+        ),
+        validators=[DataRequired(lazy_gettext("Enter the date the evidence is as of"))],
     )

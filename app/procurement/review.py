@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from app import clock
 from app.form_fields import ConfirmForm
 from app.models import db
-from app.models.procurement import Vendor
+from app.models.procurement import NOT_DECIDED, Vendor
 from app.procurement import bp
 from app.procurement.common import ROLES, checklist_of, current_snapshot, load_assessment, me
 from app.security import roles_required, school_scoped
@@ -23,6 +23,7 @@ from app.services.procurement.reviews import (
     reviews_due,
 )
 from app.services.procurement.scoring import LimitKind
+from app.util.i18n import _
 
 
 @bp.get("/assessments/<int:assessment_id>/review")
@@ -72,7 +73,7 @@ def compare():
     chosen_ids = [p.vendor_id for p in assessed if p.vendor_id in wanted]
     error = None
     if request.args and not MIN_COMPARED <= len(chosen_ids) <= MAX_COMPARED:
-        error = "Choose between two and four products to compare"
+        error = _("Choose between two and four products to compare")
         chosen_ids = []
     # Only the two to four chosen products are loaded in full.
     chosen = db.session.execute(
@@ -108,7 +109,7 @@ def _column(vendor: Vendor, state: ProductState, today: date) -> dict:
         "vendor": vendor,
         "assessment": assessment,
         "result": result,
-        "decision": state.decision_status(today) if assessment.decided else "Not decided yet",
+        "decision": state.decision_status(today) if assessment.decided else str(NOT_DECIDED),
         "scores": {s["title"]: s["score"] for s in result["sections"]},
         "knockouts": knockouts,
         "caps": [

@@ -26,6 +26,7 @@ from app.services.procurement.register import (
     vendor_register,
 )
 from app.services.transparency.requests import counts_for_product
+from app.util.i18n import _, ngettext
 from app.util.paging import page_number
 
 
@@ -77,7 +78,7 @@ def vendor_new():
         )
         db.session.commit()
         if added:
-            flash(f"{vendor.product} added to the register.", "success")
+            flash(_("%(product)s added to the register.", product=vendor.product), "success")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
     return render_template("procurement/vendor_form.html", form=form, vendor=None)
 
@@ -106,7 +107,16 @@ def _checklist_choices() -> list[tuple[str, str]]:
         content().checklists.values(), key=lambda c: (c.id != "uk-schools-edtech", c.title)
     )
     return [
-        (c.id, f"{c.title} (version {c.version}, {len(c.questions)} questions)") for c in checklists
+        (
+            c.id,
+            _(
+                "%(title)s (version %(version)s, %(num)d questions)",
+                title=c.title,
+                version=c.version,
+                num=len(c.questions),
+            ),
+        )
+        for c in checklists
     ]
 
 
@@ -119,7 +129,7 @@ def vendor_edit(vendor_id: int):
         save_vendor(db.session, form.data, school_id=vendor.school_id, vendor=vendor)
         audit.record("vendor_changed", object_type="vendor", object_id=vendor.id)
         db.session.commit()
-        flash("Product details saved.", "success")
+        flash(_("Product details saved."), "success")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
     return render_template("procurement/vendor_form.html", form=form, vendor=vendor)
 
@@ -131,8 +141,11 @@ def vendor_delete(vendor_id: int):
     confirm = ConfirmForm()
     if vendor.has_decision:
         flash(
-            f"{vendor.product} has a recorded or proposed decision, so it cannot be deleted. "
-            "Archive it instead: its decisions stay on record.",
+            _(
+                "%(product)s has a recorded or proposed decision, so it cannot be deleted. "
+                "Archive it instead: its decisions stay on record.",
+                product=vendor.product,
+            ),
             "info",
         )
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
@@ -147,18 +160,31 @@ def vendor_delete(vendor_id: int):
             return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
         db.session.commit()
         remove_orphans(db.session, current_app.config["EVIDENCE_DIR"])  # its evidence files
-        flash(f"{product} was deleted.", "success")
+        flash(_("%(product)s was deleted.", product=product), "success")
         return redirect(url_for("procurement.vendors"))
     drafts = len(vendor.assessments)
     return render_template(
         "procurement/confirm_delete.html",
-        title=f"Delete {vendor.product}?",
+        title=_("Delete %(product)s?", product=vendor.product),
         what=[
-            f"{vendor.product} ({vendor.name}) will be removed from the register"
-            + (f", with its draft assessment{'s' if drafts != 1 else ''}." if drafts else "."),
-            "No decision has been recorded for it. This cannot be undone.",
+            ngettext(
+                "%(product)s (%(supplier)s) will be removed from the register, with its draft "
+                "assessment.",
+                "%(product)s (%(supplier)s) will be removed from the register, with its draft "
+                "assessments.",
+                drafts,
+                product=vendor.product,
+                supplier=vendor.name,
+            )
+            if drafts
+            else _(
+                "%(product)s (%(supplier)s) will be removed from the register.",
+                product=vendor.product,
+                supplier=vendor.name,
+            ),
+            _("No decision has been recorded for it. This cannot be undone."),
         ],
-        button="Delete the product",
+        button=_("Delete the product"),
         confirm=confirm,
         back=url_for("procurement.vendor", vendor_id=vendor.id),
     )
@@ -173,8 +199,11 @@ def vendor_archive(vendor_id: int):
     archive_vendor(db.session, vendor, actor_id=me().id, now=clock.now(), record=audit.record)
     db.session.commit()
     flash(
-        f"{vendor.product} was archived: it no longer appears in the register, reviews or "
-        "reminders. Its decisions stay on record.",
+        _(
+            "%(product)s was archived: it no longer appears in the register, reviews or "
+            "reminders. Its decisions stay on record.",
+            product=vendor.product,
+        ),
         "success",
     )
     return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
@@ -188,7 +217,7 @@ def vendor_restore(vendor_id: int):
         abort(400)
     restore_vendor(db.session, vendor, actor_id=me().id, record=audit.record)
     db.session.commit()
-    flash(f"{vendor.product} is back in the register.", "success")
+    flash(_("%(product)s is back in the register.", product=vendor.product), "success")
     return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
 
 
@@ -199,7 +228,7 @@ def assessment_start(vendor_id: int):
     form = StartAssessmentForm()
     form.checklist_id.choices = _checklist_choices()
     if not form.validate_on_submit():
-        flash("Choose a questionnaire to start the assessment.", "error")
+        flash(_("Choose a questionnaire to start the assessment."), "error")
         return redirect(url_for("procurement.vendor", vendor_id=vendor.id))
     latest = vendor.latest_assessment
     if latest is not None and not latest.decided:  # a second submit: carry on with that one

@@ -94,6 +94,9 @@ class LazyString:
     def __len__(self) -> int:
         return len(str(self))
 
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
     def __bool__(self) -> bool:
         return bool(self._message)
 

@@ -20,17 +20,13 @@ translations = importlib.util.module_from_spec(spec)
 sys.modules["translations"] = translations  # dataclasses look their module up there
 spec.loader.exec_module(translations)
 
-# Not translated yet: procurement (issue 12), the job queue and the PDF renderer (issue 17).
+# Not translated yet: the procurement import's problem sentences (built from parts), the CSV
+# export, and the words the scoring engine and the snapshot freeze into a hashed result.
 WAVE_2_PATHS = (
-    "app/procurement/",
-    "app/services/procurement/",
-    "app/templates/procurement/",
-    "app/templates/pdf/report.html",
-    "app/templates/pdf/report_answers.html",
-    "app/templates/pdf/_report_layout.html",
-    "app/templates/pdf/_report_macros.html",
-    "app/jobs.py",
-    "app/pdf.py",
+    "app/services/procurement/import_messages.py",
+    "app/services/procurement/reports.py",
+    "app/services/procurement/scoring.py",
+    "app/services/procurement/snapshots.py",
 )
 
 

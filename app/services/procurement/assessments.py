@@ -22,6 +22,7 @@ from app.models.base import rows_matched
 from app.models.procurement import Answer, AnswerSource, Assessment, SupplierReview, Vendor
 from app.services.procurement.reports import answered_counts
 from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
+from app.util.i18n import _, lazy_gettext
 
 _DEFINITIONS: dict[tuple, Checklist] = {}
 
@@ -180,20 +181,28 @@ def validate_profile(checklist: Checklist, values: Mapping[str, object]) -> tupl
             chosen = given if isinstance(given, list | tuple) else ([given] if given else [])
             bad = [str(v) for v in chosen if v not in allowed]
             if bad:
-                errors[question.id] = f"{question.text} “{bad[0][:40]}” is not one of its answers"
+                errors[question.id] = _(
+                    "%(question)s “%(answer)s” is not one of its answers",
+                    question=question.text,
+                    answer=bad[0][:40],
+                )
             profile[question.id] = [v for v in chosen if v in allowed]
         elif question.type == "text":
             text = (given if isinstance(given, str) else "").strip()
             if len(text) > PROFILE_TEXT_MAX:
-                errors[question.id] = f"Answer in {PROFILE_TEXT_MAX} characters or fewer"
+                errors[question.id] = _(
+                    "Answer in %(num)d characters or fewer", num=PROFILE_TEXT_MAX
+                )
             profile[question.id] = text[:PROFILE_TEXT_MAX]
         elif given in (None, ""):
-            errors[question.id] = f"Answer this question: {question.text}"
+            errors[question.id] = _("Answer this question: %(question)s", question=question.text)
         elif not isinstance(given, str) or given not in allowed:
             shown = ", ".join(map(str, given)) if isinstance(given, list) else str(given)
-            errors[question.id] = (
-                f"{question.text} “{str(shown)[:40]}” is not one of its answers "
-                f"({', '.join(allowed.values())})"
+            errors[question.id] = _(
+                "%(question)s “%(answer)s” is not one of its answers (%(answers)s)",
+                question=question.text,
+                answer=str(shown)[:40],
+                answers=", ".join(allowed.values()),
             )
         else:
             profile[question.id] = given
@@ -231,15 +240,15 @@ class SectionProgress(StrEnum):
 
     @property
     def label(self) -> str:
-        return SECTION_PROGRESS_LABELS[self]
+        return str(SECTION_PROGRESS_LABELS[self])
 
 
 SECTION_PROGRESS_LABELS = {
-    SectionProgress.NOT_APPLICABLE: "Does not apply",
-    SectionProgress.NOT_STARTED: "Not started",
-    SectionProgress.IN_PROGRESS: "In progress",
-    SectionProgress.NOT_KNOWN: "Answered, some not known",
-    SectionProgress.COMPLETE: "Complete",
+    SectionProgress.NOT_APPLICABLE: lazy_gettext("Does not apply"),
+    SectionProgress.NOT_STARTED: lazy_gettext("Not started"),
+    SectionProgress.IN_PROGRESS: lazy_gettext("In progress"),
+    SectionProgress.NOT_KNOWN: lazy_gettext("Answered, some not known"),
+    SectionProgress.COMPLETE: lazy_gettext("Complete"),
 }
 
 

@@ -18,6 +18,7 @@ from app.models import User
 from app.models.procurement import Condition, ConditionOwner
 from app.services.procurement.decisions import DecisionError
 from app.services.procurement.section_saves import URL
+from app.util.i18n import _
 
 AuditRecord = Callable[..., object]
 NOTE_MAX = 2000
@@ -43,11 +44,11 @@ def owner_of(choice: str, supplier_contact: str, users: dict[str, str]) -> tuple
     if choice == SUPPLIER:
         name = supplier_contact.strip()
         if not name:
-            raise ValueError("enter the name of the contact at the supplier")
+            raise ValueError(_("enter the name of the contact at the supplier"))
         return ConditionOwner.SUPPLIER, name, None
     if choice in users:
         return ConditionOwner.USER, users[choice], int(choice.split(":", 1)[1])
-    raise ValueError("choose who owns it")
+    raise ValueError(_("choose who owns it"))
 
 
 def mark_met(
@@ -62,16 +63,16 @@ def mark_met(
 ) -> None:
     """Record that a condition has been met, with a note saying how (and an evidence link)."""
     if condition.met:
-        raise DecisionError("This condition is already marked as met")
+        raise DecisionError(_("This condition is already marked as met"))
     if not condition.assessment.decided:
-        raise DecisionError("Only a signed-off decision's conditions can be marked as met")
+        raise DecisionError(_("Only a signed-off decision's conditions can be marked as met"))
     note, evidence = note.strip(), evidence.strip()
     if not note:
-        raise DecisionError("Say how the condition was met")
+        raise DecisionError(_("Say how the condition was met"))
     if len(note) > NOTE_MAX:
-        raise DecisionError(f"The note must be {NOTE_MAX:,} characters or fewer")
+        raise DecisionError(_("The note must be %(num)s characters or fewer", num=f"{NOTE_MAX:,}"))
     if evidence and (len(evidence) > EVIDENCE_MAX or not URL.match(evidence)):
-        raise DecisionError("The evidence link must be a web address starting with https://")
+        raise DecisionError(_("The evidence link must be a web address starting with https://"))
     condition.met_on, condition.met_note = today, note
     condition.met_evidence = evidence or None
     condition.met_by_id, condition.met_by_name = by.id, by.display_name

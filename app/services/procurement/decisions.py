@@ -22,6 +22,7 @@ from app.models.procurement import ConditionOwner, Decision
 from app.services.procurement.scoring import NOT_KNOWN_YET, LimitKind
 from app.util.dates import add_months
 from app.util.hashing import sha256_json
+from app.util.i18n import _, lazy_gettext
 
 TOP_BAND_MONTHS = 12
 CONDITIONAL_MONTHS = 6
@@ -53,46 +54,52 @@ class DecisionRule:
 DECISION_RULES = (
     DecisionRule(
         Situation.KNOCKOUT,
-        "A knock-out fired",
+        lazy_gettext("A knock-out fired"),
         (Decision.REJECT,),
         (),
-        "A knock-out fired ({questions}): the product cannot be approved in any form, with or "
-        "without conditions.",
-        "Reject it. If the supplier changes what it does, start a re-assessment.",
+        lazy_gettext(
+            "A knock-out fired ({questions}): the product cannot be approved in any form, with or "
+            "without conditions."
+        ),
+        lazy_gettext("Reject it. If the supplier changes what it does, start a re-assessment."),
     ),
     DecisionRule(
         Situation.UNRESOLVED_KNOCKOUT,
-        "A knock-out question is answered “Not known” or not answered",
+        lazy_gettext("A knock-out question is answered “Not known” or not answered"),
         (Decision.REJECT,),
         (),
-        "Knock-out questions are not answered yet ({questions}): the product cannot be approved "
-        "in any form until they are.",
-        "Find out the answers from the supplier and change them, or reject.",
+        lazy_gettext(
+            "Knock-out questions are not answered yet ({questions}): the product cannot be "
+            "approved in any form until they are."
+        ),
+        lazy_gettext("Find out the answers from the supplier and change them, or reject."),
     ),
     DecisionRule(
         Situation.BOTTOM_BAND,
-        "Rated in the bottom band (Red) by score or by caps",
+        lazy_gettext("Rated in the bottom band (Red) by score or by caps"),
         (Decision.CONDITIONAL, Decision.REJECT),
         (Decision.CONDITIONAL,),
-        "A product rated {band} cannot be approved outright.",
-        "Reject it, or approve it with conditions: that departs from the rating, needs the "
-        "reason for departing, and a DPO must accept it; the report's cover says so.",
+        lazy_gettext("A product rated {band} cannot be approved outright."),
+        lazy_gettext(
+            "Reject it, or approve it with conditions: that departs from the rating, needs the "
+            "reason for departing, and a DPO must accept it; the report's cover says so."
+        ),
     ),
     DecisionRule(
         Situation.MIDDLE_BAND,
-        "Rated in a middle band (Amber)",
+        lazy_gettext("Rated in a middle band (Amber)"),
         (Decision.CONDITIONAL, Decision.REJECT),
         (),
-        "A product rated {band} cannot be approved outright.",
-        "Approve it with conditions that close the gaps, or reject it.",
+        lazy_gettext("A product rated {band} cannot be approved outright."),
+        lazy_gettext("Approve it with conditions that close the gaps, or reject it."),
     ),
     DecisionRule(
         Situation.TOP_BAND,
-        "Rated in the top band (Green)",
+        lazy_gettext("Rated in the top band (Green)"),
         (Decision.APPROVE, Decision.CONDITIONAL, Decision.REJECT),
         (),
         "",
-        "Approve it, with conditions if something still needs doing, or reject it.",
+        lazy_gettext("Approve it, with conditions if something still needs doing, or reject it."),
     ),
 )
 RULES_BY_SITUATION = {rule.situation: rule for rule in DECISION_RULES}
@@ -179,7 +186,7 @@ def options_for(result: dict, knockouts: dict) -> Options:
     named = knockouts["fired"] or knockouts["unresolved"]
     questions = ", ".join(f"{k['question_id']} {k['answer_label']}" for k in named[:8])
     if len(named) > 8:
-        questions += f" and {len(named) - 8} more"
+        questions += " " + _("and %(num)d more", num=len(named) - 8)
     return Options(rule, rule.refusal.format(questions=questions, band=band_name(result)))
 
 
@@ -231,30 +238,39 @@ def check_decision(
 ) -> Decision:
     """The outcome as a Decision; raises DecisionError with a clear message if it breaks a rule."""
     if proposal.outcome not in set(Decision):
-        raise DecisionError("Choose approve, approve with conditions or reject")
+        raise DecisionError(_("Choose approve, approve with conditions or reject"))
     outcome = Decision(proposal.outcome)
     options = options_for(result, knockouts)
     if outcome not in options.allowed:
         raise DecisionError(f"{options.refusal} {options.rule.way_forward}")
     if not proposal.reason.strip():
-        raise DecisionError("Give the reason for the decision")
+        raise DecisionError(_("Give the reason for the decision"))
     if outcome in options.departure and not proposal.departure_reason.strip():
         raise DecisionError(
-            f"Approving a product rated {band_name(result)} departs from the rating: give the "
-            "reason for departing from it"
+            _(
+                "Approving a product rated %(band)s departs from the rating: give the "
+                "reason for departing from it",
+                band=band_name(result),
+            )
         )
     if outcome == Decision.CONDITIONAL and not proposal.conditions:
-        raise DecisionError("Add at least one condition, with an owner and a due date")
+        raise DecisionError(_("Add at least one condition, with an owner and a due date"))
     if len(proposal.conditions) > MAX_CONDITIONS:
-        raise DecisionError(f"Add at most {MAX_CONDITIONS} conditions")
+        raise DecisionError(_("Add at most %(num)d conditions", num=MAX_CONDITIONS))
     until = valid_until(outcome, today)
     for condition in proposal.conditions:
         if condition.due_on < today:
-            raise DecisionError(f"The due date for “{condition.text[:40]}” is in the past")
+            raise DecisionError(
+                _("The due date for “%(condition)s” is in the past", condition=condition.text[:40])
+            )
         if until is not None and condition.due_on > until:
             raise DecisionError(
-                f"The due date for “{condition.text[:40]}” is after the decision would lapse "
-                f"({until.isoformat()}): every condition must be due while it is valid"
+                _(
+                    "The due date for “%(condition)s” is after the decision would lapse "
+                    "(%(date)s): every condition must be due while it is valid",
+                    condition=condition.text[:40],
+                    date=until.isoformat(),
+                )
             )
     return outcome
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.models.procurement import AnswerSource, Assessment, EvidenceFile
 from app.services.policies import files
+from app.util.i18n import _
 
 MAX_NAME = 200
 KIND_LABELS = {
@@ -112,14 +113,16 @@ def store_evidence(
     empty, too large or not an accepted kind. The caller audits and commits (and removes the
     file again with `remove_orphans` if the commit fails)."""
     if not upload.data:
-        raise EvidenceError("The file is empty: choose the file again")
+        raise EvidenceError(_("The file is empty: choose the file again"))
     if len(upload.data) > max_bytes:
-        raise EvidenceError(f"The file must be {size_text(max_bytes)} or smaller")
+        raise EvidenceError(_("The file must be %(size)s or smaller", size=size_text(max_bytes)))
     kind = kind_of(upload.data)
     if kind is None:
         raise EvidenceError(
-            "The file must be a PDF, a PNG or JPEG image, or a Word, Excel or OpenDocument "
-            "text file"
+            _(
+                "The file must be a PDF, a PNG or JPEG image, or a Word, Excel or OpenDocument "
+                "text file"
+            )
         )
     stored = files.store(directory, assessment.school_id, upload.data, EXTENSIONS[kind])
     evidence = EvidenceFile(
@@ -197,4 +200,4 @@ def size_text(size: int) -> str:
         return f"{size / 1_000_000:.1f} MB"
     if size >= 1000:
         return f"{size / 1000:.0f} KB"
-    return f"{size} bytes"
+    return _("%(num)d bytes", num=size)

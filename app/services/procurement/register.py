@@ -21,6 +21,7 @@ from app.services.procurement.reviews import (
     count_products,
     product_states,
 )
+from app.util.i18n import _, lazy_gettext
 from app.util.paging import Paging
 
 AuditRecord = Callable[..., object]
@@ -44,20 +45,20 @@ class RegisterFilter(StrEnum):
 
     @property
     def label(self) -> str:
-        return REGISTER_FILTER_LABELS[self]
+        return str(REGISTER_FILTER_LABELS[self])
 
 
 REGISTER_FILTER_LABELS = {
-    RegisterFilter.ALL: "All products",
-    RegisterFilter.NOT_ASSESSED: "Not assessed yet",
-    RegisterFilter.IN_PROGRESS: "Assessment in progress",
-    RegisterFilter.APPROVED: "Approved",
-    RegisterFilter.CONDITIONAL: "Approved with conditions",
-    RegisterFilter.REJECTED: "Rejected",
-    RegisterFilter.AWAITING_SIGN_OFF: "Awaiting sign-off",
-    RegisterFilter.CONDITIONS_OVERDUE: "Conditions overdue",
-    RegisterFilter.REVIEW_DUE: "Review due or lapsed",
-    RegisterFilter.ARCHIVED: "Archived",
+    RegisterFilter.ALL: lazy_gettext("All products"),
+    RegisterFilter.NOT_ASSESSED: lazy_gettext("Not assessed yet"),
+    RegisterFilter.IN_PROGRESS: lazy_gettext("Assessment in progress"),
+    RegisterFilter.APPROVED: lazy_gettext("Approved"),
+    RegisterFilter.CONDITIONAL: lazy_gettext("Approved with conditions"),
+    RegisterFilter.REJECTED: lazy_gettext("Rejected"),
+    RegisterFilter.AWAITING_SIGN_OFF: lazy_gettext("Awaiting sign-off"),
+    RegisterFilter.CONDITIONS_OVERDUE: lazy_gettext("Conditions overdue"),
+    RegisterFilter.REVIEW_DUE: lazy_gettext("Review due or lapsed"),
+    RegisterFilter.ARCHIVED: lazy_gettext("Archived"),
 }
 
 
@@ -211,8 +212,11 @@ def delete_vendor(
     """Delete a product that has no decision (drafts only); one with a decision is archived."""
     if vendor.has_decision:
         raise RegisterError(
-            f"{vendor.product} has a recorded or proposed decision, so it cannot be deleted: "
-            "archive it instead, and its decisions stay on record"
+            _(
+                "%(product)s has a recorded or proposed decision, so it cannot be deleted: "
+                "archive it instead, and its decisions stay on record",
+                product=vendor.product,
+            )
         )
     record(
         "vendor_deleted",
@@ -263,7 +267,7 @@ def delete_draft(
     """Delete a draft assessment; a proposed or decided one stays on record."""
     if assessment.status != AssessmentStatus.DRAFT:
         raise RegisterError(
-            "Only a draft can be deleted: this assessment has a recorded or proposed decision"
+            _("Only a draft can be deleted: this assessment has a recorded or proposed decision")
         )
     record(
         "assessment_deleted",

@@ -13,10 +13,11 @@ from datetime import date
 from enum import StrEnum
 
 from app.content.checklists import Checklist
-from app.models.procurement import Provenance
+from app.models.procurement import Decision, Provenance
 from app.services.procurement.decisions import knockout_summary
 from app.services.procurement.scoring import COUNTS_AS_ANSWERED, LimitKind, QuestionStatus, Result
 from app.util.csv_cells import csv_text
+from app.util.i18n import lazy_gettext
 
 SNAPSHOT_FORMAT = 1
 CHILDRENS_CODE = "Children's Code"
@@ -32,14 +33,14 @@ class CodeStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return CODE_STATUS_LABELS[self]
+        return str(CODE_STATUS_LABELS[self])
 
 
 CODE_STATUS_LABELS = {
-    CodeStatus.MET: "Met",
-    CodeStatus.PARTLY_MET: "Partly met",
-    CodeStatus.NOT_MET: "Not met or not known",
-    CodeStatus.NOT_APPLICABLE: "Not applicable",
+    CodeStatus.MET: lazy_gettext("Met"),
+    CodeStatus.PARTLY_MET: lazy_gettext("Partly met"),
+    CodeStatus.NOT_MET: lazy_gettext("Not met or not known"),
+    CodeStatus.NOT_APPLICABLE: lazy_gettext("Not applicable"),
 }
 WORST_FIRST = [CodeStatus.NOT_MET, CodeStatus.PARTLY_MET, CodeStatus.MET]
 
@@ -266,7 +267,10 @@ def decision_view(decision: dict | None) -> dict | None:
 
     signed = decision.get("signed_off_by")
     proposer = decision.get("proposed_by") or decision.get("recorded_by")
+    outcome = decision.get("outcome")
     return decision | {
+        # The record keeps the English label; the page and the PDF say it in the reader's words.
+        "label": Decision(outcome).label if outcome in set(Decision) else decision.get("label"),
         "signed_off_by_name": name(signed),
         "proposed_by_name": name(proposer),
         "proposed_on": decision.get("proposed_on") or decision["decided_on"],

@@ -38,10 +38,11 @@ from app.models.procurement import (
     Decision,
     Vendor,
 )
+from app.util.i18n import _, lazy_gettext, ngettext
 
 REVIEW_WINDOW_DAYS = 60
 REMINDER_STAGES = (30, 7, 1)  # days before the valid-until date; tightest last
-NOT_RATED = "Not rated yet"
+NOT_RATED = lazy_gettext("Not rated yet")
 
 if max(REMINDER_STAGES) > REVIEW_WINDOW_DAYS:  # pragma: no cover - a guard on the constants
     raise ValueError("every reminder stage must fall inside the review window")
@@ -53,12 +54,12 @@ class ReviewState(StrEnum):
 
     @property
     def label(self) -> str:
-        return REVIEW_LABELS[self]
+        return str(REVIEW_LABELS[self])
 
 
 REVIEW_LABELS = {
-    ReviewState.DUE: "Review due",
-    ReviewState.LAPSED: "Lapsed",
+    ReviewState.DUE: lazy_gettext("Review due"),
+    ReviewState.LAPSED: lazy_gettext("Lapsed"),
 }
 
 
@@ -123,7 +124,9 @@ class ProductState:
         overdue = self.overdue_conditions(today)
         if not overdue:
             return self.decision_label
-        return f"{self.decision_label}: {overdue} condition{'s' if overdue != 1 else ''} overdue"
+        return _("%(decision)s: %(overdue)s", decision=self.decision_label, overdue=ngettext(
+            "%(num)d condition overdue", "%(num)d conditions overdue", overdue
+        ))  # fmt: skip
 
     @property
     def newer_draft(self) -> bool:
@@ -132,11 +135,11 @@ class ProductState:
 
     @property
     def decision_label(self) -> str:
-        return self.decision.label if self.decision else NOT_DECIDED
+        return self.decision.label if self.decision else str(NOT_DECIDED)
 
     @property
     def rating(self) -> str:
-        return self.band_label or NOT_RATED
+        return self.band_label or str(NOT_RATED)
 
     def review(self, today: date) -> ReviewState | None:
         return review_state(self.valid_until, today)

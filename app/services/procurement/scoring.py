@@ -26,6 +26,7 @@ from enum import StrEnum
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.util.hashing import sha256_json
+from app.util.i18n import lazy_gettext
 
 ENGINE_VERSION = "1.0.0"
 EVIDENCE_MISSING_CREDIT_CAP = 0.5
@@ -56,15 +57,15 @@ class LimitKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return LIMIT_LABELS[self]
+        return str(LIMIT_LABELS[self])
 
 
 LIMIT_LABELS = {
-    LimitKind.KNOCKOUT: "Knock-out",
-    LimitKind.CAP: "Cap",
-    LimitKind.UNRESOLVED_KNOCKOUT: "Knock-out not resolved",
-    LimitKind.SECTION_FLOOR: "Section below the floor",
-    LimitKind.EVIDENCE_COVERAGE: "Not enough evidence",
+    LimitKind.KNOCKOUT: lazy_gettext("Knock-out"),
+    LimitKind.CAP: lazy_gettext("Cap"),
+    LimitKind.UNRESOLVED_KNOCKOUT: lazy_gettext("Knock-out not resolved"),
+    LimitKind.SECTION_FLOOR: lazy_gettext("Section below the floor"),
+    LimitKind.EVIDENCE_COVERAGE: lazy_gettext("Not enough evidence"),
 }
 
 

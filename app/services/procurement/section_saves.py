@@ -30,6 +30,7 @@ from app.models.base import rows_matched
 from app.models.procurement import Answer, AnswerSource, Assessment, AssessmentStatus
 from app.services.procurement.assessments import put_answer
 from app.util.hashing import sha256_json
+from app.util.i18n import _
 
 MAX_TEXT = 5000
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -119,26 +120,38 @@ def _validate(checklist: Checklist, question: Question, typed: TypedAnswer, erro
     qid, value = question.id, typed.value
     if question.type == "url":
         if value and not URL.match(str(value)):
-            errors[f"answer-{qid}"] = f"{qid}: enter a full web address starting with https://"
+            errors[f"answer-{qid}"] = _(
+                "%(question)s: enter a full web address starting with https://", question=qid
+            )
     elif question.type == "text":
         if value and len(str(value)) > MAX_TEXT:
-            errors[f"answer-{qid}"] = f"{qid}: answer in {MAX_TEXT} characters or fewer"
+            errors[f"answer-{qid}"] = _(
+                "%(question)s: answer in %(num)d characters or fewer", question=qid, num=MAX_TEXT
+            )
     elif value is not None:
         allowed = {o.value for o in checklist.options_for(question)} | {UNKNOWN}
         if question.allow_na:
             allowed.add(NOT_APPLICABLE)
         values = value if isinstance(value, list) else [value]
         if value == NOT_APPLICABLE and not question.allow_na:
-            errors[f"answer-{qid}"] = f"{qid}: “Not applicable” is not allowed for this question"
+            errors[f"answer-{qid}"] = _(
+                "%(question)s: “Not applicable” is not allowed for this question", question=qid
+            )
         elif any(v not in allowed for v in values):
-            errors[f"answer-{qid}"] = f"{qid}: choose one of the answers listed"
+            errors[f"answer-{qid}"] = _(
+                "%(question)s: choose one of the answers listed", question=qid
+            )
     if len(typed.note) > MAX_TEXT:
-        errors[f"note-{qid}"] = f"{qid}: the note must be {MAX_TEXT} characters or fewer"
+        errors[f"note-{qid}"] = _(
+            "%(question)s: the note must be %(num)d characters or fewer", question=qid, num=MAX_TEXT
+        )
     bad_links = [line for line in typed.evidence if not URL.match(line)]
     if bad_links:
-        errors[f"evidence-{qid}"] = (
-            f"{qid}: each evidence link must be a web address starting with https://, one per "
-            f"line (check “{bad_links[0][:60]}”)"
+        errors[f"evidence-{qid}"] = _(
+            "%(question)s: each evidence link must be a web address starting with https://, one "
+            "per line (check “%(link)s”)",
+            question=qid,
+            link=bad_links[0][:60],
         )
 
 
@@ -225,7 +238,9 @@ def save_section(
                 outcome.typed[qid], outcome.bases[qid] = TypedAnswer.of(current), theirs
                 continue
             if choice is None:
-                outcome.errors[f"keep-{qid}"] = f"{qid}: choose which answer to keep"
+                outcome.errors[f"keep-{qid}"] = _(
+                    "%(question)s: choose which answer to keep", question=qid
+                )
                 outcome.conflicts[qid] = _conflict(qid, current)
                 continue
         if mine == base:
@@ -264,6 +279,6 @@ def _conflict(qid: str, current: Answer | None) -> Conflict:
     return Conflict(
         qid,
         TypedAnswer.of(current),
-        (current.updated_by_name if current else None) or "a colleague",
+        (current.updated_by_name if current else None) or _("a colleague"),
         current.updated_at if current else None,
     )

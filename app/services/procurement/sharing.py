@@ -19,6 +19,7 @@ from app.content.checklists import Checklist
 from app.models import School
 from app.models.procurement import Answer, Assessment, AssessmentStatus, Vendor
 from app.services.procurement.assessments import put_answer, start_assessment, still_valid
+from app.util.i18n import _
 
 
 class SharingError(Exception):
@@ -36,9 +37,11 @@ def trust_school_ids(session: Session, school: School) -> list[int]:
 
 def share(assessment: Assessment, school: School, *, actor_id: int, now: datetime) -> None:
     if school.trust_id is None:
-        raise SharingError("Your school is not part of a trust, so there is no one to share with")
+        raise SharingError(
+            _("Your school is not part of a trust, so there is no one to share with")
+        )
     if assessment.status != AssessmentStatus.DECIDED:
-        raise SharingError("Only an assessment with a signed-off decision can be shared")
+        raise SharingError(_("Only an assessment with a signed-off decision can be shared"))
     if assessment.shared_at is None:
         assessment.shared_at, assessment.shared_by_id = now, actor_id
 
@@ -164,7 +167,7 @@ def products_in_trust(session: Session, school: School) -> list[ProductInUse]:
         elif vendor.latest_assessment is not None:
             state = vendor.latest_assessment.status.label
         else:
-            state = "Not assessed"
+            state = _("Not assessed")
         entry.decisions.append((school_name, state))
     return list(grouped.values())
 
@@ -185,7 +188,7 @@ def start_from_shared(
     on `checklist` are copied with `source_label` ("from Oakfield, 1 December 2026"); the
     profile is left for the school to answer and the decision is its own."""
     if shared.school_id == school.id:
-        raise SharingError("This is your own school's assessment: re-assess it from its page")
+        raise SharingError(_("This is your own school's assessment: re-assess it from its page"))
     source = shared.vendor
     vendor = session.execute(
         select(Vendor).where(
@@ -210,8 +213,11 @@ def start_from_shared(
         session.add(vendor)
     if vendor.in_progress:
         raise SharingError(
-            f"{vendor.product} already has an assessment in progress in your school: "
-            "finish or delete it first"
+            _(
+                "%(product)s already has an assessment in progress in your school: "
+                "finish or delete it first",
+                product=vendor.product,
+            )
         )
     assessment = start_assessment(
         session, vendor, checklist, user_id=user_id, user_name=user_name, now=now

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.content.checklists import Checklist
 from app.models import Role, User, UserRole
-from app.models.procurement import Assessment, AssessmentStatus, Condition
+from app.models.procurement import Assessment, AssessmentStatus, Condition, Decision
 from app.services.procurement.assessments import StaleAssessment, bump_version
 from app.services.procurement.decisions import (
     ConditionInput,
@@ -35,6 +35,7 @@ from app.services.procurement.decisions import (
     valid_until,
 )
 from app.services.procurement.snapshots import live_snapshot
+from app.util.i18n import DEFAULT_LOCALE, _, in_locale
 
 AuditRecord = Callable[..., object]
 
@@ -78,10 +79,11 @@ def propose(
     """Propose a decision; returns the proposal as stored. Raises DecisionError (a broken rule,
     shown as it is) or StaleAssessment (someone saved since the proposer opened the page)."""
     if assessment.status != AssessmentStatus.DRAFT:
-        raise SignOffError("A decision has already been proposed for this assessment")
+        raise SignOffError(_("A decision has already been proposed for this assessment"))
     if not assessment.profile_done:
-        raise DecisionError("Answer the profile questions before proposing a decision")
-    snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
+        raise DecisionError(_("Answer the profile questions before proposing a decision"))
+    with in_locale(DEFAULT_LOCALE):  # the frozen record's words stay English, whoever proposes
+        snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
     today = now.date()
     outcome = check_decision(proposal, snapshot["result"], snapshot["knockouts"], today=today)
     bump_version(session, assessment, expected_version)
@@ -120,9 +122,9 @@ def propose(
 
 def _check_signer(signer: User, assessment: Assessment) -> dict:
     if not may_sign_off(signer, assessment):
-        raise SignOffError("Only a data protection officer (DPO) of this school can do this")
+        raise SignOffError(_("Only a data protection officer (DPO) of this school can do this"))
     if assessment.status != AssessmentStatus.PROPOSED or not assessment.proposal:
-        raise SignOffError("There is no proposed decision waiting for sign-off")
+        raise SignOffError(_("There is no proposed decision waiting for sign-off"))
     return assessment.proposal
 
 
@@ -155,8 +157,10 @@ def sign_off(
     )
     if proposal.get("departs_from_rating") and not accept_departure:
         raise DecisionError(
-            "This decision departs from the rating: confirm that you accept the departure, "
-            "or send the decision back"
+            _(
+                "This decision departs from the rating: confirm that you accept the departure, "
+                "or send the decision back"
+            )
         )
     bump_version(session, assessment, expected_version)
     today = now.date()
@@ -164,7 +168,7 @@ def sign_off(
     proposer = proposal["proposed_by"]
     decision = {
         "outcome": outcome.value,
-        "label": outcome.label,
+        "label": english_label(outcome),
         "reason": proposal["reason"],
         "departure_reason": proposal.get("departure_reason"),
         "departs_from_rating": bool(proposal.get("departs_from_rating")),
@@ -227,7 +231,7 @@ def send_back(
     """Return a proposed decision to draft with the DPO's note; the answers unlock again."""
     proposal = _check_signer(signer, assessment)
     if not note.strip():
-        raise DecisionError("Say why you are sending the decision back")
+        raise DecisionError(_("Say why you are sending the decision back"))
     bump_version(session, assessment, expected_version)
     assessment.proposal = dict(
         proposal,
@@ -249,3 +253,9 @@ def send_back(
         outcome=proposal["outcome"],
         proposed_by=proposal["proposed_by"].get("id"),
     )
+
+
+def english_label(outcome: Decision) -> str:
+    """A decision's label as the frozen snapshot records it: in English, like the rest of it."""
+    with in_locale(DEFAULT_LOCALE):
+        return outcome.label

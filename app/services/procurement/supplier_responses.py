@@ -45,6 +45,7 @@ from app.services.procurement.section_saves import (
     parse_section_form,
     save_section,
 )
+from app.util.i18n import _
 
 SALT = "supplier-response"
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -123,13 +124,13 @@ def parse_invite_form(form: Any) -> InviteForm:
     email = (form.get("contact_email") or "").strip()
     errors = {}
     if not name:
-        errors["contact_name"] = "Enter the name of the supplier contact"
+        errors["contact_name"] = _("Enter the name of the supplier contact")
     elif len(name) > MAX_NAME:
-        errors["contact_name"] = f"The name must be {MAX_NAME} characters or fewer"
+        errors["contact_name"] = _("The name must be %(num)d characters or fewer", num=MAX_NAME)
     if not email:
-        errors["contact_email"] = "Enter the supplier contact's email address"
+        errors["contact_email"] = _("Enter the supplier contact's email address")
     elif len(email) > MAX_EMAIL or not EMAIL.match(email):
-        errors["contact_email"] = (
+        errors["contact_email"] = _(
             "Enter an email address in the correct format, like name@example.com"
         )
     return InviteForm(name, email, errors)
@@ -150,10 +151,12 @@ def invite_supplier(
     if form.errors:
         raise SupplierError(next(iter(form.errors.values())))
     if assessment.status != AssessmentStatus.DRAFT:
-        raise SupplierError("This assessment is no longer a draft, so a supplier cannot answer it")
+        raise SupplierError(
+            _("This assessment is no longer a draft, so a supplier cannot answer it")
+        )
     if not assessment.profile_done:
         raise SupplierError(
-            "Complete the product profile first: it decides which questions the supplier sees"
+            _("Complete the product profile first: it decides which questions the supplier sees")
         )
     for earlier in assessment.supplier_invitations:
         if earlier.revoked_at is None and earlier.expires_at > now:
@@ -309,7 +312,7 @@ def submit(
             answer = saved.get(question.id)
             answered += answer is not None and answer.value is not None
     if not answered:
-        raise SupplierError("Answer at least one question before you send your answers")
+        raise SupplierError(_("Answer at least one question before you send your answers"))
     invitation.submitted_at = now
     invitation.last_used_at = now
     return answered, total
@@ -339,18 +342,20 @@ def parse_review_form(checklist: Checklist, question: Question, form: Any) -> Re
     errors: dict[str, str] = {}
     override = None
     if action is None:
-        errors["action"] = "Choose accept, query or override"
+        errors["action"] = _("Choose accept, query or override")
     elif len(note) > MAX_NOTE:
-        errors["review_note"] = f"The note must be {MAX_NOTE} characters or fewer"
+        errors["review_note"] = _("The note must be %(num)d characters or fewer", num=MAX_NOTE)
     elif action == ReviewAction.QUERY and not note:
-        errors["review_note"] = "Write what the supplier should check or explain"
+        errors["review_note"] = _("Write what the supplier should check or explain")
     elif action == ReviewAction.OVERRIDE:
         if not note:
-            errors["review_note"] = "Give the reason for the school's answer"
+            errors["review_note"] = _("Give the reason for the school's answer")
         override = parse_section_form(checklist, [question], form)
         errors.update(override.errors)
         if override.typed[question.id].value is None:
-            errors[f"answer-{question.id}"] = f"{question.id}: choose the school's answer"
+            errors[f"answer-{question.id}"] = _(
+                "%(question)s: choose the school's answer", question=question.id
+            )
     return ReviewForm(action, note, override, errors)
 
 
@@ -367,10 +372,12 @@ def review_answer(
     """Accept, query or override one supplier answer. Raises SupplierError (nothing to review,
     or the form's own error) or AssessmentLocked. The caller audits and commits."""
     if form.errors or form.action is None:
-        raise SupplierError(next(iter(form.errors.values()), "Choose accept, query or override"))
+        raise SupplierError(next(iter(form.errors.values()), _("Choose accept, query or override")))
     answer = assessment.answers_by_question().get(question.id)
     if answer is None or answer.source != AnswerSource.SUPPLIER:
-        raise SupplierError(f"{question.id}: the supplier has not answered this question")
+        raise SupplierError(
+            _("%(question)s: the supplier has not answered this question", question=question.id)
+        )
     _bump(session, assessment, user_id=user_id, now=now)
     if answer.review == SupplierReview.OVERRIDDEN and form.action != ReviewAction.OVERRIDE:
         # Accepting or querying after an override is about the supplier's own answer again.

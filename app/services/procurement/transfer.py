@@ -32,6 +32,7 @@ from app.services.procurement.import_messages import plain_problems
 from app.services.procurement.register import save_vendor
 from app.services.procurement.section_saves import URL
 from app.util.hashing import sha256_json
+from app.util.i18n import _
 
 FORMAT = "privacy-toolkit-assessment"
 FORMAT_VERSION = 1
@@ -142,21 +143,44 @@ def origin_note(data: dict, document: ImportDocument) -> tuple[str, bool | None]
     """Where the file says it came from, and whether it is unchanged since it was exported
     (None: the file carries no hash, so no one can tell)."""
     origin = document.origin
-    where = (
-        f"This file was exported by {origin.school[:200]} on {origin.exported_at[:10]}"
-        if origin is not None and origin.school
-        else "This file does not say which school exported it"
-    )
+    if origin is not None and origin.school:
+        school, day = origin.school[:200], origin.exported_at[:10]
+        if not document.content_hash:
+            return _(
+                "This file was exported by %(school)s on %(date)s, and carries no content hash: "
+                "whether it was changed cannot be told.",
+                school=school,
+                date=day,
+            ), None
+        if content_hash(data) == document.content_hash:
+            return _(
+                "This file was exported by %(school)s on %(date)s; it has not been changed since "
+                "(its content hash matches).",
+                school=school,
+                date=day,
+            ), True
+        return _(
+            "This file was exported by %(school)s on %(date)s. It has been changed since it was "
+            "exported: its content hash does not match, so check every answer against the "
+            "school that sent it.",
+            school=school,
+            date=day,
+        ), False
     if not document.content_hash:
-        return where + ", and carries no content hash: whether it was changed cannot be told.", None
-    unchanged = content_hash(data) == document.content_hash
-    if unchanged:
-        return where + "; it has not been changed since (its content hash matches).", True
-    return (
-        where + ". It has been changed since it was exported: its content hash does not match, "
-        "so check every answer against the school that sent it.",
-        False,
-    )
+        return _(
+            "This file does not say which school exported it, and carries no content hash: "
+            "whether it was changed cannot be told."
+        ), None
+    if content_hash(data) == document.content_hash:
+        return _(
+            "This file does not say which school exported it; it has not been changed since "
+            "(its content hash matches)."
+        ), True
+    return _(
+        "This file does not say which school exported it. It has been changed since it was "
+        "exported: its content hash does not match, so check every answer against the school "
+        "that sent it."
+    ), False
 
 
 def _major(version: str) -> int:
@@ -186,20 +210,27 @@ def parse_import(
     checklist = checklists.get(document.checklist.id)
     if checklist is None:
         return None, [
-            f"The file uses the questionnaire “{document.checklist.id[:100]}”, which this "
-            "service does not have."
+            _(
+                "The file uses the questionnaire “%(checklist)s”, which this service does not "
+                "have.",
+                checklist=document.checklist.id[:100],
+            )
         ]
     if _major(document.checklist.version) > _major(checklist.version):
         return None, [
-            f"The file was made with version {document.checklist.version} of the "
-            f"questionnaire, newer than the version {checklist.version} this service has. "
-            "Answers from a newer major version may not mean the same here: ask for the "
-            f"assessment to be exported from a version {_major(checklist.version)} "
-            "questionnaire, or import it once this service has been updated."
+            _(
+                "The file was made with version %(theirs)s of the questionnaire, newer than the "
+                "version %(ours)s this service has. Answers from a newer major version may not "
+                "mean the same here: ask for the assessment to be exported from a version "
+                "%(major)s questionnaire, or import it once this service has been updated.",
+                theirs=document.checklist.version,
+                ours=checklist.version,
+                major=_major(checklist.version),
+            )
         ]
     profile, profile_errors = validate_profile(checklist, document.profile)
     invalid = [
-        f"Profile question {qid}: {message}"
+        _("Profile question %(question)s: %(problem)s", question=qid, problem=message)
         for qid, message in profile_errors.items()
         if qid in document.profile
     ]
@@ -209,14 +240,23 @@ def parse_import(
     notes = []
     if document.checklist.version != checklist.version:
         notes.append(
-            f"The file used version {document.checklist.version} of the questionnaire; it was "
-            f"imported into version {checklist.version}."
+            _(
+                "The file used version %(theirs)s of the questionnaire; it was imported into "
+                "version %(ours)s.",
+                theirs=document.checklist.version,
+                ours=checklist.version,
+            )
         )
     kept = []
     for answer in document.answers:
         question = checklist.questions.get(answer.question_id)
         if question is None or not still_valid(checklist, question, answer.value):
-            notes.append(f"Skipped the answer to {answer.question_id}: not valid in this version.")
+            notes.append(
+                _(
+                    "Skipped the answer to %(question)s: not valid in this version.",
+                    question=answer.question_id,
+                )
+            )
             continue
         answer.evidence = [link for link in answer.evidence if URL.match(link)]
         kept.append(answer)
@@ -275,8 +315,11 @@ def import_assessment(
     if vendor is not None and vendor.in_progress:
         return ImportOutcome(
             problems=[
-                f"{vendor.product} is already in your register with an assessment in progress. "
-                "Finish or delete that assessment, then import the file again."
+                _(
+                    "%(product)s is already in your register with an assessment in progress. "
+                    "Finish or delete that assessment, then import the file again.",
+                    product=vendor.product,
+                )
             ]
         )
     existing = vendor is not None
