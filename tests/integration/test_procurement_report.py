@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.models import User, db
 from app.models.procurement import Assessment
 from tests.factories import sign_in_client
-from tests.procurement_helpers import PREFERRED, answer_sections, start_product
+from tests.procurement_helpers import PREFERRED, answer_sections, decided_product, start_product
 
 HEADINGS = {"Decision", "Scores", "Action plan", "Children's data summary", "Conditions",
             "Full answers", "Answers by section", "Knock-outs and caps",
@@ -196,3 +196,13 @@ def test_the_answers_are_in_their_own_pdf_and_not_in_the_governors_report(
     # The review page links to both.
     review = client.get(f"{base}/review").get_data(as_text=True)
     assert f'href="{base}/report.pdf"' in review and f'href="{base}/answers.pdf"' in review
+
+
+def test_the_product_page_links_to_the_latest_decisions_two_pdfs(world, signed_in):
+    client = signed_in(world.user("A", "business_manager"))
+    vendor = decided_product(world.school_a, "Phonics Stars", None)
+    decided = vendor.assessments[0].id
+    page = client.get(f"/procurement/vendors/{vendor.id}").get_data(as_text=True)
+    report = f'<a class="govuk-link" href="/procurement/assessments/{decided}/report.pdf">'
+    answers = f'<a class="govuk-link" href="/procurement/assessments/{decided}/answers.pdf">'
+    assert f"Latest decision: {report}the report (PDF)</a> and {answers}" in page
