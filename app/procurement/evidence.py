@@ -10,11 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import audit, clock
+from app.content.checklists import Question
 from app.downloads import download
 from app.form_fields import ConfirmForm
 from app.jobs import prerender
 from app.models import db
-from app.models.procurement import EvidenceFile
+from app.models.procurement import AnswerSource, Assessment, EvidenceFile
 from app.procurement import bp
 from app.procurement.common import ROLES, checklist_of, load_assessment, me, read_only_redirect
 from app.procurement.forms import EvidenceForm
@@ -67,6 +68,44 @@ def evidence_download(assessment_id: int, file_id: int) -> Response:
     return download(data, stored.original_name)
 
 
+def evidence_form(questions: list[Question]) -> EvidenceForm:
+    """The upload form, offering these questions (the school's page and the supplier's)."""
+    form = EvidenceForm()
+    form.question_id.choices = [
+        (q.id, f"{q.id}: {shorten(q.text, 60, placeholder='…')}") for q in questions
+    ]
+    return form
+
+
+def store_upload(
+    form: EvidenceForm,
+    assessment: Assessment,
+    *,
+    uploaded_by_name: str,
+    source: AnswerSource | None,
+) -> EvidenceFile:
+    """Store a validated form's file for the assessment (raises EvidenceError with the
+    reason)."""
+    if form.as_of.data is None:
+        raise ValueError("store_upload() takes a validated form, which has its as-of date")
+    upload = evidence_files.Upload(
+        question_id=form.question_id.data or "",
+        filename=form.evidence_file.data.filename,
+        data=form.evidence_file.data.read(),
+        as_of=form.as_of.data,
+    )
+    return evidence_files.store_evidence(
+        db.session,
+        assessment,
+        upload,
+        directory=current_app.config["EVIDENCE_DIR"],
+        max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+        uploaded_by_name=uploaded_by_name,
+        source=source,
+        now=clock.now(),
+    )
+
+
 @bp.route(
     "/assessments/<int:assessment_id>/sections/<section_id>/evidence", methods=["GET", "POST"]
 )
@@ -83,30 +122,11 @@ def evidence_upload(assessment_id: int, section_id: str) -> Response | tuple[str
     questions = [
         q for q in applicable_questions(checklist, section, assessment.profile or {}) if q.scored
     ]
-    form = EvidenceForm()
-    form.question_id.choices = [
-        (q.id, f"{q.id}: {shorten(q.text, 60, placeholder='…')}") for q in questions
-    ]
+    form = evidence_form(questions)
     problem = None
     if form.validate_on_submit() and form.as_of.data is not None:
-        user = me()
-        upload = evidence_files.Upload(
-            question_id=form.question_id.data,
-            filename=form.evidence_file.data.filename,
-            data=form.evidence_file.data.read(),
-            as_of=form.as_of.data,
-        )
         try:
-            stored = evidence_files.store_evidence(
-                db.session,
-                assessment,
-                upload,
-                directory=current_app.config["EVIDENCE_DIR"],
-                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
-                uploaded_by_name=user.display_name,
-                source=None,
-                now=clock.now(),
-            )
+            stored = store_upload(form, assessment, uploaded_by_name=me().display_name, source=None)
         except evidence_files.EvidenceError as error:
             problem = str(error)
             form.evidence_file.errors = [problem]

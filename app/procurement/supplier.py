@@ -8,13 +8,12 @@ tampered with gets a 404, a revoked or expired link a 410, each with a page sayi
 They never sign anyone in, so nothing a supplier holds opens a school page."""
 
 from collections.abc import Callable
-from textwrap import shorten
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app import audit, clock
-from app.content.checklists import Checklist, Question
+from app.content.checklists import Checklist, Question, Section
 from app.extensions import limiter
 from app.form_fields import ConfirmForm
 from app.jobs import prerender
@@ -28,7 +27,7 @@ from app.models.procurement import (
 )
 from app.procurement import bp
 from app.procurement.common import ROLES, checklist_of, load_assessment, me, read_only_redirect
-from app.procurement.forms import EvidenceForm
+from app.procurement.evidence import evidence_form, store_upload
 from app.security import get_scoped_or_404, roles_required
 from app.services.procurement import evidence as evidence_files
 from app.services.procurement import supplier_responses as responses
@@ -292,6 +291,19 @@ def supplier_home(token: str) -> str | Response | tuple[str, int]:
     )
 
 
+def _supplier_section_or_404(
+    invitation: SupplierInvitation, section_id: str
+) -> tuple[Section, list[Question], list[Question]]:
+    """(the section, its questions the supplier answers, those it may still change), or 404."""
+    assessment = invitation.assessment
+    checklist = checklist_of(assessment)
+    by_id = {s.id: (s, qs) for s, qs in responses.supplier_sections(checklist, assessment)}
+    if section_id not in by_id:
+        abort(404)
+    section, all_questions = by_id[section_id]
+    return section, all_questions, responses.editable_questions(invitation, all_questions)
+
+
 @bp.route("/supplier/<token>/sections/<section_id>", methods=["GET", "POST"])
 @limiter.limit(_link_limit)
 def supplier_section(token: str, section_id: str) -> str | Response | tuple[str, int]:
@@ -301,11 +313,7 @@ def supplier_section(token: str, section_id: str) -> str | Response | tuple[str,
     invitation = found
     assessment = invitation.assessment
     checklist = checklist_of(assessment)
-    by_id = {s.id: (s, qs) for s, qs in responses.supplier_sections(checklist, assessment)}
-    if section_id not in by_id:
-        abort(404)
-    section, all_questions = by_id[section_id]
-    questions = responses.editable_questions(invitation, all_questions)
+    section, all_questions, questions = _supplier_section_or_404(invitation, section_id)
     saved = assessment.answers_by_question()
     typed = {q.id: TypedAnswer.of(saved.get(q.id)) for q in questions}
     bases = {q.id: fingerprint_of(saved.get(q.id)) for q in questions}
@@ -428,34 +436,16 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
         return found
     invitation = found
     assessment = invitation.assessment
-    checklist = checklist_of(assessment)
-    by_id = {s.id: (s, qs) for s, qs in responses.supplier_sections(checklist, assessment)}
-    if section_id not in by_id:
-        abort(404)
-    section, all_questions = by_id[section_id]
-    questions = responses.editable_questions(invitation, all_questions)
-    form = EvidenceForm()
-    form.question_id.choices = [
-        (q.id, f"{q.id}: {shorten(q.text, 60, placeholder='…')}") for q in questions
-    ]
+    section, all_questions, questions = _supplier_section_or_404(invitation, section_id)
+    form = evidence_form(questions)
     problem = None
     if form.validate_on_submit() and form.as_of.data is not None:
-        upload = evidence_files.Upload(
-            question_id=form.question_id.data,
-            filename=form.evidence_file.data.filename,
-            data=form.evidence_file.data.read(),
-            as_of=form.as_of.data,
-        )
         try:
-            stored = evidence_files.store_evidence(
-                db.session,
+            stored = store_upload(
+                form,
                 assessment,
-                upload,
-                directory=current_app.config["EVIDENCE_DIR"],
-                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
                 uploaded_by_name=responses.supplier_name(invitation),
                 source=AnswerSource.SUPPLIER,
-                now=clock.now(),
             )
         except evidence_files.EvidenceError as error:
             problem = str(error)
