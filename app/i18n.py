@@ -16,6 +16,9 @@ from flask import Flask, g, has_app_context, has_request_context, request, sessi
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user, user_logged_in
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.util import i18n
@@ -124,12 +127,45 @@ def translations() -> Any:
     return found
 
 
+def _template_gettext_callables() -> dict:
+    """`_`, `gettext` and `ngettext` for templates with the results Jinja's own new-style ones
+    give (the message is always a format string, so `%%` is a percent sign; escaped when
+    autoescaping), about four times faster: a page calls them a hundred to three hundred
+    times, and Jinja's wrappers cost more than the look-up. A message without placeholders
+    comes out the same every time for one catalogue, so it is kept, per catalogue (a few,
+    loaded once) and escaping: the keys are the templates' own messages, a bounded set."""
+    done: dict[tuple[Any, bool], dict[str, str]] = {}
+
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        catalogue, escape = translations(), context.eval_ctx.autoescape
+        if not variables:
+            known = done.setdefault((catalogue, escape), {})
+            text = known.get(message)
+            if text is None:
+                found = catalogue.ugettext(message)
+                text = known[message] = (Markup(found) if escape else found) % {}
+            return text
+        found = catalogue.ugettext(message)
+        return (Markup(found) if escape else found) % variables
+
+    @pass_context
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        found = translations().ungettext(singular, plural, num)
+        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
 def init_i18n(app: Flask) -> None:
     app.json = _LazyTextJSONProvider(app)
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
     # `{% trans %}` blocks are written across lines; their text is one line in the catalogue.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    # Templates' `_()` and `ngettext()`: Flask-Babel's, with the catalogue looked up once.
+    # Templates' `_()` and `ngettext()`: Flask-Babel's catalogue, Jinja's "new style" rules.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: translations().ugettext(message),
         ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
@@ -139,6 +175,7 @@ def init_i18n(app: Flask) -> None:
             context, singular, plural, n
         ),
     )
+    app.jinja_env.globals.update(_template_gettext_callables())
     # The catalogue look-ups only: app.util.i18n fills the placeholders itself.
     i18n.register(
         gettext=lambda message: translations().ugettext(message),

@@ -254,6 +254,25 @@ def test_the_catalogue_is_looked_up_once_a_request_and_again_in_another_language
         assert translations() is first and _("Next") == "Next"
 
 
+def test_templates_translate_and_format_as_jinjas_new_style_gettext_does(app):
+    # app/i18n.py keeps the text of messages without placeholders per catalogue: the same
+    # message must still come out in each language, escaped, with %% as a percent sign.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = (
+        "{{ _('Next') }}|{{ _('%(who)s next', who=who) }}|{{ _('100%% sure') }}|"
+        "{{ ngettext('%(num)d policy', '%(num)d policies', 2) }}|{% trans %}Next{% endtrans %}"
+    )
+    with app.test_request_context("/"):
+        english = render_template_string(page, who="<b>")
+        with force_locale("cy"):
+            welsh = render_template_string(page, who="<b>")
+        again = render_template_string(page, who="<b>")
+    assert english == again == "Next|&lt;b&gt; next|100% sure|2 policies|Next"
+    assert welsh.startswith("Nesaf|&lt;b&gt; next|100% sure|") and welsh.endswith("|Nesaf")
+
+
 def test_my_trainings_cards_come_in_each_readers_language(world, signed_in):
     # The cards' module parts are rendered once per language (app/training/cards.py).
     english, welsh = (signed_in(world.user(school, "teacher")) for school in ("A", "A2"))
