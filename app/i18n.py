@@ -136,6 +136,11 @@ def _template_gettext_callables() -> dict:
     loaded once) and escaping: the keys are the templates' own messages, a bounded set."""
     done: dict[tuple[Any, bool], dict[str, str]] = {}
 
+    def markup(found: str, escape: bool) -> str:
+        # The catalogue's text is the app's own, trusted as Jinja's wrappers trust it; the
+        # values put into it are escaped by Markup's `%`.
+        return Markup(found) if escape else found  # noqa: S704
+
     @pass_context
     def gettext(context: Context, message: str, **variables: Any) -> str:
         catalogue, escape = translations(), context.eval_ctx.autoescape
@@ -144,10 +149,10 @@ def _template_gettext_callables() -> dict:
             text = known.get(message)
             if text is None:
                 found = catalogue.ugettext(message)
-                text = known[message] = (Markup(found) if escape else found) % {}
+                text = known[message] = markup(found, escape) % {}
             return text
         found = catalogue.ugettext(message)
-        return (Markup(found) if escape else found) % variables
+        return markup(found, escape) % variables
 
     @pass_context
     def ngettext(
@@ -155,7 +160,7 @@ def _template_gettext_callables() -> dict:
     ) -> str:
         variables.setdefault("num", num)
         found = translations().ungettext(singular, plural, num)
-        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+        return markup(found, context.eval_ctx.autoescape) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
