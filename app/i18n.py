@@ -155,9 +155,7 @@ def _template_gettext_callables() -> dict:
         return markup(found, escape) % variables
 
     @pass_context
-    def ngettext(
-        context: Context, singular: str, plural: str, num: int, **variables: Any
-    ) -> str:
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
         found = translations().ungettext(singular, plural, num)
         return markup(found, context.eval_ctx.autoescape) % variables
