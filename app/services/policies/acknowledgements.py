@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,10 +78,10 @@ class PolicyOverview:
         return [p for p in self.people if p.status != AckStatus.ACKNOWLEDGED]
 
 
-def _current_policies_stmt(school_ids: Sequence[int]):
+def _current_policies_stmt(in_schools: ColumnElement[bool]) -> Select:
     newest = (
         select(PolicyVersion.policy_id, func.max(PolicyVersion.number).label("number"))
-        .where(PolicyVersion.school_id.in_(list(school_ids)))
+        .where(in_schools)
         .group_by(PolicyVersion.policy_id)
         .subquery()
     )
@@ -102,17 +102,23 @@ def _current_policies_stmt(school_ids: Sequence[int]):
 
 def current_policies(session: Session, school_ids: Sequence[int]) -> list[CurrentPolicy]:
     """The newest version of each policy in force, by title, in one query."""
-    rows = session.execute(_current_policies_stmt(school_ids)).all()
+    stmt = _current_policies_stmt(PolicyVersion.school_id.in_(list(school_ids)))
+    rows = session.execute(stmt).all()
     return [CurrentPolicy(policy, version) for version, policy in rows]
+
+
+# Built once: My training and the home page ask it on every request.
+_TO_READ = _current_policies_stmt(PolicyVersion.school_id == bindparam("school_id")).where(
+    ~exists().where(
+        PolicyAcknowledgement.version_id == PolicyVersion.id,
+        PolicyAcknowledgement.user_id == bindparam("user_id"),
+    )
+)
 
 
 def to_read(session: Session, user: User) -> list[CurrentPolicy]:
     """The policies `user` still has to acknowledge (their current versions), in one query."""
-    done = exists().where(
-        PolicyAcknowledgement.version_id == PolicyVersion.id,
-        PolicyAcknowledgement.user_id == user.id,
-    )
-    rows = session.execute(_current_policies_stmt([user.school_id]).where(~done)).all()
+    rows = session.execute(_TO_READ, {"school_id": user.school_id, "user_id": user.id}).all()
     return [CurrentPolicy(policy, version) for version, policy in rows]
 
 
