@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.models import db
 from app.models.base import utcnow
 from app.models.procurement import Assessment, AssessmentStatus, Decision, Vendor
+from app.services.procurement.decisions import snapshot_hash
 
 BULKY_SNAPSHOT_QUESTIONS = 100
 
@@ -50,7 +51,7 @@ def decided_product(
             decided_on=created.date(),
             valid_until=valid_until,
             snapshot=snapshot,
-            snapshot_hash="0" * 64,
+            snapshot_hash=snapshot_hash(snapshot),  # ratings are kept by it
             created_at=created,
         )  # fmt: skip
     )

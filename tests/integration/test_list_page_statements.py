@@ -21,6 +21,7 @@ from app.models import AuditEvent, OutboxEmail, User, db
 from app.models.policies import Policy, PolicyAcknowledgement, PolicyVersion
 from app.models.procurement import Assessment, AssessmentStatus, Decision, Vendor
 from app.models.training import Assignment
+from app.services.procurement.decisions import snapshot_hash
 from tests.factories import (
     MODULE,
     NOW,
@@ -84,7 +85,7 @@ def _assessments_of_one_product(world: World, count: int, tag: str) -> None:  # 
                 decision=Decision.APPROVE,
                 decided_on=NOW.date() - timedelta(days=400 + n),
                 snapshot={},
-                snapshot_hash="1" * 64,
+                snapshot_hash=snapshot_hash({}),
                 created_at=NOW - timedelta(days=400 + n),
             )  # fmt: skip
         )

@@ -134,3 +134,41 @@ def test_starting_an_assessment_twice_starts_one(world, signed_in, csrf):
     )
     assert again.headers["Location"].endswith(f"/assessments/{assessment_id}")
     assert _count(Assessment) == 1
+
+
+def test_ratings_are_read_from_each_snapshot_once_and_follow_a_new_snapshot(
+    world, signed_in, monkeypatch
+):
+    from sqlalchemy import event
+
+    from app.services.procurement import reviews
+    from app.services.procurement.decisions import snapshot_hash
+
+    monkeypatch.setattr(reviews, "_RATINGS_BY_HASH", {})  # what earlier tests left is not known
+
+    green = decided_product(world.school_a, "Spellbound", None, band="green")
+    decided_product(world.school_a, "Times Tables", None, band="red")
+    client = signed_in(world.user("A", "business_manager"))
+    reads: list[list] = []
+
+    def snapshot_reads(conn, cursor, statement, parameters, context, many):  # noqa: ARG001
+        if "snapshot_hash" in statement and " AS score" in statement:  # the ratings' read
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            reads.append([value for value in values if isinstance(value, int)])  # the ids
+
+    event.listen(db.engine, "before_cursor_execute", snapshot_reads)
+    try:
+        first = client.get("/procurement/").get_data(as_text=True)
+        again = client.get("/procurement/").get_data(as_text=True)
+        # A re-decision freezes a new snapshot: its hash is new, so it is read again.
+        assessment = green.assessments[0]
+        assessment.snapshot = {"result": {"band": "amber", "band_label": "Amber", "score": 50}}
+        assessment.snapshot_hash = snapshot_hash(assessment.snapshot)
+        db.session.commit()
+        changed = client.get("/procurement/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", snapshot_reads)
+    assert "Green" in first and "Red" in first and again == first
+    assert len(reads) == 3  # one statement a request, whatever is known
+    assert len(reads[0]) == 2 and reads[1] == [] and len(reads[2]) == 1  # ids asked for
+    assert "Amber" in changed and "Green" not in changed

@@ -35,10 +35,12 @@ def _condition(world):
     from app.models import db
     from app.models.base import utcnow
     from app.models.procurement import AssessmentStatus, Condition, ConditionOwner, Decision
+    from app.services.procurement.decisions import snapshot_hash
 
     assessment = _assessment(world)
     assessment.status, assessment.decision = AssessmentStatus.DECIDED, Decision.CONDITIONAL
-    assessment.snapshot, assessment.snapshot_hash = {"result": {}}, "0" * 64
+    assessment.snapshot = {"result": {}}
+    assessment.snapshot_hash = snapshot_hash(assessment.snapshot)
     condition = Condition(
         school_id=world.school_a.id, text="Sign the processing agreement", owner="Walker Ltd",
         owner_kind=ConditionOwner.SUPPLIER, due_on=utcnow().date() + timedelta(days=30),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Row, Select, func, literal, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models.procurement import (
@@ -95,6 +95,7 @@ class ProductState:
     latest_id: int | None = None  # the newest assessment, draft or decided
     latest_status: AssessmentStatus | None = None
     decided_id: int | None = None  # the newest decided assessment
+    decided_hash: str | None = None  # its frozen snapshot's hash
     decision: Decision | None = None
     valid_until: date | None = None
     band: str | None = None
@@ -191,8 +192,9 @@ def product_states(
     only that slice of them, its assessments and conditions alone read.
 
     Without `with_results` the decided rating (band, label, score) is left out: it is read from
-    each snapshot's JSON, the costly part for a long list, so a page that shows a slice of the
-    list reads it for that slice alone (`add_results`)."""
+    each snapshot's JSON (once per snapshot and process: `decided_ratings`), the costly part for
+    a long list, so a page that shows a slice of the list reads it for that slice alone
+    (`add_results`)."""
     vendors = _vendors(school_ids, search, archived)
     if window is not None:
         vendors = vendors.offset(window[0]).limit(window[1])
@@ -205,7 +207,7 @@ def product_states(
         Assessment.valid_until,
     ]
     assessments = (
-        select(*columns, *(_RESULT_COLUMNS if with_results else _NO_RESULT_COLUMNS))
+        select(*columns, Assessment.snapshot_hash)
         .where(Assessment.school_id.in_(school_ids))
         .order_by(Assessment.created_at, Assessment.id)  # the order Vendor.assessments uses
     )
@@ -224,11 +226,15 @@ def product_states(
         unmet = unmet.where(Condition.assessment_id.in_([row.id for row in decided.values()]))
     for assessment_id, due_on in session.execute(unmet):
         due.setdefault(assessment_id, []).append(due_on)
-    return [
+    states = [
         _state(vendor, latest.get(vendor.id), done := decided.get(vendor.id),
                tuple(sorted(due.get(done.id, []))) if done else ())
         for vendor in vendor_rows
     ]  # fmt: skip
+    if not with_results:
+        return states
+    ratings = decided_ratings(session, {row.id: row.snapshot_hash for row in decided.values()})
+    return _rated(states, ratings)
 
 
 _RESULT = Assessment.snapshot["result"]
@@ -237,29 +243,45 @@ _RESULT_COLUMNS = (
     _RESULT["band_label"].as_string().label("band_label"),
     _RESULT["score"].as_float().label("score"),
 )
-_NO_RESULT_COLUMNS = (
-    literal(None).label("band"),
-    literal(None).label("band_label"),
-    literal(None).label("score"),
-)
+Rating = tuple[str | None, str | None, float | None]  # band, band label, score
+# A frozen snapshot never changes under its hash (a new snapshot gets a new hash), so the rating
+# read from it is kept per hash, in this process: reading three values out of each 70 KB
+# snapshot's JSON was most of the register's database time. Bounded: emptied when full.
+_RATINGS_BY_HASH: dict[str, Rating] = {}
+RATINGS_KEPT = 20_000
+
+
+def decided_ratings(session: Session, hashes: dict[int, str | None]) -> dict[int, Rating]:
+    """The rating frozen in each assessment's snapshot, by assessment id (`hashes`: id to
+    snapshot hash). One statement always, reading the snapshots of those not known yet."""
+    found = {i: _RATINGS_BY_HASH[h] for i, h in hashes.items() if h in _RATINGS_BY_HASH}
+    unknown = [assessment_id for assessment_id in hashes if assessment_id not in found]
+    read = select(Assessment.id, Assessment.snapshot_hash, *_RESULT_COLUMNS).where(
+        Assessment.id.in_(unknown)
+    )
+    for row in session.execute(read):
+        found[row.id] = (row.band, row.band_label, row.score)
+        if row.snapshot_hash is not None:
+            if len(_RATINGS_BY_HASH) >= RATINGS_KEPT:
+                _RATINGS_BY_HASH.clear()
+            _RATINGS_BY_HASH[row.snapshot_hash] = found[row.id]
+    return found
+
+
+def _rated(states: Sequence[ProductState], ratings: dict[int, Rating]) -> list[ProductState]:
+    return [
+        replace(state, band=rating[0], band_label=rating[1], score=rating[2])
+        if (rating := ratings.get(state.decided_id or 0)) is not None
+        else state
+        for state in states
+    ]
 
 
 def add_results(session: Session, states: Sequence[ProductState]) -> list[ProductState]:
     """`states` (from `product_states(..., with_results=False)`) with their decided ratings, in
     one statement however many there are."""
-    decided_ids = [state.decided_id for state in states if state.decided_id is not None]
-    found = {
-        row.id: row
-        for row in session.execute(
-            select(Assessment.id, *_RESULT_COLUMNS).where(Assessment.id.in_(decided_ids))
-        )
-    }
-    return [
-        replace(state, band=row.band, band_label=row.band_label, score=row.score)
-        if (row := found.get(state.decided_id or 0)) is not None
-        else state
-        for state in states
-    ]
+    hashes = {s.decided_id: s.decided_hash for s in states if s.decided_id is not None}
+    return _rated(states, decided_ratings(session, hashes))
 
 
 def _state(
@@ -273,11 +295,9 @@ def _state(
         latest_id=newest.id if newest else None,
         latest_status=newest.status if newest else None,
         decided_id=done.id if done else None,
+        decided_hash=done.snapshot_hash if done else None,
         decision=done.decision if done else None,
         valid_until=done.valid_until if done else None,
-        band=done.band if done else None,
-        band_label=done.band_label if done else None,
-        score=done.score if done else None,
         conditions_due=conditions_due,
         archived=vendor.archived_at is not None,
     )
