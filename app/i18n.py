@@ -16,8 +16,8 @@ from flask import Flask, g, has_app_context, has_request_context, request, sessi
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user, user_logged_in
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -141,9 +141,9 @@ def _template_gettext_callables() -> dict:
         # values put into it are escaped by Markup's `%`.
         return Markup(found) if escape else found  # noqa: S704
 
-    @pass_context
-    def gettext(context: Context, message: str, **variables: Any) -> str:
-        catalogue, escape = translations(), context.eval_ctx.autoescape
+    @pass_eval_context  # not the whole context: Jinja copies that for each call in a loop
+    def gettext(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+        catalogue, escape = translations(), eval_ctx.autoescape
         if not variables:
             known = done.setdefault((catalogue, escape), {})
             text = known.get(message)
@@ -154,11 +154,13 @@ def _template_gettext_callables() -> dict:
         found = catalogue.ugettext(message)
         return markup(found, escape) % variables
 
-    @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    @pass_eval_context
+    def ngettext(
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
         variables.setdefault("num", num)
         found = translations().ungettext(singular, plural, num)
-        return markup(found, context.eval_ctx.autoescape) % variables
+        return markup(found, eval_ctx.autoescape) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
