@@ -135,3 +135,70 @@ def test_a_decision_made_in_welsh_freezes_its_record_in_english(world, signed_in
     assert snapshot["decision"]["label"] == "Approve"  # the record, not the page, in English
     page = _text(client.get(f"/procurement/assessments/{assessment_id}/review"))
     assert "Cymeradwyo" in page  # the page shows it in the reader's language
+
+
+def test_an_import_files_problems_are_whole_welsh_sentences(world, signed_in, csrf):
+    import json
+
+    from app.procurement.demo import demo_files
+    from tests.integration.test_procurement_import import _upload
+
+    manager = world.user("A", "business_manager")
+    _in_welsh(manager)
+    client = signed_in(manager)
+    token = csrf(client, "/procurement/import")
+    document = json.loads(demo_files()[0].read_text())
+    document["vendor"]["product"] = ""
+    document["vendor"]["pupils_covered"] = -3
+    document["answers"][2]["value"] = 7
+    page = _text(_upload(client, token, json.dumps(document).encode()))
+    _no_english_main(page)
+    assert "Mae enw'r cynnyrch yn wag" in page
+    assert "Dylai nifer y disgyblion dan sylw fod yn 0 neu fwy" in page
+    assert "Dylai dewis ateb 3 fod yn destun neu'n rhestr o destun" in page
+    assert "The product name" not in page and "must be" not in page
+    assert "Mae'r ffeil yn cynnwys rhestr, nid asesiad." in _text(_upload(client, token, b"[]"))
+
+
+# Every kind of problem pydantic reports for an import file, with the context its sentence uses.
+IMPORT_ERRORS = [
+    {"type": kind, "loc": ("vendor", "product"), "ctx": {"max_length": 200, "ge": 0, "le": 9}}
+    for kind in (
+        "missing", "string_type", "string_too_short", "string_too_long",
+        "string_pattern_mismatch", "list_type", "too_long", "int_type", "greater_than_equal",
+        "less_than_equal", "dict_type", "extra_forbidden", "something_new",
+    )
+]  # fmt: skip
+
+
+def test_every_import_problem_and_field_reads_in_welsh(app):
+    from app.services.procurement.import_messages import plain_problems
+    from app.util.i18n import in_locale
+
+    document = {"format": "privacy-toolkit-assessment", "format_version": 1}
+    fields = [("answers", 0), ("answers", 1, "question_id"), ("answers", 2, "value"),
+              ("answers", 3, "note"), ("answers", 4, "evidence"), ("answers", 5, "colour"),
+              ("profile", "P01"), ("checklist", "version")]  # fmt: skip
+    with app.test_request_context("/"), in_locale("cy"):
+        welsh = [plain_problems(document, [error])[0] for error in IMPORT_ERRORS]
+        named = plain_problems(document, [{"type": "missing", "loc": loc} for loc in fields])
+        version = plain_problems({**document, "format_version": 7}, [])
+    assert len(set(welsh)) == len(IMPORT_ERRORS)  # a sentence of its own for each
+    assert all("enw'r cynnyrch" in sentence for sentence in welsh)
+    assert welsh[:3] == [
+        "Mae enw'r cynnyrch ar goll",
+        "Dylai enw'r cynnyrch fod yn destun",
+        "Mae enw'r cynnyrch yn wag",
+    ]
+    assert welsh[-1] == "Nid yw enw'r cynnyrch yn ddilys"  # a kind not known here
+    assert named == [
+        "Mae ateb 1 ar goll",
+        "Mae ID cwestiwn ateb 2 ar goll",
+        "Mae dewis ateb 3 ar goll",
+        "Mae nodyn ateb 4 ar goll",
+        "Mae dolenni tystiolaeth ateb 5 ar goll",
+        "Mae “colour” yn ateb 6 ar goll",
+        "Mae ateb P01 yn y proffil ar goll",
+        "Mae fersiwn yr holiadur ar goll",
+    ]
+    assert version[0].startswith("Mae'r ffeil yn defnyddio fersiwn 7 o'r fformat allforio")

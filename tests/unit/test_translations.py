@@ -20,10 +20,9 @@ translations = importlib.util.module_from_spec(spec)
 sys.modules["translations"] = translations  # dataclasses look their module up there
 spec.loader.exec_module(translations)
 
-# Not translated yet: the procurement import's problem sentences (built from parts), the CSV
-# export, and the words the scoring engine and the snapshot freeze into a hashed result.
+# Not translated yet: the CSV export, and the words the scoring engine and the snapshot freeze
+# into a hashed result.
 WAVE_2_PATHS = (
-    "app/services/procurement/import_messages.py",
     "app/services/procurement/reports.py",
     "app/services/procurement/scoring.py",
     "app/services/procurement/snapshots.py",
