@@ -206,7 +206,9 @@ def import_assessment():
         try:
             data = load_json_document(form.document.data.read(), max_bytes=IMPORT_MAX_BYTES)
         except DocumentError as error:
-            problems = [f"{error} Choose a file exported from this service."]
+            # Two whole sentences: what is wrong with the file, then what to do.
+            what_to_do = _("Choose a file exported from this service.")
+            problems = [f"{error} {what_to_do}"]
         else:
             user = me()
             outcome = transfer.import_assessment(

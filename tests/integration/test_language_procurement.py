@@ -158,6 +158,10 @@ def test_an_import_files_problems_are_whole_welsh_sentences(world, signed_in, cs
     assert "Dylai dewis ateb 3 fod yn destun neu'n rhestr o destun" in page
     assert "The product name" not in page and "must be" not in page
     assert "Mae'r ffeil yn cynnwys rhestr, nid asesiad." in _text(_upload(client, token, b"[]"))
+    not_json = _text(_upload(client, token, b"{ not json"))
+    assert "Nid yw'r ffeil yn JSON dilys. Dewiswch ffeil a allforiwyd o'r gwasanaeth hwn." in (
+        not_json
+    )
 
 
 # Every kind of problem pydantic reports for an import file, with the context its sentence uses.
