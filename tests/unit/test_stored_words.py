@@ -1,9 +1,10 @@
-"""A scoring result is stored in English; the pages say its words from what is stored. Without
-an app (English) the helpers give back exactly what the engine wrote, and anything they do not
-know (checklist content, an older snapshot's words) as stored."""
+"""A scoring result and a snapshot are stored in English; the pages say their words from what
+is stored. Without an app (English) the helpers give back exactly what the engine wrote, and
+anything they do not know (checklist content, an older snapshot's words) as stored."""
 
 import pytest
 
+from app.services.procurement.reports import report_view, source_text
 from app.services.procurement.scoring import (
     ANSWER_WORDS,
     LIMIT_REASONS,
@@ -35,3 +36,31 @@ def test_a_reason_or_an_answer_the_engine_did_not_write_is_shown_as_stored():
     assert limit_reason({"kind": "retired_kind", "reason": "Old."}) == "Old."
     assert answer_words("Processor only") == "Processor only"
     assert {answer_words(word) for word in ANSWER_WORDS} == set(ANSWER_WORDS)
+
+
+def _snapshot(**extra) -> dict:
+    return {
+        "result": {"questions": [], "sections": [], "limits": [], "points_lost": [],
+                   "evidence_gaps": [], "thresholds": {}},
+        "sections": [],
+        "assessment": {"status": "decided"},
+    } | extra  # fmt: skip
+
+
+def test_an_older_snapshots_labels_without_ids_are_shown_as_stored():
+    view = report_view(
+        _snapshot(
+            children=[{"clause": "Standard 1", "label": "Met", "questions": ["Q01"]}],
+            previous={"label": "Approved (typed)", "band": "green"},
+            provenance={"Q01": {"label": "From the supplier"}},
+            profile=[{"id": "P01", "text": "Who?", "answer": "Pupils"}],
+        )
+    )
+    assert view["children"][0]["label"] == "Met"
+    assert view["snapshot"]["previous"]["label"] == "Approved (typed)"
+    assert view["provenance"]["Q01"]["label"] == "From the supplier"
+    assert view["snapshot"]["profile"][0]["answer"] == "Pupils"
+    assert view["sources"] == [("From the supplier", 1)]
+    assert source_text({"kind": "school-verified", "label": "School-verified"}) == (
+        "School-verified"
+    )
