@@ -329,3 +329,19 @@ def test_the_engines_other_limit_sentences_read_in_welsh_and_the_rest_as_stored(
         old["reason"],  # a sentence this version does not write: as stored
     ]
     assert words == ["Heb ei ateb", "Amherthnasol", "Yes"]  # an option's label is content
+
+
+def test_a_shared_decision_is_named_in_the_welsh_readers_words(world, signed_in, csrf):
+    from tests.integration.test_trust_register import _decided_in_a
+
+    manager, token, shared_id = _decided_in_a(world, signed_in, csrf)
+    assert (
+        manager.post(
+            f"/procurement/assessments/{shared_id}/share", data={"csrf_token": token}
+        ).status_code
+        == 302
+    )
+    reader = world.user("A2", "business_manager")
+    _in_welsh(reader)
+    page = _text(signed_in(reader).get(f"/procurement/trust/assessments/{shared_id}"))
+    assert "Cymeradwyo" in page and "Approve" not in page  # frozen as "Approve"
