@@ -37,7 +37,7 @@ from app.util.i18n import _, current_locale
 
 REPORT_TEMPLATE = "pdf/report.html"
 ANSWERS_TEMPLATE = "pdf/report_answers.html"
-REPORT_LAYOUT_VERSION = "4"  # bump when a report template changes, to refresh cached PDFs
+REPORT_LAYOUT_VERSION = "5"  # bump when a report template or its words change (refreshes PDFs)
 IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
