@@ -21,6 +21,7 @@ from flask import Request, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
+from app.util.i18n import _
 from app.util.text import has_control_character
 
 # PostgreSQL `integer` (and the SQLite rowids the app hands out) stay below 2**31.
@@ -164,17 +165,21 @@ def load_json_document(data: bytes, *, max_bytes: int, max_depth: int = MAX_JSON
     """Parse an uploaded JSON file, refusing one that is too big, too deeply nested, not UTF-8,
     not JSON, or holding a control character in any string (DocumentError says which)."""
     if len(data) > max_bytes:
-        raise DocumentError(f"The file is larger than {max_bytes // 1024:,} KB.")
+        raise DocumentError(
+            _("The file is larger than %(size)s KB.", size=f"{max_bytes // 1024:,}")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DocumentError("The file is not UTF-8 text.") from error
+        raise DocumentError(_("The file is not UTF-8 text.")) from error
     if json_depth(text) > max_depth:
-        raise DocumentError(f"The file nests data more than {max_depth} levels deep.")
+        raise DocumentError(
+            _("The file nests data more than %(depth)d levels deep.", depth=max_depth)
+        )
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
-        raise DocumentError("The file is not valid JSON.") from error
+        raise DocumentError(_("The file is not valid JSON.")) from error
     if any(text_problem(string) for string in _strings(document)):
-        raise DocumentError("The file contains a control character in its text.")
+        raise DocumentError(_("The file contains a control character in its text."))
     return document

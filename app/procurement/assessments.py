@@ -32,7 +32,7 @@ from app.services.procurement.assessments import (
 from app.services.procurement.evidence import remove_orphans
 from app.services.procurement.register import RegisterError, delete_draft
 from app.services.procurement.reports import answered_counts
-from app.services.procurement.scoring import answer_label
+from app.services.procurement.scoring import answer_label, answer_words
 from app.services.procurement.section_saves import (
     AssessmentLocked,
     TypedAnswer,
@@ -177,8 +177,8 @@ def section(assessment_id: int, section_id: str):
         errors=errors,
         conflicts=conflicts,
         kept_theirs=kept_theirs,
-        label=lambda q, value: answer_label(
-            checklist, q, tuple(value) if isinstance(value, list) else value
+        label=lambda q, value: answer_words(
+            answer_label(checklist, q, tuple(value) if isinstance(value, list) else value)
         ),
         next_section=_next_section(assessment, checklist, section),
     )

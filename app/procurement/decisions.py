@@ -103,7 +103,7 @@ def decision(assessment_id: int):
                 score=snapshot["result"]["score"],
             )
         else:
-            _ask_signers(assessment, proposal_label=Decision(proposal.outcome).label)
+            _ask_signers(assessment, Decision(proposal.outcome))
             db.session.commit()
             flash(_("Decision proposed. A DPO of your school can now sign it off."), "success")
             return redirect(url_for("procurement.sign_off", assessment_id=assessment.id))
@@ -124,9 +124,10 @@ def decision(assessment_id: int):
     )
 
 
-def _ask_signers(assessment: Assessment, proposal_label: str) -> None:
+def _ask_signers(assessment: Assessment, outcome: Decision) -> None:
     """Email the school's DPOs (other than the proposer) that a decision waits for them. A mail
-    server that refuses is logged: the proposal stands and its page names who can sign."""
+    server that refuses is logged: the proposal stands and its page names who can sign. The
+    template says the outcome's label, so it is in each recipient's language, not the proposer's."""
     proposer = me()
     link = external_url("procurement.sign_off", assessment_id=assessment.id)
     for signer in signing.dpo_users(db.session, assessment.school_id):
@@ -141,7 +142,7 @@ def _ask_signers(assessment: Assessment, proposal_label: str) -> None:
                 proposer=proposer.display_name,
                 product=assessment.vendor.product,
                 supplier=assessment.vendor.name,
-                outcome=proposal_label,
+                outcome=outcome,
                 school_name=proposer.school.name,
                 link=link,
             )

@@ -37,7 +37,7 @@ from app.util.i18n import _, current_locale
 
 REPORT_TEMPLATE = "pdf/report.html"
 ANSWERS_TEMPLATE = "pdf/report_answers.html"
-REPORT_LAYOUT_VERSION = "4"  # bump when a report template changes, to refresh cached PDFs
+REPORT_LAYOUT_VERSION = "5"  # bump when a report template or its words change (refreshes PDFs)
 IMPORT_MAX_BYTES = 1024 * 1024  # an export of the largest questionnaire is about 100 KB
 
 
@@ -206,7 +206,9 @@ def import_assessment():
         try:
             data = load_json_document(form.document.data.read(), max_bytes=IMPORT_MAX_BYTES)
         except DocumentError as error:
-            problems = [f"{error} Choose a file exported from this service."]
+            # Two whole sentences: what is wrong with the file, then what to do.
+            what_to_do = _("Choose a file exported from this service.")
+            problems = [f"{error} {what_to_do}"]
         else:
             user = me()
             outcome = transfer.import_assessment(

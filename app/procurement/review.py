@@ -14,7 +14,7 @@ from app.procurement.common import ROLES, checklist_of, current_snapshot, load_a
 from app.security import roles_required, school_scoped
 from app.services.procurement import sign_off as signing
 from app.services.procurement.decisions import knockout_summary, options_for
-from app.services.procurement.reports import report_view
+from app.services.procurement.reports import report_view, shown_knockouts, shown_limit
 from app.services.procurement.reviews import (
     REVIEW_WINDOW_DAYS,
     ProductState,
@@ -111,10 +111,6 @@ def _column(vendor: Vendor, state: ProductState, today: date) -> dict:
         "result": result,
         "decision": state.decision_status(today) if assessment.decided else str(NOT_DECIDED),
         "scores": {s["title"]: s["score"] for s in result["sections"]},
-        "knockouts": knockouts,
-        "caps": [
-            lim | {"kind_label": LimitKind(lim["kind"]).label}
-            for lim in result["limits"]
-            if lim["kind"] != LimitKind.KNOCKOUT
-        ],
+        "knockouts": shown_knockouts(knockouts),
+        "caps": [shown_limit(lim) for lim in result["limits"] if lim["kind"] != LimitKind.KNOCKOUT],
     }

@@ -31,7 +31,7 @@ from app.procurement.evidence import evidence_form, store_upload
 from app.security import get_scoped_or_404, roles_required
 from app.services.procurement import evidence as evidence_files
 from app.services.procurement import supplier_responses as responses
-from app.services.procurement.scoring import answer_label
+from app.services.procurement.scoring import answer_label, answer_words
 from app.services.procurement.section_saves import (
     AssessmentLocked,
     TypedAnswer,
@@ -47,8 +47,8 @@ def _link_limit() -> str:
 
 
 def _label_for(checklist: Checklist) -> Callable[[Question, object], str]:
-    return lambda q, value: answer_label(
-        checklist, q, tuple(value) if isinstance(value, list) else value
+    return lambda q, value: answer_words(
+        answer_label(checklist, q, tuple(value) if isinstance(value, list) else value)
     )
 
 

@@ -10,6 +10,8 @@ services stay free of Flask imports and their messages are still extracted and t
 - `lazy_gettext`: translate each time the text is shown, for constants made at import time
   (form labels, status words in a module-level table), which exist before any request.
 - `in_locale(code)`: a block that writes in one language (an email in its recipient's).
+- `N_(message)`: marks English that is stored as it is (words frozen into a hashed snapshot) so
+  it is extracted; the page that shows it translates it then with `_(stored)`.
 
 Placeholders are always named (`%(name)s`): a translation may need them in another order.
 """
@@ -117,6 +119,11 @@ class LazyString:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(str(self), name)
+
+
+def N_(message: str) -> str:
+    """The message unchanged, marked for extraction: stored in English, translated when shown."""
+    return message
 
 
 def lazy_gettext(message: str, **variables: object) -> str:

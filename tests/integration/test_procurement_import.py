@@ -168,4 +168,4 @@ def test_field_problems_name_the_field_in_words(world, signed_in, csrf):
     page = _upload(client, token, json.dumps(document).encode()).get_data(as_text=True)
     assert "The product name is empty" in page
     assert "The number of pupils covered must be 0 or more" in page
-    assert "Answer 3: its answer must be text or a list of text" in page
+    assert "The choice in answer 3 must be text or a list of text" in page

@@ -295,6 +295,23 @@ def test_a_proposal_emails_the_schools_dpos_a_link_to_sign_it_off(world, signed_
     assert manager_user.display_name in emails[0].body and "Approve" in emails[0].body
 
 
+def test_the_sign_off_email_names_the_decision_in_each_recipients_language(world, signed_in, csrf):
+    manager_user, english_dpo = world.user("A", "business_manager"), world.user("A", "dpo")
+    welsh_dpo = make_user(world.school_a, "dpo2@a.example", [Role.DPO], name="Dewi DPO")
+    welsh_dpo.locale = "cy"
+    manager_user.locale = "cy"  # the proposer reads Welsh; the first DPO does not
+    db.session.commit()
+    manager = signed_in(manager_user)
+    token = csrf(manager, "/procurement/vendors/new")
+    assessment = _assessed(manager, token, QUICK, PREFERRED)
+    assert propose_page(manager, token, assessment.id, "approve").status_code == 302
+    bodies = dict(db.session.execute(select(OutboxEmail.recipient, OutboxEmail.body)).all())
+    english, welsh = bodies[english_dpo.email], bodies[welsh_dpo.email]
+    assert "has proposed a decision" in english and ": Approve." in english
+    assert "Cymeradwyo" not in english
+    assert ": Cymeradwyo." in welsh and "Approve" not in welsh
+
+
 def test_a_dpo_who_proposed_can_sign_and_the_record_says_so(world, signed_in, csrf):
     dpo_user = world.user("A", "dpo")
     dpo = signed_in(dpo_user)

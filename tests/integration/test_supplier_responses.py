@@ -142,7 +142,7 @@ def test_the_supplier_answers_and_the_school_reviews_each_answer(app, world, sig
     csv_body = school.get(f"/procurement/assessments/{assessment_id}/export.csv").get_data(
         as_text=True
     )
-    assert "School-overridden (supplier said:" in csv_body and "School-verified" in csv_body
+    assert "School-overridden; the supplier said “" in csv_body and "School-verified" in csv_body
     exported = school.get(f"/procurement/assessments/{assessment_id}/export.json").get_json()
     sources = {a["question_id"]: a["provenance"] for a in exported["answers"]}
     assert sources["Q01"] == "school-verified" and sources["Q02"] == "school-overridden"

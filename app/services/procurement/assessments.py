@@ -21,7 +21,13 @@ from app.content.expressions import evaluate
 from app.models.base import rows_matched
 from app.models.procurement import Answer, AnswerSource, Assessment, SupplierReview, Vendor
 from app.services.procurement.reports import answered_counts
-from app.services.procurement.scoring import AnswerInput, Result, answer_label, score_assessment
+from app.services.procurement.scoring import (
+    NOT_IN_THIS_VERSION,
+    AnswerInput,
+    Result,
+    answer_label,
+    score_assessment,
+)
 from app.util.i18n import _, lazy_gettext
 
 _DEFINITIONS: dict[tuple, Checklist] = {}
@@ -318,5 +324,5 @@ def _same(a, b) -> bool:
 def _label(checklist: Checklist, question_id: str, value) -> str:
     question = checklist.questions.get(question_id)
     if question is None:
-        return "(not in this version)"
+        return NOT_IN_THIS_VERSION
     return answer_label(checklist, question, tuple(value) if isinstance(value, list) else value)

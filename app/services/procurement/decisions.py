@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from app.content.checklists import Checklist
 from app.models.procurement import ConditionOwner, Decision
-from app.services.procurement.scoring import NOT_KNOWN_YET, LimitKind
+from app.services.procurement.scoring import NOT_KNOWN_YET, LimitKind, answer_words
 from app.util.dates import add_months
 from app.util.hashing import sha256_json
 from app.util.i18n import _, lazy_gettext
@@ -184,7 +184,9 @@ class Options:
 def options_for(result: dict, knockouts: dict) -> Options:
     rule = rule_for(result, knockouts)
     named = knockouts["fired"] or knockouts["unresolved"]
-    questions = ", ".join(f"{k['question_id']} {k['answer_label']}" for k in named[:8])
+    questions = ", ".join(
+        f"{k['question_id']} {answer_words(k['answer_label'])}" for k in named[:8]
+    )
     if len(named) > 8:
         questions += " " + _("and %(num)d more", num=len(named) - 8)
     return Options(rule, rule.refusal.format(questions=questions, band=band_name(result)))

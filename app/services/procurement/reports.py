@@ -3,6 +3,12 @@ feeds the review page, the PDF, the CSV and the JSON export (no Flask imports).
 
 `build_snapshot` takes plain values so it can be unit-tested; `report_view` adds what the pages
 need (sections with their answers, the chart geometry, labels) without changing any figure.
+
+A snapshot is English data, whoever builds or reads it (a decision freezes and hashes it), so
+`report_view` and the CSV say its words in the reader's language from what it stores: labels
+from their ids (a provenance kind, a Children's Code status, a decision's outcome) and the
+engine's words through `scoring.answer_words` and `scoring.limit_reason`; whatever they do not
+know (checklist content, an old snapshot's words) is shown as stored.
 """
 
 from __future__ import annotations
@@ -15,9 +21,18 @@ from enum import StrEnum
 from app.content.checklists import Checklist
 from app.models.procurement import Decision, Provenance
 from app.services.procurement.decisions import knockout_summary
-from app.services.procurement.scoring import COUNTS_AS_ANSWERED, LimitKind, QuestionStatus, Result
+from app.services.procurement.scoring import (
+    COUNTS_AS_ANSWERED,
+    NONE_SELECTED,
+    NOT_ANSWERED,
+    LimitKind,
+    QuestionStatus,
+    Result,
+    answer_words,
+    limit_reason,
+)
 from app.util.csv_cells import csv_text
-from app.util.i18n import lazy_gettext
+from app.util.i18n import DEFAULT_LOCALE, _, in_locale, lazy_gettext
 
 SNAPSHOT_FORMAT = 1
 CHILDRENS_CODE = "Children's Code"
@@ -95,9 +110,9 @@ def profile_summary(checklist: Checklist, profile: dict) -> list[dict]:
         value = profile.get(question.id)
         labels = {option.value: option.label for option in question.choices}
         if isinstance(value, list):
-            answer = ", ".join(labels.get(v) or str(v) for v in value) or "None selected"
+            answer = ", ".join(labels.get(v) or str(v) for v in value) or NONE_SELECTED
         else:
-            answer = labels.get(value, value) if value else "Not answered"
+            answer = labels.get(value, value) if value else NOT_ANSWERED
         rows.append({"id": question.id, "text": question.text, "answer": answer})
     return rows
 
@@ -150,18 +165,23 @@ def _natural(text: str) -> list:
 
 
 def report_view(snapshot: dict) -> dict:
-    """The snapshot plus derived, display-only structures."""
+    """The snapshot plus derived, display-only structures, in the reader's language."""
     result = snapshot["result"]
-    provenance = snapshot.get("provenance") or {}
-    questions = [q | {"provenance": provenance.get(q["question_id"])} for q in result["questions"]]
+    provenance = {
+        question_id: shown_source(row)
+        for question_id, row in (snapshot.get("provenance") or {}).items()
+    }
+    questions = [
+        shown_answer(q) | {"provenance": provenance.get(q["question_id"])}
+        for q in result["questions"]
+    ]
     sections = []
     section_scores = {s["section_id"]: s for s in result["sections"]}
     for meta in snapshot["sections"]:
         rows = [q for q in questions if q["section_id"] == meta["id"]]
         sections.append(meta | {"result": section_scores.get(meta["id"]), "questions": rows})
-    limits = [lim | {"kind_label": LimitKind(lim["kind"]).label} for lim in result["limits"]]
     return {
-        "snapshot": snapshot,
+        "snapshot": shown_snapshot(snapshot),
         "result": result,
         "provenance": provenance,
         "sources": answer_sources(
@@ -169,25 +189,97 @@ def report_view(snapshot: dict) -> dict:
         ),
         "files": _files_by_question(snapshot.get("evidence_files") or []),
         "sections": sections,
-        "limits": limits,
-        "knockouts": snapshot.get("knockouts") or _fired_only(result),
+        "limits": [shown_limit(lim) for lim in result["limits"]],
+        "knockouts": shown_knockouts(snapshot.get("knockouts") or _fired_only(result)),
         "answered": answered_counts(result),
         "chart": chart(result["sections"], result["thresholds"]),
-        "actions": result["points_lost"],
+        "actions": [shown_answer(q) for q in result["points_lost"]],
         "gaps": result["evidence_gaps"],
         "decision": decision_view(snapshot.get("decision")),
         "children": [
-            row | {"unmet": row.get("unmet", row["questions"])}
+            row
+            | {
+                "label": _code_status_label(row),
+                "unmet": row.get("unmet", row["questions"]),
+            }
             for row in snapshot.get("children", [])
         ],
     }
+
+
+# --- a snapshot's stored words in the reader's language ---------------------------------------
+
+
+def shown_answer(row: dict) -> dict:
+    """A question (or an action, a knock-out) with its answer in the reader's words."""
+    label = row.get("answer_label")
+    return row | {"answer_label": answer_words(label)} if label else row
+
+
+def shown_limit(limit: dict) -> dict:
+    """A limit with its kind's label, its reason and its answer in the reader's language."""
+    return shown_answer(limit) | {
+        "kind_label": LimitKind(limit["kind"]).label,
+        "reason": limit_reason(limit),
+    }
+
+
+def shown_knockouts(knockouts: dict) -> dict:
+    return {
+        "fired": [shown_answer(k) for k in knockouts.get("fired", [])],
+        "unresolved": [shown_answer(k) for k in knockouts.get("unresolved", [])],
+    }
+
+
+def shown_source(row: dict) -> dict:
+    """Where an answer came from: the label from its provenance kind, the supplier's answer in
+    the reader's words."""
+    shown = row | {"label": _source_label(row)}
+    if row.get("supplier_answer"):
+        shown["supplier_answer"] = answer_words(row["supplier_answer"])
+    return shown
+
+
+def _source_label(row: dict) -> str:
+    kind = row.get("kind")
+    return Provenance(kind).label if kind in set(Provenance) else str(row.get("label", ""))
+
+
+def _code_status_label(row: dict) -> str:
+    status = row.get("status")
+    return CodeStatus(status).label if status in set(CodeStatus) else str(row.get("label", ""))
+
+
+def shown_snapshot(snapshot: dict) -> dict:
+    """The snapshot as the pages read it directly (the profile, the last decision, the changes
+    since), its stored words in the reader's language; the stored snapshot is not changed."""
+    previous = snapshot.get("previous")
+    return snapshot | {
+        "profile": [
+            row | {"answer": answer_words(row["answer"])} for row in snapshot.get("profile", [])
+        ],
+        "previous": previous and previous | {"label": decision_label(previous.get("label"))},
+        "changes": [
+            change
+            | {"before": answer_words(change["before"]), "after": answer_words(change["after"])}
+            for change in snapshot.get("changes") or []
+        ],
+    }
+
+
+def decision_label(stored: str | None) -> str | None:
+    """A decision's label as a snapshot stores it (in English) in the reader's language."""
+    with in_locale(DEFAULT_LOCALE):
+        outcomes = {outcome.label: outcome for outcome in Decision}
+    outcome = outcomes.get(stored or "")
+    return outcome.label if outcome is not None else stored
 
 
 def answer_sources(provenance: dict[str, dict], applicable: int) -> list[tuple[str, int]]:
     """[(where the answers came from, how many)] over the applicable questions, for the
     governors' report: the school's own answers first, then the supplier's by how the school
     reviewed them; answers copied from another school of the trust are counted again."""
-    counts = Counter(row["label"] for row in provenance.values())
+    counts = Counter(_source_label(row) for row in provenance.values())
     own = Provenance.SCHOOL.label
     counts[own] += applicable - len(provenance)
     rows = sorted(
@@ -196,7 +288,7 @@ def answer_sources(provenance: dict[str, dict], applicable: int) -> list[tuple[s
     )
     copied = sum(1 for row in provenance.values() if row.get("copied_from"))
     if copied:
-        rows.append(("Copied from another school's assessment", copied))
+        rows.append((_("Copied from another school's assessment"), copied))
     return rows
 
 
@@ -313,50 +405,65 @@ def chart(sections: list[dict], thresholds: dict) -> dict:
 
 def file_text(row: dict) -> str:
     """An evidence file in one line: "file dpa.pdf (48213 bytes, as of 2026-11-01, SHA-256 ...)"."""
-    return (
-        f"file {row['name']} ({row['size']} bytes, as of {row['as_of']}, SHA-256 {row['sha256']})"
+    return _(
+        "file %(name)s (%(size)s bytes, as of %(date)s, SHA-256 %(hash)s)",
+        name=row["name"],
+        size=row["size"],
+        date=row["as_of"],
+        hash=row["sha256"],
     )
 
 
 def source_text(row: dict | None) -> str:
-    """Where an answer came from, in one cell: "School-overridden (supplier said: Yes; reason:
-    ...)", "School-verified", "School's answer, copied from Oakfield, 1 December 2026"."""
+    """Where an answer came from, in one cell, in the words of the answers appendix:
+    "School-overridden; the supplier said “Yes”; reason for the school's answer: ...",
+    "School-verified", "School's answer, copied from Oakfield, 1 December 2026"."""
     if not row:
-        return "School's answer"
-    text = row["label"]
+        return Provenance.SCHOOL.label
+    shown = shown_source(row)
+    parts = [shown["label"]]
     if row.get("copied_from"):
-        text += f", copied {row['copied_from']}"
+        parts[0] += ", " + _("copied %(source)s", source=row["copied_from"])
     if row.get("query"):
-        text += f" (query: {row['query']})"
+        parts.append(_("query: %(query)s", query=row["query"]))
     if row.get("reason"):
-        text += f" (supplier said: {row.get('supplier_answer', '')}; reason: {row['reason']})"
-    return text
+        parts.append(
+            _(
+                "the supplier said “%(answer)s”; reason for the school's answer: %(reason)s",
+                answer=shown.get("supplier_answer", ""),
+                reason=row["reason"],
+            )
+        )
+    return "; ".join(parts)
 
 
+# The CSV's header row, in the reader's language.
 CSV_COLUMNS = [
-    "Section",
-    "Question ID",
-    "Question",
-    "Answer",
-    "Credit",
-    "Weight",
-    "Points lost",
-    "Action priority",
-    "Blocks approval",
-    "Remediation",
-    "References",
-    "Note",
-    "Evidence",
-    "Source",
-    "Checklist",
-    "Checklist version",
-    "Engine version",
-    "Input hash",
+    lazy_gettext("Section"),
+    lazy_gettext("Question ID"),
+    lazy_gettext("Question"),
+    lazy_gettext("Answer"),
+    lazy_gettext("Credit"),
+    lazy_gettext("Weight"),
+    lazy_gettext("Points lost"),
+    lazy_gettext("Action priority"),
+    lazy_gettext("Blocks approval"),
+    lazy_gettext("Remediation"),
+    lazy_gettext("References"),
+    lazy_gettext("Note"),
+    lazy_gettext("Evidence"),
+    lazy_gettext("Source"),
+    lazy_gettext("Checklist"),
+    lazy_gettext("Checklist version"),
+    lazy_gettext("Engine version"),
+    lazy_gettext("Input hash"),
 ]
 
 
 def answers_csv(snapshot: dict) -> str:
-    """Answers and the action plan as CSV (one row per question, actions ranked)."""
+    """Answers and the action plan as CSV (one row per question, actions ranked), in the
+    reader's language: the header, the engine's words and the sources; checklist content and
+    ids as stored."""
     result = snapshot["result"]
     titles = {s["id"]: s["title"] for s in snapshot["sections"]}
     rank = {q["question_id"]: index for index, q in enumerate(result["points_lost"], start=1)}
@@ -371,17 +478,19 @@ def answers_csv(snapshot: dict) -> str:
         result["engine_version"],
         result["inputs_hash"],
     ]
+    # TRANSLATORS: in the CSV's "Blocks approval" column: the answer does block approval.
+    blocks = _("Yes")
     rows = [
         [
             titles.get(q["section_id"], q["section_id"]),
             q["question_id"],
             q["text"],
-            q["answer_label"],
+            answer_words(q["answer_label"]),
             "" if q["credit"] is None else q["credit"],
             q["weight"],
             q["points_lost"],
             rank.get(q["question_id"], ""),
-            "yes" if q["blocking"] else "",
+            blocks if q["blocking"] else "",
             q["remediation"] if q["question_id"] in rank else "",
             "; ".join(q["references"]),
             q["note"],
@@ -392,4 +501,4 @@ def answers_csv(snapshot: dict) -> str:
         for q in result["questions"]
         if q["status"] != QuestionStatus.GATED_OUT
     ]
-    return csv_text(CSV_COLUMNS, rows)
+    return csv_text([str(column) for column in CSV_COLUMNS], rows)

@@ -14,19 +14,27 @@ example in checklists/README.md:
   knock-outs (bottom band), caps, unresolved knock-outs (unknown, unanswered or missing evidence:
   at best the second band), a section below `section_floor`, and evidence coverage below the
   tier's minimum. The score itself is never changed or hidden.
+
+A result is written in English whoever computes it: it is frozen and hashed in a decision's
+snapshot, so its words cannot depend on the reader. The engine's own words (`ANSWER_WORDS`, the
+`LIMIT_REASONS` sentences) are marked for translation and said in the reader's language where
+they are shown, from what is stored: `answer_words` and `limit_reason` (anything else, such as
+checklist content, comes back as stored).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
+from functools import cache
 
 from app.content.checklists import NOT_APPLICABLE, UNKNOWN, Checklist, Question, Section
 from app.content.expressions import evaluate
 from app.util.hashing import sha256_json
-from app.util.i18n import lazy_gettext
+from app.util.i18n import N_, _, lazy_gettext
 
 ENGINE_VERSION = "1.0.0"
 EVIDENCE_MISSING_CREDIT_CAP = 0.5
@@ -66,6 +74,38 @@ LIMIT_LABELS = {
     LimitKind.UNRESOLVED_KNOCKOUT: lazy_gettext("Knock-out not resolved"),
     LimitKind.SECTION_FLOOR: lazy_gettext("Section below the floor"),
     LimitKind.EVIDENCE_COVERAGE: lazy_gettext("Not enough evidence"),
+}
+
+
+# The engine's words for an answer that is not one of the question's options, stored in English.
+NOT_ANSWERED = N_("Not answered")
+NOT_KNOWN = N_("Not known")
+NOT_APPLICABLE_ANSWER = N_("Not applicable")
+NONE_SELECTED = N_("None selected")  # a profile question with nothing ticked (the snapshot's)
+NOT_IN_THIS_VERSION = N_("(not in this version)")  # a changed answer's question has gone
+ANSWER_WORDS = frozenset(
+    {NOT_ANSWERED, NOT_KNOWN, NOT_APPLICABLE_ANSWER, NONE_SELECTED, NOT_IN_THIS_VERSION}
+)
+
+# The sentences the engine writes as a limit's reason, stored in English with these values in
+# them; `limit_reason` reads the values back out to say the sentence in the reader's language.
+# A knock-out's or a cap's own reason is the checklist's, as written there.
+LIMIT_REASONS: dict[str, tuple[str, ...]] = {
+    LimitKind.UNRESOLVED_KNOCKOUT: (
+        # TRANSLATORS: %(reason)s is the knock-out's reason from the questionnaire (in English).
+        N_("Knock-out question not resolved: no evidence was given. %(reason)s"),
+        N_("Knock-out question not resolved: the answer is not known yet. %(reason)s"),
+    ),
+    LimitKind.SECTION_FLOOR: (
+        N_("Section “%(section)s” scored %(score)s, below the floor of %(floor)s."),
+    ),
+    LimitKind.EVIDENCE_COVERAGE: (
+        # TRANSLATORS: %(tier)s is the risk tier's name from the questionnaire, in lower case.
+        N_(
+            "Evidence coverage is %(coverage)s%%, below the %(minimum)s%% required for the "
+            "%(tier)s tier."
+        ),
+    ),
 }
 
 
@@ -449,24 +489,31 @@ def _limits(checklist, graded, sections, tier, evidence_coverage) -> list[Limit]
             )
             fired = True
         if question.knockout and not fired and (g.rule_value == UNKNOWN or g.evidence_missing):
-            why = "no evidence was given" if g.evidence_missing else "the answer is not known yet"
-            reason = f"Knock-out question not resolved: {why}. {question.knockout.reason}"
+            no_evidence, not_known = LIMIT_REASONS[LimitKind.UNRESOLVED_KNOCKOUT]
+            reason = (no_evidence if g.evidence_missing else not_known) % {
+                "reason": question.knockout.reason
+            }
             limits.append(
                 _question_limit(checklist, LimitKind.UNRESOLVED_KNOCKOUT, second, None, g, reason)
             )
     floor = checklist.rating.section_floor
     for section in sections:
         if floor is not None and section.score is not None and section.score < floor:
-            reason = (
-                f"Section “{section.title}” scored {section.score:g}, below the floor of {floor:g}."
-            )
+            (sentence,) = LIMIT_REASONS[LimitKind.SECTION_FLOOR]
+            reason = sentence % {
+                "section": section.title,
+                "score": f"{section.score:g}",
+                "floor": f"{floor:g}",
+            }
             limits.append(Limit(LimitKind.SECTION_FLOOR, second.id, second.label, reason))
     minimum = tier.min_evidence_coverage
     if minimum is not None and evidence_coverage < minimum:
-        reason = (
-            f"Evidence coverage is {evidence_coverage:g}%, below the {minimum:g}% required for "
-            f"the {tier.label.lower()} tier."
-        )
+        (sentence,) = LIMIT_REASONS[LimitKind.EVIDENCE_COVERAGE]
+        reason = sentence % {
+            "coverage": f"{evidence_coverage:g}",
+            "minimum": f"{minimum:g}",
+            "tier": tier.label.lower(),
+        }
         limits.append(Limit(LimitKind.EVIDENCE_COVERAGE, second.id, second.label, reason))
     return limits
 
@@ -528,18 +575,53 @@ def _question_result(checklist, g: _Graded, total_weight, tallies, blocking) -> 
 
 
 def answer_label(checklist: Checklist, question: Question, value) -> str:
-    """The words a person chose, for pages and reports ("Yes", "Not known", "Not applicable")."""
+    """The words a person chose, as a result stores them ("Yes", "Not known", "Not
+    applicable"): an option's label, or the engine's English words (see `answer_words`)."""
     if value is None:
-        return "Not answered"
+        return NOT_ANSWERED
     if value == UNKNOWN:
-        return "Not known"
+        return NOT_KNOWN
     if value == NOT_APPLICABLE:
-        return "Not applicable"
+        return NOT_APPLICABLE_ANSWER
     if not question.scored:
         return str(value)
     labels = {option.value: option.label for option in checklist.options_for(question)}
     values = value if isinstance(value, tuple | list) else (value,)
     return ", ".join(labels.get(v) or str(v) for v in values)
+
+
+# --- a stored result's words in the reader's language ------------------------------------------
+
+
+def answer_words(label: str) -> str:
+    """A stored answer label as a page shows it: the engine's own words ("Not known") in the
+    reader's language; an option's label (checklist content) or anything else as stored."""
+    return _(label) if label in ANSWER_WORDS else label
+
+
+def limit_reason(limit: Mapping) -> str:
+    """A stored limit's reason in the reader's language: the engine's sentence for its kind,
+    with the values read back out of the English; otherwise (a knock-out's or a cap's reason
+    from the checklist, or a sentence this version does not write) the reason as stored."""
+    reason = str(limit.get("reason") or "")
+    for sentence in LIMIT_REASONS.get(str(limit.get("kind")), ()):
+        found = _pattern(sentence).fullmatch(reason)
+        if found is not None:
+            return _(sentence, **found.groupdict())
+    return reason
+
+
+@cache
+def _pattern(sentence: str) -> re.Pattern[str]:
+    """A regular expression matching `sentence` filled in, one named group per placeholder."""
+    parts, start = [], 0
+    for placeholder in re.finditer(r"%\((\w+)\)s|%%", sentence):
+        parts.append(re.escape(sentence[start : placeholder.start()]))
+        name = placeholder.group(1)
+        parts.append(f"(?P<{name}>.*?)" if name else "%")
+        start = placeholder.end()
+    parts.append(re.escape(sentence[start:]))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _plain(value):

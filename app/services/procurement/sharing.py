@@ -85,7 +85,7 @@ def summary_of(
         decided_on=assessment.decided_on,
         band_label=result.get("band_label") or "",
         score=result.get("score"),
-        decision_label=decision.get("label") or assessment.decision_label,
+        decision_label=assessment.decision_label,  # the reader's words, not the frozen English
         answers=len(assessment.answers) if answers is None else answers,
         own=assessment.school_id == viewer_school_id,
     )

@@ -82,8 +82,8 @@ def propose(
         raise SignOffError(_("A decision has already been proposed for this assessment"))
     if not assessment.profile_done:
         raise DecisionError(_("Answer the profile questions before proposing a decision"))
-    with in_locale(DEFAULT_LOCALE):  # the frozen record's words stay English, whoever proposes
-        snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
+    # In English, whoever proposes: the frozen record does not depend on the proposer's language.
+    snapshot = live_snapshot(assessment, checklists, school_name=proposer.school.name)
     today = now.date()
     outcome = check_decision(proposal, snapshot["result"], snapshot["knockouts"], today=today)
     bump_version(session, assessment, expected_version)

@@ -1,5 +1,10 @@
 """The live snapshot of an assessment: what its report shows right now, and what a decision
-freezes (no Flask imports). Built the same way by the pages, the decision and the demo seeds."""
+freezes (no Flask imports). Built the same way by the pages, the decision and the demo seeds.
+
+A snapshot is written in English whoever builds it (its labels, the engine's words), so the one
+a decision freezes and hashes does not depend on the proposer's language, and a draft's is the
+same for every reader; the pages, the PDFs and the CSV say its words in the reader's language
+(app/services/procurement/reports.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from app.services.procurement.assessments import changes_since, checklist_for, c
 from app.services.procurement.evidence import evidence_rows
 from app.services.procurement.reports import build_snapshot
 from app.services.procurement.scoring import answer_label
+from app.util.i18n import DEFAULT_LOCALE, in_locale
 
 
 def vendor_facts(vendor: Vendor) -> dict:
@@ -72,23 +78,25 @@ def live_snapshot(
     school_name: str,
     decision: dict | None = None,
 ) -> dict:
-    """The snapshot as it would be frozen now, with `decision` when one is being recorded."""
-    checklist = checklist_for(assessment, checklists)
-    return build_snapshot(
-        checklist=checklist,
-        result=compute(assessment, checklist),
-        school_name=school_name,
-        vendor=vendor_facts(assessment.vendor),
-        profile=assessment.profile or {},
-        assessment_id=assessment.id,
-        started_on=assessment.created_at.date(),
-        status=assessment.status,
-        decision=decision,
-        changes=change_list(assessment, checklists),
-        previous=previous_decision(assessment),
-        provenance=answer_provenance(assessment, checklist),
-        evidence_files=evidence_rows(assessment),
-    )
+    """The snapshot as it would be frozen now, with `decision` when one is being recorded: in
+    English, whoever asks."""
+    with in_locale(DEFAULT_LOCALE):
+        checklist = checklist_for(assessment, checklists)
+        return build_snapshot(
+            checklist=checklist,
+            result=compute(assessment, checklist),
+            school_name=school_name,
+            vendor=vendor_facts(assessment.vendor),
+            profile=assessment.profile or {},
+            assessment_id=assessment.id,
+            started_on=assessment.created_at.date(),
+            status=assessment.status,
+            decision=decision,
+            changes=change_list(assessment, checklists),
+            previous=previous_decision(assessment),
+            provenance=answer_provenance(assessment, checklist),
+            evidence_files=evidence_rows(assessment),
+        )
 
 
 def answer_provenance(assessment: Assessment, checklist: Checklist) -> dict[str, dict]:
