@@ -100,10 +100,15 @@ def _current_policies_stmt(in_schools: ColumnElement[bool]) -> Select:
     )
 
 
+# Built once, like _TO_READ below: the dashboard and the policy pages ask it on every request.
+_CURRENT = _current_policies_stmt(
+    PolicyVersion.school_id.in_(bindparam("school_ids", expanding=True))
+)
+
+
 def current_policies(session: Session, school_ids: Sequence[int]) -> list[CurrentPolicy]:
     """The newest version of each policy in force, by title, in one query."""
-    stmt = _current_policies_stmt(PolicyVersion.school_id.in_(list(school_ids)))
-    rows = session.execute(stmt).all()
+    rows = session.execute(_CURRENT, {"school_ids": list(school_ids)}).all()
     return [CurrentPolicy(policy, version) for version, policy in rows]
 
 
