@@ -42,6 +42,21 @@ from app.util.dates import long_date
 from app.util.i18n import _
 
 
+def _record_supplier(action: str, invitation: SupplierInvitation, **detail: object) -> None:
+    """An audit event of the supplier's side: the school, the assessment, the link and its
+    contact, said once for every supplier action."""
+    audit.record(
+        action,
+        school_id=invitation.school_id,
+        actor_id=None,  # the supplier has no account
+        object_type="assessment",
+        object_id=invitation.assessment_id,
+        invitation=invitation.id,
+        supplier=invitation.contact_email,
+        **detail,
+    )
+
+
 def _link_limit() -> str:
     return str(current_app.config["SUPPLIER_LINK_LIMIT_PER_IP"])
 
@@ -341,13 +356,9 @@ def supplier_section(token: str, section_id: str) -> str | Response | tuple[str,
                 "procurement/supplier_link_problem.html", state=responses.LinkState.CLOSED
             ), 410
         if outcome.saved:
-            audit.record(
+            _record_supplier(
                 "supplier_answers_saved",
-                school_id=invitation.school_id,
-                object_type="assessment",
-                object_id=assessment.id,
-                invitation=invitation.id,
-                supplier=invitation.contact_email,
+                invitation,
                 questions=", ".join(outcome.saved),
             )
         db.session.commit()
@@ -405,13 +416,9 @@ def supplier_submit(token: str) -> str | Response | tuple[str, int]:
         return render_template(
             "procurement/supplier_link_problem.html", state=responses.LinkState.CLOSED
         ), 410
-    audit.record(
+    _record_supplier(
         "supplier_submitted",
-        school_id=invitation.school_id,
-        object_type="assessment",
-        object_id=invitation.assessment_id,
-        invitation=invitation.id,
-        supplier=invitation.contact_email,
+        invitation,
         answered=answered,
         total=total,
     )
@@ -452,13 +459,9 @@ def supplier_evidence(token: str, section_id: str) -> Response | tuple[str, int]
             form.evidence_file.errors = [problem]
         else:
             db.session.flush()
-            audit.record(
+            _record_supplier(
                 "supplier_evidence_added",
-                school_id=invitation.school_id,
-                object_type="assessment",
-                object_id=assessment.id,
-                invitation=invitation.id,
-                supplier=invitation.contact_email,
+                invitation,
                 question=stored.question_id,
                 file=stored.original_name,
                 sha256=stored.sha256,
@@ -522,13 +525,9 @@ def supplier_evidence_delete(token: str, file_id: int) -> Response | tuple[str, 
         return redirect(url_for("procurement.supplier_home", token=token))
     name, question = stored.original_name, stored.question_id
     evidence_files.remove(db.session, stored, current_app.config["EVIDENCE_DIR"])
-    audit.record(
+    _record_supplier(
         "supplier_evidence_removed",
-        school_id=invitation.school_id,
-        object_type="assessment",
-        object_id=assessment.id,
-        invitation=invitation.id,
-        supplier=invitation.contact_email,
+        invitation,
         question=question,
         file=name,
     )
