@@ -5,9 +5,9 @@ The report comes as two PDFs: the governors' report (cover, decision, knock-outs
 plan, children's data; short, so it renders and opens fast) and the full answers appendix, each
 linking to the other. Both are rendered by the job worker (app/jobs.py) and cached by the hash
 of the snapshot they show: a decided (or proposed) one by its frozen snapshot's hash, a draft
-by the hash of its live snapshot, so an unchanged report is the same file every time. The
-conditions' progress (met, overdue) and the families' request counts are part of the report's
-key, because it prints them.
+by the hash of the rows its live snapshot is built from (services/procurement/draft_keys.py),
+so an unchanged report is the same file every time. The conditions' progress (met, overdue)
+and the families' request counts are part of the report's key, because it prints them.
 """
 
 from datetime import date
@@ -29,10 +29,10 @@ from app.procurement.common import ROLES, current_snapshot, load_assessment, me
 from app.procurement.forms import ImportForm
 from app.security import roles_required
 from app.services.procurement import transfer
+from app.services.procurement.draft_keys import draft_report_key
 from app.services.procurement.reports import answers_csv, governor_actions, report_view
 from app.services.transparency.requests import counts_for_product
 from app.util.dates import long_date
-from app.util.hashing import sha256_json
 from app.util.i18n import _, current_locale
 
 REPORT_TEMPLATE = "pdf/report.html"
@@ -94,11 +94,12 @@ def export_csv(assessment_id: int):
 
 
 def _snapshot_key(assessment: Assessment) -> str:
-    """What both report PDFs are keyed by: the frozen snapshot's hash once proposed or decided
-    (the snapshot is read only to render), else the hash of the live draft snapshot."""
+    """What both report PDFs are keyed by: the frozen snapshot's hash once proposed or decided,
+    else the hash of the rows the draft's live snapshot is built from (neither is built just to
+    find the cached file)."""
     if assessment.locked and assessment.snapshot_hash:
         return assessment.snapshot_hash
-    return sha256_json(current_snapshot(assessment))
+    return draft_report_key(db.session, assessment, content().checklists)
 
 
 def _links(assessment: Assessment) -> dict:
