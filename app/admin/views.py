@@ -71,7 +71,7 @@ def staff():
         filtered=bool(wanted.words or wanted.role or wanted.status),
         school_names={school.id: school.name for school in schools},
         schools=schools,
-        status_labels=STATUS_LABELS,
+        status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
         status_tags=STATUS_TAGS,
     )
 
