@@ -54,10 +54,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     def inject_globals() -> dict:
         from app.models.users import ROLE_LABELS
 
-        # Said once a render in the reader's language, not once per use (a list of 50 people
-        # names two or three roles each).
-        labels = {role: str(label) for role, label in ROLE_LABELS.items()}
-        return {"service_name": app.config["SERVICE_NAME"], "role_labels": labels}
+        return {"service_name": app.config["SERVICE_NAME"], "role_labels": ROLE_LABELS}
 
     return app
 

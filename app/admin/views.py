@@ -13,6 +13,7 @@ from app.auth.tokens import new_invitation_token
 from app.form_fields import ConfirmForm, add_error
 from app.mail import external_url, send_email
 from app.models import Invitation, OutboxEmail, Role, School, User, db
+from app.models.users import ROLE_LABELS
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.accounts.invitations import changes, open_invitation
 from app.services.accounts.staff import (
@@ -71,7 +72,9 @@ def staff():
         filtered=bool(wanted.words or wanted.role or wanted.status),
         school_names={school.id: school.name for school in schools},
         schools=schools,
+        # Words said once a page, not once a row (each is lazy text: a catalogue look-up).
         status_labels={status: str(label) for status, label in STATUS_LABELS.items()},
+        role_names={role: str(label) for role, label in ROLE_LABELS.items()},
         status_tags=STATUS_TAGS,
     )
 
