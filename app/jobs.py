@@ -257,12 +257,20 @@ def pdf_or_pending(
 # --- The worker ---------------------------------------------------------------------------------
 
 
+def configure_worker_logging() -> None:
+    """The worker's own lines (a job rendered, a job failed) at INFO. WeasyPrint logs every
+    layout step of every page at INFO, 30 lines for one report, which buried the sign-in
+    details `make run` prints beside it; its warnings (a missing font, bad CSS) still show."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
 def run_worker(app: Flask, workers: int = 1) -> None:
     """Run the Huey consumer until SIGINT or SIGTERM (both let a running render finish)."""
     jobs: JobQueue = app.extensions["jobs"]
     if jobs.huey.immediate:
         raise click.UsageError("JOBS_IMMEDIATE is set: jobs run in the web process, no worker.")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_worker_logging()
     consumer = jobs.huey.create_consumer(
         workers=workers,
         worker_type="thread",
