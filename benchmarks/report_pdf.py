@@ -271,9 +271,9 @@ def section(f: dict) -> str:
         "first in the process (the report's is the process's first: fonts and caches cold); "
         '"uncached" is the median of the renders after it, none served from the PDF cache. '
         "Characters: the text of the document's body. Every report PDF is cached by the hash "
-        "of the snapshot it shows (frozen for a decision, live for a draft), with the "
-        "conditions' progress, so a draft asked for again unchanged is served from disk; the "
-        "cached request still scores the draft to find its hash.\n\n"
+        "of the snapshot it shows (frozen for a decision; for a draft, the hash of the stored "
+        "rows its live snapshot is built from), with the conditions' progress, so a draft "
+        "asked for again unchanged is served from disk without being scored.\n\n"
         "| document | pages | characters | WeasyPrint, first render | WeasyPrint, uncached, "
         f"median of {f['runs']} | warm Chromium, load + print, median | WeasyPrint / Chromium "
         "| file size |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
