@@ -97,6 +97,9 @@ def page(browser, live_server):
 
 def check_accessibility(page) -> None:
     """Run axe-core on the current page; fail with a readable list of violations."""
+    # After a click that navigates, the new page may still be loading its stylesheet: axe then
+    # measures unstyled links and buttons (a CI run once failed "target-size" on every one).
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE.read_text())
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
