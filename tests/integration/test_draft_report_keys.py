@@ -122,7 +122,7 @@ def test_a_change_to_the_previous_assessments_answers_gives_a_new_key(draft, app
     assert _key(assessment_id, app) != before
 
 
-def test_the_key_is_not_another_drafts(draft, app, signed_in, csrf, world):
+def test_the_key_is_not_another_drafts(draft, app, csrf):
     client, assessment_id = draft
     token = csrf(client, "/procurement/vendors/new")
     _, other_id = start_product(client, token)
@@ -151,3 +151,19 @@ def test_the_cached_draft_pdf_is_served_without_building_its_snapshot(draft, mon
     db.session.commit()
     renamed = client.get(url)  # rendered again, now naming the new product
     assert renamed.data.startswith(b"%PDF") and renamed.data != first.data and built
+
+
+def test_another_schools_draft_pdf_is_a_404_and_renders_nothing(
+    draft, world, signed_in, monkeypatch
+):
+    import app.pdf
+
+    _, assessment_id = draft
+    outsider = signed_in(world.user("B", "business_manager"))
+    renders = []
+    real = app.pdf.html_to_pdf
+    monkeypatch.setattr(app.pdf, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    for kind in ("report", "answers"):
+        url = f"/procurement/assessments/{assessment_id}/{kind}.pdf"
+        assert outsider.get(url).status_code == 404
+    assert renders == []
