@@ -24,11 +24,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     _init_extensions(app)
 
     from app.jobs import init_jobs
+    from app.services.accounts import staff_list
     from app.services.oversight import tallies, tally_generations
 
     init_jobs(app)
     tally_generations.track_changes()
     app.extensions["tally_cache"] = tallies.cache_for(app.config["REDIS_URL"])
+    app.extensions["staff_list_cache"] = staff_list.page_keys_cache()
 
     from app.content.registry import init_content
 

@@ -59,10 +59,11 @@ def staff():
                          StaffStatus(form.status.data) if form.status.data else None)  # fmt: skip
     listing = list_staff(
         db.session,
-        [school.id for school in schools],
+        schools,
         wanted,
         now=clock.now(),
         page=_page_number(),
+        cache=current_app.extensions["staff_list_cache"],
     )
     return render_template(
         "admin/staff.html",

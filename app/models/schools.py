@@ -21,8 +21,9 @@ class School(Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trust.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Bumped by every change that can move its training counts (app/services/oversight/tallies),
-    # so cached counts are keyed by it and never outlive a change.
+    # Bumped by every change that can move its training counts or its staff list
+    # (app/services/oversight/tally_generations.py), so what is cached from them is keyed by it
+    # and never outlives a change.
     tally_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from app.models import Invitation, db
+from app.models import Invitation, School, db
 from app.models.base import utcnow
+from app.services.accounts import staff_list
+from app.services.accounts.staff_list import StaffFilter
 from tests.factories import NOW, bulk_staff, count_statements, make_user, set_clock
 
 
@@ -143,3 +145,58 @@ def test_invitations_list_their_expiry(world, signed_in, monkeypatch):
     _invite(world.school_a, "soon@a.example", "Sol Soon", created=start)
     html = signed_in(world.user("A", "school_admin")).get("/admin/staff?q=sol").get_data(True)
     assert "link works until" in html and "Invited" in html
+
+
+def test_a_page_asked_for_again_skips_the_count_and_shows_every_change(
+    app, world, signed_in, monkeypatch
+):
+    """The count and the page's keys come from the cache until the school's staff change; each
+    kind of change shows on the next request, and the rows themselves are always read fresh."""
+    set_clock(monkeypatch, NOW)
+    monkeypatch.setitem(app.extensions, "staff_list_cache", staff_list.page_keys_cache())
+    bulk_staff(world.school_a, 60)
+    client = signed_in(world.user("A", "school_admin"))
+    first = count_statements(client, "/admin/staff")
+    again = count_statements(client, "/admin/staff")
+    assert again == first - 2  # the count and the page's keys were not asked again
+    someone = make_user(world.school_a, "zed@a.example", ["teacher"], name="Zed Last")
+    waiting = _invite(world.school_a, "yan@a.example", "Yan Waiting")
+    db.session.commit()
+
+    def listed(url="/admin/staff?q=a.example") -> list[str]:
+        return _names(client.get(url).get_data(as_text=True))
+
+    assert "Zed Last" in listed() and "Yan Waiting" in listed()
+    changes = [
+        ("a rename, first in the list", lambda: setattr(someone, "display_name", "Aaron First")),
+        ("an invitation renamed", lambda: setattr(waiting, "display_name", "Aa Invited")),
+        ("new roles", lambda: someone.set_roles(["teacher", "dpo"])),
+        ("a leaver", lambda: setattr(someone, "active", False)),
+        ("a revoked invitation", lambda: setattr(waiting, "revoked_at", NOW)),
+    ]
+    seen = []
+    for _name, change in changes:
+        change()
+        db.session.commit()
+        seen.append(
+            (listed(), listed("/admin/staff?role=dpo"), listed("/admin/staff?status=active"))
+        )
+    assert seen[0][0][0] == "Aaron First"
+    assert seen[1][0][:2] == ["Aa Invited", "Aaron First"]
+    assert "Aaron First" not in seen[1][1] and "Aaron First" in seen[2][1]
+    assert "Aaron First" in seen[2][2] and "Aaron First" not in seen[3][2]
+    assert "Aa Invited" in seen[3][0] and "Aa Invited" not in seen[4][0]
+
+
+def test_the_page_keys_are_not_reused_for_a_school_made_again_with_the_same_id(world):
+    """SQLite can give a new school the id of a deleted one, at generation 0 again: the school's
+    creation time keeps the two apart in a worker's cache."""
+    cache = staff_list.page_keys_cache()
+    school = world.school_a
+    first = staff_list.list_staff(db.session, [school], StaffFilter(), now=NOW, cache=cache)
+    staff_list.list_staff(db.session, [school], StaffFilter(), now=NOW, cache=cache)
+    assert len(cache) == 1 and first.total > 0  # the same school again: one entry, reused
+    remade = School(id=school.id, name="Made again", created_at=school.created_at + timedelta(1))
+    remade.tally_generation = school.tally_generation  # a transient row, never saved
+    staff_list.list_staff(db.session, [remade], StaffFilter(), now=NOW, cache=cache)
+    assert len(cache) == 2

@@ -19,8 +19,7 @@ next moment a certificate starts expiring or expires, whichever comes first.
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -50,6 +49,7 @@ from app.services.oversight.compliance import Tally
 from app.services.training.assignments import DUE_SOON, Compliance
 from app.services.training.certificates import REFRESHER_WINDOW
 from app.util.hashing import sha256_json
+from app.util.lru import LruCache
 
 RULES_VERSION = 1  # bump when the counting changes, so cached counts are not reused
 
@@ -410,23 +410,13 @@ class TallyCache:
     """Counts kept in this process (a small LRU); each web worker has its own."""
 
     def __init__(self, size: int = 4096) -> None:  # an entry per school: a few KB each
-        self._entries: OrderedDict[str, TrustTallies] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
+        self._entries: LruCache[TrustTallies] = LruCache(size)
 
     def get(self, key: str) -> TrustTallies | None:
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
+        return self._entries.get(key)
 
     def set(self, key: str, value: TrustTallies, seconds: int) -> None:  # noqa: ARG002
-        with self._lock:  # entries leave by age of use; `holds_at` checks the time
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        self._entries.set(key, value)  # entries leave by age of use; `holds_at` checks the time
 
     def get_many(self, keys: list[str]) -> dict[str, TrustTallies]:
         found = {key: self.get(key) for key in keys}
@@ -437,8 +427,7 @@ class TallyCache:
             self.set(key, value, seconds)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 class RedisTallyCache(TallyCache):

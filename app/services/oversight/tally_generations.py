@@ -1,7 +1,8 @@
-"""What moves a training count: every change to completions, assignments, exemptions, staff,
-their roles or invitations bumps `School.tally_generation` for each school whose counts it can
-move, in the change's own transaction, so counts cached under the old generations
-(app/services/oversight/tallies.py) are never used again. No Flask imports.
+"""What moves a training count or the staff list: every change to completions, assignments,
+exemptions, staff, their roles or invitations bumps `School.tally_generation` for each school
+whose counts or list it can move, in the change's own transaction, so what is cached under the
+old generations (the counts in app/services/oversight/tallies.py, the staff list's page keys in
+app/services/accounts/staff_list.py) is never used again. No Flask imports.
 
 Besides a row's own school: a certificate also counts for its holder's current school, and an
 email decides which invitation counts in every school of a set, so a change to a person or an
@@ -20,10 +21,19 @@ from app.models.base import table_of
 from app.models.oversight import Exemption
 from app.models.training import Assignment, Certificate
 
-# Attributes whose change can move a count; any change to the other watched rows can.
+# Attributes whose change can move a count or the staff list (a name is searched and sorted
+# by); any change to the other watched rows can.
 _RELEVANT = {
-    User: {"active", "school_id", "email"},
-    Invitation: {"accepted_at", "revoked_at", "roles", "email", "school_id", "created_at"},
+    User: {"active", "school_id", "email", "display_name"},
+    Invitation: {
+        "accepted_at",
+        "revoked_at",
+        "roles",
+        "email",
+        "school_id",
+        "created_at",
+        "display_name",
+    },
 }
 _WATCHED = (User, UserRole, Invitation, Assignment, Exemption, Certificate)
 _WATCHED_TABLES = {model.__table__ for model in _WATCHED}
