@@ -101,6 +101,8 @@ def main(products: int, staff: int) -> None:
         )  # fmt: skip
         lesson = module.lessons[0].slug
         pages = [
+            # The floor: the layout and menu a signed-in person sees on a page with no data.
+            ("a signed-in page with no data", "/accessibility", teacher),
             ("My training", "/training/", teacher),
             ("a lesson", f"/training/modules/{module.id}/lessons/{lesson}", teacher),
             ("the knowledge check", f"/training/attempts/{attempt.id}", teacher),
