@@ -1,6 +1,7 @@
 """Compliance pages: the school dashboard (with vendor overview), a person's record, the CSV
-export and the trust view. The figures come from app/services/oversight/compliance.py and
-app/services/procurement/reviews.py; the time from app/clock.py so tests can move it."""
+export and the trust view. The figures come from app/services/oversight/ (dashboard.py for the
+dashboard, compliance.py for the rest) and app/services/procurement/reviews.py; the time from
+app/clock.py so tests can move it."""
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
@@ -16,9 +17,9 @@ from app.oversight import bp
 from app.oversight.forms import ExemptionForm
 from app.security import get_scoped_or_404, managed_school_ids, roles_required, school_scoped
 from app.services.oversight import compliance, tallies
-from app.services.policies import acknowledgements
+from app.services.oversight import dashboard as dashboards
 from app.services.procurement import reviews
-from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES, Compliance
+from app.services.training.assignments import COMPLIANCE_LABELS, COMPLIANCE_TAG_CLASSES
 from app.util.i18n import _, current_locale
 
 VIEWERS = (Role.DPO, Role.SCHOOL_ADMIN, Role.TRUST_ADMIN)  # the compliance pages
@@ -63,27 +64,15 @@ def dashboard():
     titles = module_titles()
     role, module_id = chosen_filters(titles)
     now = clock.now()
-    people, items = compliance.compliance_items(db.session, [school_id], titles, now)
-    shown = compliance.filter_items(items, role, module_id)
-    per_module = compliance.by_module(shown)
-    products = reviews.product_states(db.session, [school_id])
+    figures = dashboards.school_dashboard(
+        db.session, school_id, titles, now, role=role, module_id=module_id
+    )
     return render_template(
         "oversight/dashboard.html",
-        policies=acknowledgements.overview(db.session, [school_id]),
-        school=compliance.school_names(db.session, [school_id])[school_id],
+        **vars(figures),
         school_id=school_id,
         role=role,
         module_id=module_id,
-        people_count=len({p.key for p in people if not role or role in p.roles}),
-        invited_count=sum(1 for p in people if not p.joined),
-        modules=[(mid, titles[mid], per_module[mid]) for mid in titles if mid in per_module],
-        total=compliance.overall(shown),
-        overdue=compliance.with_status(shown, [Compliance.OVERDUE, Compliance.EXPIRED]),
-        due_soon=compliance.with_status(shown, [Compliance.DUE_SOON]),
-        expiring=compliance.with_status(shown, [Compliance.EXPIRING]),
-        product_counts=reviews.counts_by_rating_and_decision(products),
-        reviews=reviews.reviews_due(products, now.date()),
-        overdue_conditions=reviews.overdue_conditions(db.session, products, now.date()),
         review_window=reviews.REVIEW_WINDOW_DAYS,
         today=now.date(),
         can_audit=current_user.has_role(*AUDITORS),

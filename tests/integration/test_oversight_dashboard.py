@@ -157,3 +157,36 @@ def test_sql_statements_stay_constant_from_10_to_1000_staff(world, signed_in, mo
     bulk_staff(world.school_a2, 500, prefix="a2-")
     large = (count_statements(dpo, "/oversight/"), count_statements(trust, "/oversight/trust"))
     assert small == large
+
+
+def test_the_dashboard_reads_the_staff_once_for_training_and_policies(
+    world, signed_in, monkeypatch, tmp_path
+):
+    from sqlalchemy import event
+
+    from app.services.policies.publishing import publish_policy
+
+    set_clock(monkeypatch, NOW)
+    assign(world.school_a, due=NOW.date() + timedelta(days=30))
+    publish_policy(
+        db.session, school_id=world.school_a.id, kind="data_protection", title="Data protection",
+        label=None, change_note=None, body="## Who it is for\n\nEveryone.", pdf=None,
+        original_name=None, files_dir=tmp_path, max_pdf_bytes=1_000_000, now=NOW,
+        actor_id=None, record=lambda *args, **kwargs: None,
+    )  # fmt: skip
+    db.session.commit()
+    client = signed_in(world.user("A", "dpo"))
+    staff_reads = []
+
+    def watch(conn, cursor, statement, parameters, context, many):  # noqa: ARG001
+        if "FROM user LEFT OUTER JOIN user_role" in statement.replace('"', ""):
+            staff_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        html = client.get("/oversight/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert len(staff_reads) == 1
+    # Both tables still count all five of school A's staff.
+    assert "Who has acknowledged each policy" in html and ">0 of 5<" in html

@@ -8,7 +8,7 @@ the number of staff. No Flask imports; the caller commits.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -216,12 +216,16 @@ def _newest_acknowledgements(session: Session, school_ids: Sequence[int]) -> dic
     return newest
 
 
-def overview(session: Session, school_ids: Sequence[int]) -> list[PolicyOverview]:
-    """Every policy in force with every member of staff's status, in three queries."""
+def overview(
+    session: Session, school_ids: Sequence[int], *, staff: Mapping[int, dict] | None = None
+) -> list[PolicyOverview]:
+    """Every policy in force with every member of staff's status, in three queries (two when
+    the caller has read the staff already: `staff`, as `_staff` returns them)."""
     policies = current_policies(session, school_ids)
     if not policies:
         return []
-    staff = _staff(session, school_ids)
+    if staff is None:
+        staff = _staff(session, school_ids)
     newest = _newest_acknowledgements(session, school_ids)
     result = []
     for current in policies:

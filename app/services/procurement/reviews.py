@@ -253,9 +253,12 @@ RATINGS_KEPT = 20_000
 
 def decided_ratings(session: Session, hashes: dict[int, str | None]) -> dict[int, Rating]:
     """The rating frozen in each assessment's snapshot, by assessment id (`hashes`: id to
-    snapshot hash). One statement always, reading the snapshots of those not known yet."""
+    snapshot hash). One statement reading the snapshots of those not known yet, none when every
+    one is known."""
     found = {i: _RATINGS_BY_HASH[h] for i, h in hashes.items() if h in _RATINGS_BY_HASH}
     unknown = [assessment_id for assessment_id in hashes if assessment_id not in found]
+    if not unknown:
+        return found
     read = select(Assessment.id, Assessment.snapshot_hash, *_RESULT_COLUMNS).where(
         Assessment.id.in_(unknown)
     )
